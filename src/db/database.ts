@@ -1,0 +1,120 @@
+// One code path over two databases: an embedded PGlite in a data folder (the zero set-up default)
+// or a real PostgreSQL through node-postgres. Both are reached through a Prisma driver adapter,
+// and both are migrated with the same migrations.
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { cube } from '@electric-sql/pglite/contrib/cube'
+import { earthdistance } from '@electric-sql/pglite/contrib/earthdistance'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import { PrismaPg } from '@prisma/adapter-pg'
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils'
+import { PrismaPGlite } from 'pglite-prisma-adapter'
+import lockfile from 'proper-lockfile'
+import { PrismaClient } from '../generated/prisma/client.js'
+
+export type DatabaseEngine = 'pglite' | 'postgresql'
+
+export interface Database {
+  engine: DatabaseEngine
+  prisma: PrismaClient
+  /** The adapter the schema engine migrates through. */
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory
+  /** Closes the database; closing it again does nothing. */
+  close(): Promise<void>
+}
+
+const once = (close: () => Promise<void>) => {
+  let closing: Promise<void> | undefined
+  return () => (closing ??= close())
+}
+
+export class DataDirInUseError extends Error {
+  constructor(dataDir: string) {
+    super(
+      `The embedded database in ${dataDir} is in use by another Linli process. ` +
+        'Stop that process first, or point DATA_DIR at another folder. ' +
+        '(A process that crashed holds the lock for up to 10 seconds more.)',
+    )
+    this.name = 'DataDirInUseError'
+  }
+}
+
+// A data folder must always be opened with the same extensions (ENVIRONMENT.md): a folder whose
+// tables use pg_trgm cannot be written without it.
+const pgliteExtensions = { pg_trgm, cube, earthdistance }
+
+export function newPGlite(dataDir?: string): PGlite {
+  return new PGlite(dataDir, { extensions: pgliteExtensions })
+}
+
+/** PGlite's own shadow database lacks the extensions; migrations may need them. */
+function pgliteAdapterFactory(pglite: PGlite): SqlMigrationAwareDriverAdapterFactory {
+  const factory = new PrismaPGlite(pglite)
+  factory.connectToShadowDb = () => new PrismaPGlite(newPGlite()).connect()
+  return factory
+}
+
+/**
+ * Opens the embedded database in `dataDir` (in memory when undefined). The folder is locked for
+ * this process: two processes on one PGlite folder silently lose writes.
+ */
+export async function openEmbeddedDatabase(dataDir?: string): Promise<Database> {
+  let releaseLock = async () => {}
+  let pglite: PGlite
+  if (dataDir === undefined) {
+    pglite = newPGlite()
+  } else {
+    const root = path.resolve(dataDir)
+    await mkdir(root, { recursive: true })
+    try {
+      releaseLock = await lockfile.lock(root, {
+        lockfilePath: path.join(root, 'linli.lock'),
+        stale: 10_000,
+        update: 2_000,
+        onCompromised: (error) => {
+          throw error
+        },
+      })
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ELOCKED') throw new DataDirInUseError(root)
+      throw error
+    }
+    pglite = newPGlite(path.join(root, 'pgdata'))
+  }
+  await pglite.waitReady
+  const adapterFactory = pgliteAdapterFactory(pglite)
+  const prisma = new PrismaClient({ adapter: adapterFactory })
+  return {
+    engine: 'pglite',
+    prisma,
+    adapterFactory,
+    close: once(async () => {
+      await prisma.$disconnect()
+      await pglite.close()
+      await releaseLock()
+    }),
+  }
+}
+
+export async function openPostgresDatabase(url: string, poolSize = 10): Promise<Database> {
+  const adapterFactory = new PrismaPg({ connectionString: url, max: poolSize })
+  const prisma = new PrismaClient({ adapter: adapterFactory })
+  await prisma.$connect()
+  return {
+    engine: 'postgresql',
+    prisma,
+    adapterFactory,
+    close: once(() => prisma.$disconnect()),
+  }
+}
+
+export function openDatabase(options: {
+  databaseUrl?: string
+  dataDir: string
+  poolSize: number
+}): Promise<Database> {
+  return options.databaseUrl === undefined
+    ? openEmbeddedDatabase(options.dataDir)
+    : openPostgresDatabase(options.databaseUrl, options.poolSize)
+}

@@ -1,0 +1,68 @@
+// The status lifecycle, in one place. Services and projects follow different lifecycles; which
+// one applies is decided by the facility's category (categories.ts).
+//
+// Services:  planned → under_construction → operational ⇄ temporarily_closed → permanently_closed
+// Projects:  planned → in_preparation → under_construction ⇄ suspended → completed → in_service;
+//            any status before in_service → cancelled
+//
+// Skipping forward (planned → operational) is allowed: a directory often learns of a facility
+// only once it has opened. Going back is not, except where the arrows above go both ways.
+import type { FacilityCategory, FacilityStatus } from '../generated/prisma/enums.js'
+import { kindOfCategory, type FacilityKind } from './categories.js'
+
+export const statusesOfKind: Record<FacilityKind, readonly FacilityStatus[]> = {
+  service: ['planned', 'under_construction', 'operational', 'temporarily_closed', 'permanently_closed'],
+  project: [
+    'planned',
+    'in_preparation',
+    'under_construction',
+    'suspended',
+    'completed',
+    'in_service',
+    'cancelled',
+  ],
+}
+
+const transitions: Record<FacilityKind, Partial<Record<FacilityStatus, readonly FacilityStatus[]>>> = {
+  service: {
+    planned: ['under_construction', 'operational', 'permanently_closed'],
+    under_construction: ['operational', 'permanently_closed'],
+    operational: ['temporarily_closed', 'permanently_closed'],
+    temporarily_closed: ['operational', 'permanently_closed'],
+    permanently_closed: [],
+  },
+  project: {
+    planned: ['in_preparation', 'under_construction', 'completed', 'in_service', 'cancelled'],
+    in_preparation: ['under_construction', 'completed', 'in_service', 'cancelled'],
+    under_construction: ['suspended', 'completed', 'in_service', 'cancelled'],
+    suspended: ['under_construction', 'cancelled'],
+    completed: ['in_service'],
+    in_service: [],
+    cancelled: [],
+  },
+}
+
+export function isStatusOfCategory(category: FacilityCategory, status: FacilityStatus): boolean {
+  return statusesOfKind[kindOfCategory[category]].includes(status)
+}
+
+export function canTransition(
+  category: FacilityCategory,
+  from: FacilityStatus,
+  to: FacilityStatus,
+): boolean {
+  return transitions[kindOfCategory[category]][from]?.includes(to) ?? false
+}
+
+export const statusLabels: Record<FacilityStatus, { zh: string; en: string }> = {
+  planned: { zh: '规划中', en: 'Planned' },
+  in_preparation: { zh: '前期工作', en: 'In preparation' },
+  under_construction: { zh: '在建', en: 'Under construction' },
+  suspended: { zh: '暂停', en: 'Suspended' },
+  completed: { zh: '已建成', en: 'Completed' },
+  in_service: { zh: '已投入使用', en: 'In service' },
+  cancelled: { zh: '已取消', en: 'Cancelled' },
+  operational: { zh: '运营中', en: 'Operational' },
+  temporarily_closed: { zh: '暂停服务', en: 'Temporarily closed' },
+  permanently_closed: { zh: '永久关闭', en: 'Permanently closed' },
+}

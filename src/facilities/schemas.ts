@@ -1,0 +1,229 @@
+// API and input schemas for facilities. TypeScript types are derived from them (Static), so a
+// schema and its type cannot drift apart. `$id`s give the OpenAPI document stable names.
+import { Type, type Static } from 'typebox'
+import {
+  AccessibilityFeature,
+  CapacityUnit,
+  DateBasis,
+  DatePrecision,
+  ElderCareTier,
+  FacilityCategory,
+  FacilityStatus,
+  LocationPrecision,
+  Milestone,
+} from '../generated/prisma/enums.js'
+
+const enumOf = <T extends Record<string, string>>(values: T, options: { description?: string } = {}) =>
+  Type.Enum(values, options)
+
+export const Category = enumOf(FacilityCategory, {
+  description: 'What the facility is. Hospitals … markets follow the service lifecycle; roads … buildings the project lifecycle.',
+})
+export const Status = enumOf(FacilityStatus, {
+  description:
+    'Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. ' +
+    'Projects: planned → in_preparation → under_construction ⇄ suspended → completed → in_service; cancelled.',
+})
+export const Milestones = Object.values(Milestone)
+export const DateBases = Object.values(DateBasis)
+
+const Edtf = Type.String({
+  minLength: 4,
+  maxLength: 40,
+  description: 'EDTF date: YYYY, YYYY-MM, YYYY-MM-DD, YYYY-33..36 (quarter), YYYY-40/41 (half-year), or A/B',
+  examples: ['2022-05', '2026-36'],
+})
+
+const Bilingual = (options: { maxLength: number }) =>
+  Type.Object(
+    {
+      zh: Type.String({ minLength: 1, maxLength: options.maxLength }),
+      en: Type.Optional(Type.String({ minLength: 1, maxLength: options.maxLength })),
+    },
+    { additionalProperties: false },
+  )
+
+const DateInput = Type.Object(
+  { edtf: Edtf, text: Type.Optional(Type.String({ maxLength: 200 })) },
+  { additionalProperties: false },
+)
+const MilestoneInput = Type.Object(
+  Object.fromEntries(DateBases.map((basis) => [basis, Type.Optional(DateInput)])),
+  { additionalProperties: false },
+)
+
+/** A new facility, as the seed data and (later) staff submit it. */
+export const FacilityInput = Type.Object(
+  {
+    slug: Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 100 }),
+    category: enumOf(FacilityCategory),
+    name: Bilingual({ maxLength: 200 }),
+    aliases: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 20 })),
+    description: Type.Optional(Bilingual({ maxLength: 2000 })),
+    area: Type.String({ minLength: 1 }),
+    status: enumOf(FacilityStatus),
+    statusEffective: Type.Optional(Edtf),
+    elderCareTier: Type.Optional(enumOf(ElderCareTier)),
+    location: Type.Optional(
+      Type.Object(
+        {
+          lat: Type.Number({ minimum: -90, maximum: 90 }),
+          lng: Type.Number({ minimum: -180, maximum: 180 }),
+          precision: enumOf(LocationPrecision),
+          note: Type.Optional(Type.String({ maxLength: 500 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    accessibility: Type.Optional(Type.Array(enumOf(AccessibilityFeature), { uniqueItems: true })),
+    openingHours: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    phone: Type.Optional(Type.String({ maxLength: 40 })),
+    website: Type.Optional(Type.String({ format: 'uri', maxLength: 500 })),
+    capacity: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            unit: enumOf(CapacityUnit),
+            total: Type.Optional(Type.Integer({ minimum: 0 })),
+            available: Type.Optional(Type.Integer({ minimum: 0 })),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+    dates: Type.Optional(
+      Type.Object(Object.fromEntries(Milestones.map((m) => [m, Type.Optional(MilestoneInput)])), {
+        additionalProperties: false,
+      }),
+    ),
+    attributes: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    citations: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { source: Type.String({ minLength: 1 }), quote: Type.String({ minLength: 1, maxLength: 2000 }) },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+  },
+  { additionalProperties: false },
+)
+export type FacilityInput = Static<typeof FacilityInput>
+
+// ---------------------------------------------------------------- responses
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()])
+
+export const LocalizedText = Type.Object(
+  { 'zh-Hans': Type.String(), en: Nullable(Type.String()) },
+  { description: 'Text in Simplified Chinese and, where known, English.' },
+)
+
+export const UncertainDate = Type.Object(
+  {
+    edtf: Type.String({ description: 'The date as published, in EDTF (2022-05, 2026-36 = Q4 2026, 2020/2022).' }),
+    precision: enumOf(DatePrecision),
+    earliest: Type.String({ format: 'date', description: 'First day the date covers.' }),
+    latest: Type.String({ format: 'date', description: 'Last day the date covers.' }),
+  },
+  {},
+)
+
+const SourcedDate = Type.Object({
+  ...UncertainDate.properties,
+  sourceText: Nullable(Type.String({ description: "The source's own words for the date." })),
+})
+
+export const MilestoneDates = Type.Object(
+  {
+    planned: Type.Optional(SourcedDate),
+    expected: Type.Optional(SourcedDate),
+    actual: Type.Optional(SourcedDate),
+    delayed: Nullable(
+      Type.Boolean({
+        description:
+          'Whether the actual (or else expected) date ends later than the first published (planned) one; null without a planned date.',
+      }),
+    ),
+  },
+  {},
+)
+
+const FacilityDates = Type.Object({
+  constructionStart: Type.Optional(MilestoneDates),
+  completion: Type.Optional(MilestoneDates),
+  opening: Type.Optional(MilestoneDates),
+})
+
+export const Location = Type.Object(
+  {
+    lat: Type.Number(),
+    lng: Type.Number(),
+    crs: Type.Literal('WGS84'),
+    precision: Type.Enum(['exact', 'approximate']),
+    note: Nullable(Type.String()),
+  },
+  { description: 'A point in WGS-84; `approximate` when the site is not known exactly.' },
+)
+
+const AreaRef = Type.Object({ id: Type.String(), level: Type.String(), name: LocalizedText })
+
+const summaryProperties = {
+  id: Type.String({ format: 'uuid' }),
+  slug: Type.String(),
+  category: Category,
+  kind: Type.Enum(['service', 'project']),
+  name: LocalizedText,
+  status: Status,
+  statusEffective: Nullable(UncertainDate),
+  area: AreaRef,
+  location: Nullable(Location),
+  dates: FacilityDates,
+  updatedAt: Type.String({ format: 'date-time' }),
+}
+
+export const FacilitySummary = Type.Object(summaryProperties, {
+  $id: 'FacilitySummary',
+  description: 'A facility as listed: enough to show it in a list or on a map.',
+})
+
+export const Facility = Type.Object(
+  {
+    ...summaryProperties,
+    externalId: Nullable(Type.String()),
+    aliases: Type.Array(Type.String()),
+    description: Nullable(LocalizedText),
+    address: Nullable(LocalizedText),
+    geometry: Nullable(Type.Object({}, { additionalProperties: true, description: 'GeoJSON geometry of a linear project.' })),
+    elderCareTier: Nullable(enumOf(ElderCareTier)),
+    ageRange: Nullable(
+      Type.Object({ minMonths: Nullable(Type.Integer()), maxMonths: Nullable(Type.Integer()) }),
+    ),
+    accessibility: Type.Array(enumOf(AccessibilityFeature)),
+    openingHours: Nullable(Type.String({ description: 'OpenStreetMap opening_hours syntax.' })),
+    timeZone: Type.String({ examples: ['Asia/Shanghai'] }),
+    contact: Type.Object({ phone: Nullable(Type.String()), website: Nullable(Type.String()) }),
+    capacity: Type.Array(
+      Type.Object({
+        unit: enumOf(CapacityUnit),
+        total: Nullable(Type.Integer()),
+        available: Nullable(Type.Integer()),
+        asOf: Type.String({ format: 'date-time' }),
+      }),
+    ),
+    attributes: Type.Object({}, { additionalProperties: true }),
+    citations: Type.Array(
+      Type.Object({
+        source: Type.Object({ id: Type.String(), title: Type.String(), publishedOn: Nullable(Type.String()) }),
+        quote: Type.String(),
+      }),
+    ),
+    verifiedAt: Nullable(Type.String({ format: 'date-time' })),
+    version: Type.Integer({ minimum: 1 }),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'Facility', description: 'A facility or project, in full.' },
+)
+export type Facility = Static<typeof Facility>
+export type FacilitySummary = Static<typeof FacilitySummary>

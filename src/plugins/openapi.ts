@@ -1,0 +1,30 @@
+// The OpenAPI 3.1 document, generated from the route schemas and served at /openapi.json.
+import swagger from '@fastify/swagger'
+import fp from 'fastify-plugin'
+import { Facility, FacilitySummary } from '../facilities/schemas.js'
+
+export default fp(
+  async (fastify) => {
+    fastify.addSchema(Facility)
+    fastify.addSchema(FacilitySummary)
+    await fastify.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'Linli (邻里) community facility directory',
+          version: '1.0.0',
+          description:
+            "Hospitals, schools, kindergartens, elder care, childcare and infrastructure projects of Shenzhen's Pinghu Street, with their status and dates.",
+        },
+        tags: [
+          { name: 'facilities', description: 'Facilities and projects' },
+          { name: 'areas', description: 'Administrative areas' },
+          { name: 'health', description: 'Liveness and readiness' },
+        ],
+      },
+      refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+    })
+    fastify.get('/openapi.json', { schema: { hide: true } }, async () => fastify.swagger())
+  },
+  { name: 'openapi', dependencies: ['problems'] },
+)

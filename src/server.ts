@@ -1,0 +1,43 @@
+// Starts Linli: reads the configuration, opens and prepares the database, listens, and closes
+// everything in order on SIGINT/SIGTERM.
+import closeWithGrace from 'close-with-grace'
+import { buildApp } from './app.js'
+import { loadConfig } from './config.js'
+import { openDatabase } from './db/database.js'
+import { prepareDatabase } from './db/prepare.js'
+
+let config
+try {
+  config = loadConfig()
+} catch (error) {
+  console.error(`Linli cannot start: ${(error as Error).message}`)
+  process.exit(1)
+}
+
+const database = await openDatabase({
+  databaseUrl: config.DATABASE_URL,
+  dataDir: config.DATA_DIR,
+  poolSize: config.DATABASE_POOL_SIZE,
+}).catch((error: Error) => {
+  console.error(`Linli cannot start: ${error.message}`)
+  process.exit(1)
+})
+
+const app = await buildApp({ database, logLevel: config.LOG_LEVEL })
+app.addHook('onClose', () => database.close())
+
+closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  if (err) app.log.error({ err }, 'closing after an error')
+  else app.log.info({ signal }, 'closing')
+  await app.close()
+})
+
+try {
+  await prepareDatabase(database, { seed: config.SEED_ON_START, log: app.log })
+  await app.listen({ port: config.PORT, host: config.HOST })
+  app.log.info({ database: database.engine }, 'Linli is ready')
+} catch (error) {
+  app.log.error({ err: error }, 'Linli could not start')
+  await app.close()
+  process.exit(1)
+}

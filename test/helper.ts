@@ -1,0 +1,88 @@
+// Test helpers: every test gets its own clean, migrated database — an in-memory PGlite or a
+// fresh database on the PostgreSQL service — and an app built exactly as the server builds it.
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import type { Test } from 'tap'
+import { buildApp } from '../src/app.js'
+import { openEmbeddedDatabase, openPostgresDatabase, type Database, type DatabaseEngine } from '../src/db/database.js'
+import { prepareDatabase } from '../src/db/prepare.js'
+
+/** Which databases the suite runs on: LINLI_TEST_DATABASES=pglite,postgresql (the default). */
+export const testEngines: DatabaseEngine[] = (process.env.LINLI_TEST_DATABASES ?? 'pglite,postgresql')
+  .split(',')
+  .map((name) => name.trim())
+  .filter((name): name is DatabaseEngine => name === 'pglite' || name === 'postgresql')
+
+/** A PostgreSQL the tests may create and drop databases on. */
+export const testPostgresUrl = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres'
+
+const quiet = { info() {} }
+
+export function databaseUrl(name: string): string {
+  const url = new URL(testPostgresUrl)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
+/** Creates an empty PostgreSQL database, dropped when the test ends. */
+export async function createPostgresDatabase(t: Test): Promise<string> {
+  const name = `linli_test_${randomBytes(6).toString('hex')}`
+  const admin = new pg.Client({ connectionString: testPostgresUrl })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE ${name}`)
+  await admin.end()
+  t.teardown(async () => {
+    const dropper = new pg.Client({ connectionString: testPostgresUrl })
+    await dropper.connect()
+    await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+    await dropper.end()
+  })
+  return databaseUrl(name)
+}
+
+const postgresUrls = new WeakMap<Database, string>()
+
+/** A clean database of the given engine, not yet migrated; closed when the test ends. */
+export async function openTestDatabase(t: Test, engine: DatabaseEngine): Promise<Database> {
+  let database: Database
+  if (engine === 'pglite') {
+    database = await openEmbeddedDatabase()
+  } else {
+    const url = await createPostgresDatabase(t)
+    database = await openPostgresDatabase(url, 4)
+    postgresUrls.set(database, url)
+  }
+  t.teardown(() => database.close())
+  return database
+}
+
+/** Makes the database really unavailable: PGlite is closed, a PostgreSQL database dropped. */
+export async function takeDatabaseAway(database: Database): Promise<void> {
+  const url = postgresUrls.get(database)
+  if (url === undefined) return database.close()
+  const admin = new pg.Client({ connectionString: testPostgresUrl })
+  await admin.connect()
+  await admin.query(`DROP DATABASE ${new URL(url).pathname.slice(1)} WITH (FORCE)`)
+  await admin.end()
+}
+
+/** A migrated database, with the seed data unless `seed: false`. */
+export async function preparedTestDatabase(t: Test, engine: DatabaseEngine, options: { seed?: boolean } = {}) {
+  const database = await openTestDatabase(t, engine)
+  await prepareDatabase(database, { seed: options.seed ?? true, log: quiet })
+  return database
+}
+
+/** The app on a fresh, migrated and (unless told otherwise) seeded database. */
+export async function build(t: Test, engine: DatabaseEngine, options: { seed?: boolean } = {}) {
+  const database = await preparedTestDatabase(t, engine, options)
+  const app = await buildApp({ database, logLevel: 'silent' })
+  t.teardown(() => app.close())
+  await app.ready()
+  return app
+}
+
+/** Runs the same subtest once for each database engine under test. */
+export function forEachDatabase(t: Test, name: string, fn: (t: Test, engine: DatabaseEngine) => Promise<void>) {
+  for (const engine of testEngines) t.test(`${name} (${engine})`, (t) => fn(t, engine))
+}

@@ -1,0 +1,77 @@
+import t from 'tap'
+import { build, forEachDatabase, takeDatabaseAway } from '../helper.js'
+
+forEachDatabase(t, 'areas and health', async (t, engine) => {
+  const app = await build(t, engine)
+
+  t.test('GET /v1/areas is the tree Shenzhen → Longgang → Pinghu → communities', async (t) => {
+    const response = await app.inject({ url: '/v1/areas' })
+    t.equal(response.statusCode, 200)
+    t.same(response.json(), {
+      data: [
+        {
+          id: 'shenzhen',
+          level: 'city',
+          name: { 'zh-Hans': '深圳市', en: 'Shenzhen' },
+          children: [
+            {
+              id: 'longgang',
+              level: 'district',
+              name: { 'zh-Hans': '龙岗区', en: 'Longgang District' },
+              children: [
+                {
+                  id: 'pinghu',
+                  level: 'street',
+                  name: { 'zh-Hans': '平湖街道', en: 'Pinghu Subdistrict' },
+                  children: [
+                    { id: 'hehua', level: 'community', name: { 'zh-Hans': '禾花社区', en: 'Hehua Community' }, children: [] },
+                    {
+                      id: 'pinghu-community',
+                      level: 'community',
+                      name: { 'zh-Hans': '平湖社区', en: 'Pinghu Community' },
+                      children: [],
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    })
+  })
+
+  t.test('GET /v1/areas rejects unknown parameters', async (t) => {
+    const response = await app.inject({ url: '/v1/areas?depth=2' })
+    t.equal(response.statusCode, 400)
+    t.match(response.json(), { code: 'validation_failed', errors: [{ in: 'query', name: 'depth' }] })
+  })
+
+  t.test('liveness and readiness', async (t) => {
+    t.same((await app.inject({ url: '/health/live' })).json(), { status: 'ok' })
+    const ready = await app.inject({ url: '/health/ready' })
+    t.equal(ready.statusCode, 200)
+    t.same(ready.json(), { status: 'ok' })
+  })
+
+  t.test('an unknown endpoint is a 404 problem', async (t) => {
+    const response = await app.inject({ url: '/v2/facilities' })
+    t.equal(response.statusCode, 404)
+    t.same(response.json(), {
+      type: 'urn:linli:problem:route_not_found',
+      title: 'No such endpoint',
+      status: 404,
+      detail: 'GET /v2/facilities is not an endpoint of this API',
+      code: 'route_not_found',
+      instance: '/v2/facilities',
+    })
+  })
+
+  t.test('readiness is a 503 problem when the database is gone', async (t) => {
+    await takeDatabaseAway(app.db)
+    const response = await app.inject({ url: '/health/ready' })
+    t.equal(response.statusCode, 503)
+    t.match(response.json(), { code: 'service_unavailable', status: 503, detail: 'The database does not answer' })
+    t.same((await app.inject({ url: '/health/live' })).json(), { status: 'ok' }, 'still alive')
+  })
+})

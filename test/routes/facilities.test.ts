@@ -1,0 +1,215 @@
+import t from 'tap'
+import { build, forEachDatabase } from '../helper.js'
+
+forEachDatabase(t, 'GET /v1/facilities', async (t, engine) => {
+  const app = await build(t, engine)
+
+  t.test('kindergartens include 融湖盛世幼儿园, opened May 2022', async (t) => {
+    const response = await app.inject({ url: '/v1/facilities?category=kindergarten' })
+    t.equal(response.statusCode, 200)
+    const { data, page } = response.json()
+    t.same(page, { limit: 20, nextCursor: null })
+    t.equal(data.length, 1)
+    t.match(data[0], {
+      slug: 'ronghu-shengshi-kindergarten',
+      category: 'kindergarten',
+      kind: 'service',
+      name: { 'zh-Hans': '融湖盛世幼儿园', en: 'Ronghu Shengshi Kindergarten' },
+      status: 'operational',
+      statusEffective: { edtf: '2022-05', precision: 'month', earliest: '2022-05-01', latest: '2022-05-31' },
+      area: { id: 'pinghu', level: 'street', name: { 'zh-Hans': '平湖街道' } },
+      location: { crs: 'WGS84', precision: 'approximate' },
+      dates: {
+        opening: {
+          actual: { edtf: '2022-05', precision: 'month', earliest: '2022-05-01', latest: '2022-05-31', sourceText: '5月建成投入使用' },
+          delayed: null,
+        },
+      },
+    })
+  })
+
+  t.test('projects under construction include 机荷高速改扩建', async (t) => {
+    const response = await app.inject({ url: '/v1/facilities?status=under_construction&limit=100' })
+    t.equal(response.statusCode, 200)
+    const { data } = response.json()
+    const names = data.map((facility: { name: { 'zh-Hans': string } }) => facility.name['zh-Hans'])
+    t.ok(names.includes('机荷高速改扩建'), 'lists 机荷高速改扩建')
+    t.ok(data.every((facility: { status: string }) => facility.status === 'under_construction'))
+  })
+
+  t.test('category and status combine', async (t) => {
+    const response = await app.inject({ url: '/v1/facilities?category=expressway&status=under_construction' })
+    t.same(
+      response.json().data.map((facility: { slug: string }) => facility.slug),
+      ['jihe-expressway-reconstruction-expansion'],
+    )
+  })
+
+  t.test('paging walks every facility once, in a stable order', async (t) => {
+    const seen: string[] = []
+    let url: string | undefined = '/v1/facilities?limit=7'
+    let pages = 0
+    while (url !== undefined) {
+      const response = await app.inject({ url })
+      t.equal(response.statusCode, 200)
+      const { data, page } = response.json()
+      seen.push(...data.map((facility: { id: string }) => facility.id))
+      pages += 1
+      const link = response.headers.link as string | undefined
+      if (page.nextCursor === null) {
+        t.equal(link, undefined, 'no next link on the last page')
+        url = undefined
+      } else {
+        const linked = /^<([^>]+)>; rel="next"$/.exec(link ?? '')?.[1]
+        t.equal(linked, `/v1/facilities?limit=7&cursor=${page.nextCursor}`)
+        url = linked
+      }
+    }
+    t.equal(pages, 5)
+    t.equal(seen.length, 29)
+    t.equal(new Set(seen).size, 29, 'no facility repeated')
+    t.same(seen, [...seen].sort(), 'ordered by id')
+  })
+
+  t.test('a facility created between pages appears exactly once', async (t) => {
+    const first = (await app.inject({ url: '/v1/facilities?limit=10' })).json()
+    await app.db.prisma.facility.create({
+      data: { slug: 'late-arrival', category: 'school', nameZh: '新学校', status: 'planned', areaId: 'pinghu' },
+    })
+    const rest: string[] = []
+    let cursor: string | null = first.page.nextCursor
+    while (cursor !== null) {
+      const page = (await app.inject({ url: `/v1/facilities?limit=10&cursor=${cursor}` })).json()
+      rest.push(...page.data.map((facility: { slug: string }) => facility.slug))
+      cursor = page.page.nextCursor
+    }
+    const all = [...first.data.map((facility: { slug: string }) => facility.slug), ...rest]
+    t.equal(all.length, 30)
+    t.equal(all.filter((slug) => slug === 'late-arrival').length, 1)
+  })
+
+  t.test('bad parameters are 400 problems naming the parameter', async (t) => {
+    const cases: [string, string][] = [
+      ['status=open', 'status'],
+      ['category=zoo', 'category'],
+      ['limit=0', 'limit'],
+      ['limit=101', 'limit'],
+      ['limit=ten', 'limit'],
+      ['categroy=school', 'categroy'],
+    ]
+    for (const [query, parameter] of cases) {
+      const response = await app.inject({ url: `/v1/facilities?${query}` })
+      t.equal(response.statusCode, 400, query)
+      t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8')
+      const problem = response.json()
+      t.match(problem, {
+        type: 'urn:linli:problem:validation_failed',
+        title: 'The request is not valid',
+        status: 400,
+        code: 'validation_failed',
+        instance: '/v1/facilities',
+        errors: [{ in: 'query', name: parameter }],
+      })
+      t.match(problem.detail, parameter)
+    }
+  })
+
+  t.test('the status error lists the allowed values', async (t) => {
+    const problem = (await app.inject({ url: '/v1/facilities?status=open' })).json()
+    t.match(problem.errors[0].message, /one of planned, in_preparation, under_construction/)
+  })
+
+  t.test('a tampered cursor or one from another query is refused', async (t) => {
+    const { page } = (await app.inject({ url: '/v1/facilities?limit=5' })).json()
+    const otherQuery = await app.inject({ url: `/v1/facilities?limit=5&category=school&cursor=${page.nextCursor}` })
+    t.equal(otherQuery.statusCode, 400)
+    t.match(otherQuery.json(), { code: 'invalid_cursor', errors: [{ in: 'query', name: 'cursor' }] })
+    t.match(otherQuery.json().detail, /another query|other filters/)
+
+    const decoded = JSON.parse(Buffer.from(page.nextCursor, 'base64url').toString())
+    const edited = Buffer.from(JSON.stringify({ ...decoded, after: "x' OR 1=1" })).toString('base64url')
+    for (const cursor of [edited, 'not-a-cursor', 'eyJ9']) {
+      const response = await app.inject({ url: `/v1/facilities?limit=5&cursor=${cursor}` })
+      t.equal(response.statusCode, 400, cursor)
+      t.equal(response.json().code, 'invalid_cursor')
+    }
+  })
+
+  t.test('a different limit keeps the cursor valid', async (t) => {
+    const all = (await app.inject({ url: '/v1/facilities?limit=100' })).json().data
+    const { page } = (await app.inject({ url: '/v1/facilities?limit=5' })).json()
+    const response = await app.inject({ url: `/v1/facilities?limit=50&cursor=${page.nextCursor}` })
+    t.equal(response.statusCode, 200)
+    t.same(
+      response.json().data.map((facility: { id: string }) => facility.id),
+      all.slice(5).map((facility: { id: string }) => facility.id),
+    )
+  })
+
+  t.test('deleted facilities are not listed', async (t) => {
+    await app.db.prisma.facility.update({ where: { slug: 'late-arrival' }, data: { deletedAt: new Date() } })
+    const { data } = (await app.inject({ url: '/v1/facilities?category=school&limit=100' })).json()
+    t.notOk(data.some((facility: { slug: string }) => facility.slug === 'late-arrival'))
+  })
+})
+
+forEachDatabase(t, 'GET /v1/facilities/{id}', async (t, engine) => {
+  const app = await build(t, engine)
+  const { data } = (await app.inject({ url: '/v1/facilities?category=school&limit=100' })).json()
+  const school = data.find((facility: { slug: string }) => facility.slug === 'longgang-experimental-senior-high-school')
+
+  t.test('returns the full record with its source sentence', async (t) => {
+    const response = await app.inject({ url: `/v1/facilities/${school.id}` })
+    t.equal(response.statusCode, 200)
+    const facility = response.json()
+    t.match(facility, {
+      id: school.id,
+      slug: 'longgang-experimental-senior-high-school',
+      name: { 'zh-Hans': '龙岗区实验高级中学' },
+      status: 'operational',
+      externalId: null,
+      attributes: { placesAdded: 400 },
+      timeZone: 'Asia/Shanghai',
+      contact: { phone: null, website: null },
+      capacity: [],
+      version: 1,
+      verifiedAt: null,
+    })
+    t.same(facility.citations[0], {
+      source: { id: 'pinghu-2022-10', title: '龙岗"西核"起风潮 幸福平湖"蝶变"来', publishedOn: '2022-10' },
+      quote: '龙岗区实验高级中学完成改扩建，新增学位 400人',
+    })
+  })
+
+  t.test('accepts an upper-case id', async (t) => {
+    const response = await app.inject({ url: `/v1/facilities/${school.id.toUpperCase()}` })
+    t.equal(response.statusCode, 200)
+    t.equal(response.json().id, school.id)
+  })
+
+  t.test('an unknown id is a 404 problem', async (t) => {
+    const response = await app.inject({ url: '/v1/facilities/01890000-0000-7000-8000-000000000000' })
+    t.equal(response.statusCode, 404)
+    t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8')
+    t.same(response.json(), {
+      type: 'urn:linli:problem:not_found',
+      title: 'Not found',
+      status: 404,
+      detail: 'There is no facility with id 01890000-0000-7000-8000-000000000000',
+      code: 'not_found',
+      instance: '/v1/facilities/01890000-0000-7000-8000-000000000000',
+    })
+  })
+
+  t.test('an id that is not a UUID is a 400 naming the parameter', async (t) => {
+    const response = await app.inject({ url: '/v1/facilities/huanan' })
+    t.equal(response.statusCode, 400)
+    t.match(response.json(), { code: 'validation_failed', errors: [{ in: 'path', name: 'id' }] })
+  })
+
+  t.test('a deleted facility is a 404', async (t) => {
+    await app.db.prisma.facility.update({ where: { id: school.id }, data: { deletedAt: new Date() } })
+    const response = await app.inject({ url: `/v1/facilities/${school.id}` })
+    t.equal(response.statusCode, 404)
+  })
+})
