@@ -1,6 +1,7 @@
 // One code path over two databases: an embedded PGlite in a data folder (the zero set-up default)
 // or a real PostgreSQL through node-postgres. Both are reached through a Prisma driver adapter,
 // and both are migrated with the same migrations.
+import { randomUUID } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
@@ -97,8 +98,33 @@ export async function openEmbeddedDatabase(dataDir?: string): Promise<Database> 
   }
 }
 
+/**
+ * PrismaPg's own shadow database ends up being the main one when configured by connection string
+ * (the string's database name wins over the shadow's), so the shadow is made here: a new database,
+ * dropped when the schema engine lets go of it.
+ */
+function postgresAdapterFactory(url: string, poolSize: number): SqlMigrationAwareDriverAdapterFactory {
+  const factory = new PrismaPg({ connectionString: url, max: poolSize })
+  factory.connectToShadowDb = async () => {
+    const name = `prisma_migrate_shadow_db_${randomUUID().replace(/-/g, '')}`
+    const admin = await factory.connect()
+    await admin.executeScript(`CREATE DATABASE "${name}"`)
+    const shadowUrl = new URL(url)
+    shadowUrl.pathname = `/${name}`
+    const shadow = await new PrismaPg({ connectionString: shadowUrl.toString(), max: 1 }).connect()
+    const dispose = shadow.dispose.bind(shadow)
+    shadow.dispose = async () => {
+      await dispose()
+      await admin.executeScript(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+      await admin.dispose()
+    }
+    return shadow
+  }
+  return factory
+}
+
 export async function openPostgresDatabase(url: string, poolSize = 10): Promise<Database> {
-  const adapterFactory = new PrismaPg({ connectionString: url, max: poolSize })
+  const adapterFactory = postgresAdapterFactory(url, poolSize)
   const prisma = new PrismaClient({ adapter: adapterFactory })
   await prisma.$connect()
   return {

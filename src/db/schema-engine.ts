@@ -112,12 +112,13 @@ export async function applyMigrations(
  */
 export async function migrationDrift(
   adapterFactory: SqlMigrationAwareDriverAdapterFactory,
+  migrationsList?: MigrationList,
 ): Promise<string> {
-  const migrationsList = await readMigrations()
+  migrationsList ??= await readMigrations()
   const schema = await readFile(schemaPath, 'utf8')
   return withSchemaEngine(adapterFactory, async (engine) => {
     const { stdout } = await engine.diff({
-      from: { tag: 'migrations', ...migrationsList },
+      from: { tag: 'migrations', ...(migrationsList as MigrationList) },
       to: { tag: 'schemaDatamodel', files: [{ path: schemaPath, content: schema }] },
       script: true,
       exitCode: null,

@@ -24,8 +24,10 @@ function fieldErrors(error: FastifyError): ProblemFieldError[] {
     if (missing !== undefined) return { in: place, name: named(missing), message: 'is required' }
     if (extra !== undefined) return { in: place, name: named(extra), message: 'is not a known parameter' }
     const name = place === 'body' ? pointer || '/' : pointer.replace(/^\//, '').split('/')[0] || '(root)'
-    const allowed = Array.isArray(params.allowedValues) ? `: one of ${params.allowedValues.join(', ')}` : ''
-    return { in: place, name, message: `${issue.message ?? 'is not valid'}${allowed}` }
+    const message = Array.isArray(params.allowedValues)
+      ? `must be one of: ${params.allowedValues.join(', ')}`
+      : (issue.message ?? 'is not valid')
+    return { in: place, name, message }
   })
 }
 
@@ -51,7 +53,7 @@ export default fp(
       if (error.validation) {
         const errors = fieldErrors(error)
         const names = errors.map((e) => e.name).join(', ')
-        return send(reply, request, 'validation_failed', `Invalid ${errors[0]?.in ?? 'request'}: ${names}`, errors)
+        return send(reply, request, 'validation_failed', `Invalid ${errors[0]?.in === 'body' ? 'body field' : `${errors[0]?.in} parameter`}: ${names}`, errors)
       }
       const mapped = error.code === undefined ? undefined : fastifyCodes[error.code]
       if (mapped !== undefined) return send(reply, request, mapped, error.message)
