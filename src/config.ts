@@ -1,7 +1,7 @@
 // Configuration comes from environment variables only, validated once at start-up so a bad value
 // stops the process with a message naming the variable, instead of failing later.
-import { envSchema } from 'env-schema'
 import { Type, type Static } from 'typebox'
+import { Value } from 'typebox/value'
 
 const ConfigSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
@@ -20,6 +20,15 @@ export type Config = Static<typeof ConfigSchema>
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings count as unset, so `DATABASE_URL= npm start` means the embedded default.
-  const data = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''))
-  return envSchema<Config>({ schema: ConfigSchema, data, dotenv: false })
+  const known = Object.keys(ConfigSchema.properties)
+  const given = Object.fromEntries(
+    Object.entries(env).filter(([name, value]) => known.includes(name) && value !== undefined && value !== ''),
+  )
+  const config = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, given))
+  const problems = Value.Errors(ConfigSchema, config).map((error) => {
+    const name = error.instancePath.slice(1) || Object.keys(error.params).join(', ')
+    return `${name} ${error.message} (got ${JSON.stringify(env[name])})`
+  })
+  if (problems.length > 0) throw new Error(`invalid configuration: ${problems.join('; ')}`)
+  return config as Config
 }

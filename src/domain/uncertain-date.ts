@@ -14,7 +14,9 @@ export interface UncertainDate {
   latest: string
 }
 
-export class InvalidDateError extends Error {}
+export class InvalidDateError extends Error {
+  override name = 'InvalidDateError'
+}
 
 const quarterSeasons = new Set([33, 34, 35, 36])
 const halfYearSeasons = new Set([40, 41])
