@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import fp from 'fastify-plugin'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Database } from './db/database.js'
+import cachingPlugin from './plugins/caching.js'
 import databasePlugin from './plugins/database.js'
 import problemsPlugin from './plugins/problems.js'
 import openapiPlugin from './plugins/openapi.js'
@@ -13,12 +14,22 @@ import facilityRoutes from './routes/v1/facilities.js'
 
 export interface AppOptions {
   database: Database
+  /** The clock "open now" and scheduled changes are decided by; tests inject their own. */
+  clock?: () => Date
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    clock: () => Date
+  }
 }
 
 export const app = fp<AppOptions>(
   async (fastify, options) => {
     // Shared plugins first, then routes.
+    fastify.decorate('clock', options.clock ?? (() => new Date()))
     await fastify.register(problemsPlugin)
+    await fastify.register(cachingPlugin)
     await fastify.register(databasePlugin, { database: options.database })
     await fastify.register(openapiPlugin)
     await fastify.register(healthRoutes)
@@ -51,6 +62,6 @@ export function serverOptions(logLevel: string): FastifyServerOptions {
 
 export async function buildApp(options: AppOptions & { logLevel: string }): Promise<FastifyInstance> {
   const fastify = Fastify(serverOptions(options.logLevel)).withTypeProvider<TypeBoxTypeProvider>()
-  await fastify.register(app, { database: options.database })
+  await fastify.register(app, { database: options.database, clock: options.clock })
   return fastify
 }

@@ -5,8 +5,8 @@ import { createHash } from 'node:crypto'
 import { ProblemError } from './errors.js'
 
 export interface CursorPayload {
-  /** Key of the last row of the previous page. */
-  after: string
+  /** Sort key of the last row of the previous page. */
+  after: unknown
 }
 
 function fingerprint(query: Record<string, unknown>): string {
@@ -24,7 +24,7 @@ export function encodeCursor(payload: CursorPayload, query: Record<string, unkno
 export function decodeCursor(
   cursor: string,
   query: Record<string, unknown>,
-  isValidKey: (key: string) => boolean,
+  isValidKey: (key: unknown) => boolean,
 ): CursorPayload {
   let decoded: unknown
   try {
@@ -36,7 +36,7 @@ export function decodeCursor(
     new ProblemError('invalid_cursor', detail, [{ in: 'query', name: 'cursor', message: detail }])
   if (typeof decoded !== 'object' || decoded === null) throw fail('the cursor is not one this API issued')
   const { after, q } = decoded as Record<string, unknown>
-  if (typeof after !== 'string' || !isValidKey(after) || typeof q !== 'string') {
+  if (!isValidKey(after) || typeof q !== 'string') {
     throw fail('the cursor is not one this API issued')
   }
   if (q !== fingerprint(query)) throw fail('the cursor belongs to a query with other filters; start again without it')

@@ -42,8 +42,8 @@ function stopServer(server: RunningServer): Promise<number | null> {
 
 async function facilityNames(server: RunningServer): Promise<string[]> {
   const response = await fetch(`${server.url}/v1/facilities?limit=100`)
-  const body = (await response.json()) as { data: { name: { 'zh-Hans': string } }[] }
-  return body.data.map((facility) => facility.name['zh-Hans']).sort()
+  const body = (await response.json()) as { data: { name: string }[] }
+  return body.data.map((facility) => facility.name).sort()
 }
 
 async function tempDir(t: Test) {

@@ -46,7 +46,7 @@ export class DataDirInUseError extends Error {
 const pgliteExtensions = { pg_trgm, cube, earthdistance }
 
 export function newPGlite(dataDir?: string): PGlite {
-  return new PGlite(dataDir, { extensions: pgliteExtensions })
+  return new PGlite({ dataDir, extensions: pgliteExtensions })
 }
 
 /** PGlite's own shadow database lacks the extensions; migrations may need them. */

@@ -1,10 +1,22 @@
-// Database rows → the API's facility representations (schemas.ts).
-import { kindOfCategory } from '../domain/categories.js'
+// Database rows → the API's facility representations (schemas.ts), in the response language,
+// the asked coordinate system, and with opening hours evaluated at the request's moment.
+import { categoryLabels, kindOfCategory } from '../domain/categories.js'
+import { statusLabels } from '../domain/lifecycle.js'
+import { evaluateOpeningHours } from '../domain/opening-hours.js'
 import { parseUncertainDate, type UncertainDate } from '../domain/uncertain-date.js'
+import { fromWgs84, type Crs } from '../geo.js'
 import type { Area, FacilityDate } from '../generated/prisma/client.js'
 import type { Milestone } from '../generated/prisma/enums.js'
+import { pick, type Language } from '../language.js'
 import type { FacilityRow, FacilitySummaryRow } from './repository.js'
 import type { Facility, FacilitySummary } from './schemas.js'
+
+export interface PresentationContext {
+  language: Language
+  crs: Crs
+  /** The moment opening hours are evaluated at. */
+  now: Date
+}
 
 const milestoneKeys: Record<Milestone, keyof FacilitySummary['dates']> = {
   construction_start: 'constructionStart',
@@ -13,8 +25,6 @@ const milestoneKeys: Record<Milestone, keyof FacilitySummary['dates']> = {
 }
 
 const isoDay = (date: Date) => date.toISOString().slice(0, 10)
-
-const localized = (zh: string, en: string | null) => ({ 'zh-Hans': zh, en })
 
 function presentDates(rows: FacilityDate[]): FacilitySummary['dates'] {
   const dates: FacilitySummary['dates'] = {}
@@ -45,40 +55,55 @@ function presentStatusEffective(row: FacilitySummaryRow): UncertainDate | null {
   return { edtf: day, precision: 'day', earliest: day, latest: day }
 }
 
-const presentArea = (area: Area) => ({ id: area.id, level: area.level, name: localized(area.nameZh, area.nameEn) })
+const presentArea = (area: Area, language: Language) => ({
+  id: area.id,
+  level: area.level,
+  name: pick({ zh: area.nameZh, en: area.nameEn }, language),
+})
 
-export function presentSummary(row: FacilitySummaryRow): FacilitySummary {
+function presentLocation(row: FacilitySummaryRow, crs: Crs): FacilitySummary['location'] {
+  if (row.latitude === null || row.longitude === null || row.locationPrecision === 'unknown') return null
+  const { lat, lng } = fromWgs84({ lat: row.latitude, lng: row.longitude }, crs)
+  return { lat, lng, crs: crs === 'gcj02' ? 'GCJ02' : 'WGS84', precision: row.locationPrecision, note: row.locationNote }
+}
+
+export function presentSummary(
+  row: FacilitySummaryRow,
+  context: PresentationContext,
+  distanceMeters?: number | null,
+): FacilitySummary {
+  const { language } = context
   return {
     id: row.id,
     slug: row.slug,
     category: row.category,
+    categoryLabel: pick(categoryLabels[row.category], language),
     kind: kindOfCategory[row.category],
-    name: localized(row.nameZh, row.nameEn),
+    name: pick({ zh: row.nameZh, en: row.nameEn }, language),
+    names: { 'zh-Hans': row.nameZh, en: row.nameEn },
     status: row.status,
+    statusLabel: pick(statusLabels[row.status], language),
     statusEffective: presentStatusEffective(row),
-    area: presentArea(row.area),
-    location:
-      row.latitude === null || row.longitude === null || row.locationPrecision === 'unknown'
+    area: presentArea(row.area, language),
+    location: presentLocation(row, context.crs),
+    ...(distanceMeters === undefined || distanceMeters === null ? {} : { distanceMeters }),
+    hours:
+      row.openingHours === null
         ? null
-        : {
-            lat: row.latitude,
-            lng: row.longitude,
-            crs: 'WGS84',
-            precision: row.locationPrecision,
-            note: row.locationNote,
-          },
+        : evaluateOpeningHours(row.openingHours, { timeZone: row.timeZone, now: context.now }),
     dates: presentDates(row.dates),
     updatedAt: row.updatedAt.toISOString(),
   }
 }
 
-export function presentFacility(row: FacilityRow): Facility {
+export function presentFacility(row: FacilityRow, context: PresentationContext): Facility {
+  const { language } = context
   return {
-    ...presentSummary(row),
+    ...presentSummary(row, context),
     externalId: row.externalId,
     aliases: row.aliases,
-    description: row.descriptionZh === null ? null : localized(row.descriptionZh, row.descriptionEn),
-    address: row.addressZh === null ? null : localized(row.addressZh, row.addressEn),
+    description: row.descriptionZh === null ? null : pick({ zh: row.descriptionZh, en: row.descriptionEn }, language),
+    address: row.addressZh === null ? null : pick({ zh: row.addressZh, en: row.addressEn }, language),
     geometry: row.geometry as Facility['geometry'],
     elderCareTier: row.elderCareTier,
     ageRange:

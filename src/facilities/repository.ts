@@ -7,6 +7,7 @@ import { InvalidDateError, parseUncertainDate, type UncertainDate } from '../dom
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js'
 import type { DateBasis, FacilityCategory, FacilityStatus, Milestone } from '../generated/prisma/enums.js'
 import type { FacilityInput } from './schemas.js'
+import { namePinyinOf, searchTextOf } from './search-text.js'
 
 export const facilityInclude = {
   area: true,
@@ -97,6 +98,10 @@ export async function createFacility(prisma: PrismaClient, input: FacilityInput,
     website: input.website ?? null,
     attributes: (input.attributes ?? {}) as Prisma.InputJsonObject,
   } satisfies Prisma.FacilityUncheckedCreateInput
+  const derived = {
+    searchText: searchTextOf(data),
+    namePinyin: namePinyinOf(data.nameZh),
+  }
   const changedFields = Object.entries(data)
     .filter(([, value]) => value !== null && !(Array.isArray(value) && value.length === 0))
     .map(([field, value]) => ({ field, newValue: value as Prisma.InputJsonValue }))
@@ -119,6 +124,7 @@ export async function createFacility(prisma: PrismaClient, input: FacilityInput,
     const facility = await tx.facility.create({
       data: {
         ...data,
+        ...derived,
         capacities: {
           create: (input.capacity ?? []).map((c) => ({
             unit: c.unit,

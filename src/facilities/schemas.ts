@@ -160,25 +160,53 @@ export const Location = Type.Object(
   {
     lat: Type.Number(),
     lng: Type.Number(),
-    crs: Type.Literal('WGS84'),
+    crs: Type.Enum(['WGS84', 'GCJ02'], { description: 'As asked with `crs`; WGS84 unless asked.' }),
     precision: Type.Enum(['exact', 'approximate']),
     note: Nullable(Type.String()),
   },
   { description: 'A point in WGS-84; `approximate` when the site is not known exactly.' },
 )
 
-const AreaRef = Type.Object({ id: Type.String(), level: Type.String(), name: LocalizedText })
+const AreaRef = Type.Object({
+  id: Type.String(),
+  level: Type.Enum(['city', 'district', 'street', 'community']),
+  name: Type.String({ description: 'In the response language.' }),
+})
+
+export const OpeningState = Type.Object(
+  {
+    openNow: Type.Boolean(),
+    nextOpenAt: Nullable(Type.String({ format: 'date-time', description: 'Next opening, in the facility time zone.' })),
+    nextCloseAt: Nullable(Type.String({ format: 'date-time', description: 'Next closing, in the facility time zone.' })),
+    weekdayHours: Type.Array(
+      Type.Object({
+        day: Type.Enum(['mo', 'tu', 'we', 'th', 'fr', 'sa', 'su']),
+        intervals: Type.Array(Type.String({ examples: ['08:00-17:30'] })),
+      }),
+      { description: 'The regular weekly hours, Monday first; no intervals = closed that day.' },
+    ),
+  },
+  {
+    description:
+      'Computed from openingHours in the facility time zone, honouring Chinese public holidays and make-up working days.',
+  },
+)
 
 const summaryProperties = {
   id: Type.String({ format: 'uuid' }),
   slug: Type.String(),
   category: Category,
+  categoryLabel: Type.String({ examples: ['幼儿园'] }),
   kind: Type.Enum(['service', 'project']),
-  name: LocalizedText,
+  name: Type.String({ description: 'In the response language (Content-Language), falling back to Chinese.' }),
+  names: LocalizedText,
   status: Status,
+  statusLabel: Type.String({ examples: ['运营中'] }),
   statusEffective: Nullable(UncertainDate),
   area: AreaRef,
   location: Nullable(Location),
+  distanceMeters: Type.Optional(Type.Integer({ description: 'From the `near` point; only when searching near one.' })),
+  hours: Nullable(OpeningState),
   dates: FacilityDates,
   updatedAt: Type.String({ format: 'date-time' }),
 }
@@ -193,8 +221,8 @@ export const Facility = Type.Object(
     ...summaryProperties,
     externalId: Nullable(Type.String()),
     aliases: Type.Array(Type.String()),
-    description: Nullable(LocalizedText),
-    address: Nullable(LocalizedText),
+    description: Nullable(Type.String({ description: 'In the response language.' })),
+    address: Nullable(Type.String({ description: 'In the response language.' })),
     geometry: Nullable(Type.Object({}, { additionalProperties: true, description: 'GeoJSON geometry of a linear project.' })),
     elderCareTier: Nullable(enumOf(ElderCareTier)),
     ageRange: Nullable(

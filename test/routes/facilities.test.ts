@@ -14,10 +14,14 @@ forEachDatabase(t, 'GET /v1/facilities', async (t, engine) => {
       slug: 'ronghu-shengshi-kindergarten',
       category: 'kindergarten',
       kind: 'service',
-      name: { 'zh-Hans': '融湖盛世幼儿园', en: 'Ronghu Shengshi Kindergarten' },
+      name: '融湖盛世幼儿园',
+      names: { 'zh-Hans': '融湖盛世幼儿园', en: 'Ronghu Shengshi Kindergarten' },
+      categoryLabel: '幼儿园',
       status: 'operational',
+      statusLabel: '运营中',
+      hours: null,
       statusEffective: { edtf: '2022-05', precision: 'month', earliest: '2022-05-01', latest: '2022-05-31' },
-      area: { id: 'pinghu', level: 'street', name: { 'zh-Hans': '平湖街道' } },
+      area: { id: 'pinghu', level: 'street', name: '平湖街道' },
       location: { crs: 'WGS84', precision: 'approximate' },
       dates: {
         opening: {
@@ -32,7 +36,7 @@ forEachDatabase(t, 'GET /v1/facilities', async (t, engine) => {
     const response = await app.inject({ url: '/v1/facilities?status=under_construction&limit=100' })
     t.equal(response.statusCode, 200)
     const { data } = response.json()
-    const names = data.map((facility: { name: { 'zh-Hans': string } }) => facility.name['zh-Hans'])
+    const names = data.map((facility: { name: string }) => facility.name)
     t.ok(names.includes('机荷高速改扩建'), 'lists 机荷高速改扩建')
     t.ok(data.every((facility: { status: string }) => facility.status === 'under_construction'))
   })
@@ -165,7 +169,7 @@ forEachDatabase(t, 'GET /v1/facilities/{id}', async (t, engine) => {
     t.match(facility, {
       id: school.id,
       slug: 'longgang-experimental-senior-high-school',
-      name: { 'zh-Hans': '龙岗区实验高级中学' },
+      name: '龙岗区实验高级中学',
       status: 'operational',
       externalId: null,
       attributes: { placesAdded: 400 },

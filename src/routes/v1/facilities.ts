@@ -1,72 +1,349 @@
+import { Readable } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
+import { stringify } from 'csv-stringify/sync'
+import { categoryLabels } from '../../domain/categories.js'
+import { statusLabels } from '../../domain/lifecycle.js'
+import { evaluateOpeningHours } from '../../domain/opening-hours.js'
 import { ProblemError } from '../../errors.js'
-import { presentFacility, presentSummary } from '../../facilities/presenter.js'
-import { findFacility, listFacilities } from '../../facilities/repository.js'
-import { Category, Status } from '../../facilities/schemas.js'
+import type { Crs } from '../../geo.js'
+import { negotiateLanguage, pick, type Language } from '../../language.js'
 import { decodeCursor, encodeCursor } from '../../paging.js'
+import { httpDate } from '../../plugins/caching.js'
+import { presentFacility, presentSummary, type PresentationContext } from '../../facilities/presenter.js'
+import { facilityInclude, findFacility, summaryInclude } from '../../facilities/repository.js'
+import { FacetQuery, SearchQuery, multiValued, parseFilters, parseSort } from '../../facilities/search-params.js'
+import { facetCandidates, facetCounts, searchFacilities, type SearchHit, type SortKey } from '../../facilities/search.js'
+import type { FacilitySummary } from '../../facilities/schemas.js'
+import type { PrismaClient } from '../../generated/prisma/client.js'
 
 const uuidPattern = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
 const isUuid = (value: string) => new RegExp(uuidPattern).test(value)
 
-const problems = {
-  400: Type.Ref('Problem'),
-  404: Type.Ref('Problem'),
-} as const
+const Page = Type.Object({
+  limit: Type.Integer(),
+  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Cursor of the next page; null on the last page.' }),
+})
 
-const ListQuery = Type.Object(
+const FacilityPage = Type.Object({ data: Type.Array(Type.Ref('FacilitySummary')), page: Page })
+
+const FacilityFeatureCollection = Type.Object(
   {
-    category: Type.Optional(Type.Enum(Category.enum, { description: 'Only facilities of this category.' })),
-    status: Type.Optional(Type.Enum(Status.enum, { description: 'Only facilities with this status.' })),
-    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size, 1–100.' }),
-    cursor: Type.Optional(
-      Type.String({ maxLength: 500, description: 'The `nextCursor` of the previous page, to get the next one.' }),
+    type: Type.Literal('FeatureCollection'),
+    features: Type.Array(
+      Type.Object({
+        type: Type.Literal('Feature'),
+        id: Type.String(),
+        geometry: Type.Union([
+          Type.Object({ type: Type.Literal('Point'), coordinates: Type.Array(Type.Number(), { minItems: 2, maxItems: 2 }) }),
+          Type.Null(),
+        ]),
+        properties: Type.Object({}, { additionalProperties: true }),
+      }),
     ),
+    page: Page,
   },
-  { additionalProperties: false },
+  { description: 'GeoJSON (RFC 7946). Coordinates are [lng, lat] in `crs`; properties are the list item.' },
 )
 
+const Facet = Type.Array(Type.Object({ value: Type.String(), label: Type.String(), count: Type.Integer() }))
+
+/** Splits comma-separated values of the multi-valued parameters before validation. */
+async function splitMultiValued(request: FastifyRequest) {
+  const query = request.query as Record<string, unknown>
+  for (const name of multiValued) {
+    const value = query[name]
+    if (value === undefined) continue
+    query[name] = (Array.isArray(value) ? value : [value]).flatMap((item) =>
+      String(item)
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part !== ''),
+    )
+  }
+}
+
+type Format = 'json' | 'geojson' | 'csv'
+
+function negotiateFormat(accept: string | undefined): Format {
+  if (accept === undefined) return 'json'
+  const types = accept.split(',').map((part) => part.split(';')[0]?.trim().toLowerCase())
+  for (const type of types) {
+    if (type === 'application/json' || type === 'application/*' || type === '*/*') return 'json'
+    if (type === 'application/geo+json') return 'geojson'
+    if (type === 'text/csv') return 'csv'
+  }
+  throw new ProblemError(
+    'not_acceptable',
+    'This endpoint answers application/json, application/geo+json or text/csv',
+  )
+}
+
+function csvOf(items: FacilitySummary[]): string {
+  const rows = items.map((item) => ({
+    id: item.id,
+    slug: item.slug,
+    name: item.name,
+    name_zh: item.names['zh-Hans'],
+    name_en: item.names.en ?? '',
+    category: item.category,
+    category_label: item.categoryLabel,
+    status: item.status,
+    status_label: item.statusLabel,
+    area: item.area.name,
+    lat: item.location?.lat ?? '',
+    lng: item.location?.lng ?? '',
+    crs: item.location?.crs ?? '',
+    location_precision: item.location?.precision ?? '',
+    distance_m: item.distanceMeters ?? '',
+    opening: item.dates.opening?.actual?.edtf ?? item.dates.opening?.expected?.edtf ?? item.dates.opening?.planned?.edtf ?? '',
+    open_now: item.hours === null ? '' : String(item.hours.openNow),
+    updated_at: item.updatedAt,
+  }))
+  // A byte-order mark, so spreadsheet programs read the UTF-8 Chinese correctly.
+  return `\uFEFF${stringify(rows, { header: true, columns: Object.keys(rows[0] ?? { id: '' }) })}`
+}
+
+function geoJsonOf(items: FacilitySummary[], page: { limit: number; nextCursor: string | null }) {
+  return {
+    type: 'FeatureCollection' as const,
+    features: items.map(({ location, ...properties }) => ({
+      type: 'Feature' as const,
+      id: properties.id,
+      geometry: location === null ? null : { type: 'Point' as const, coordinates: [location.lng, location.lat] },
+      properties: { ...properties, ...(location === null ? {} : { locationPrecision: location.precision, crs: location.crs }) },
+    })),
+    page,
+  }
+}
+
+/**
+ * One page of hits (and one more, to tell whether there is a next page). With openNow the SQL
+ * cannot decide, so candidates are read in batches and their hours evaluated here.
+ */
+async function findPage(
+  prisma: PrismaClient,
+  filters: ReturnType<typeof parseFilters>,
+  options: { sort: ReturnType<typeof parseSort>; limit: number; after?: SortKey; openNow?: boolean; now: Date },
+): Promise<SearchHit[]> {
+  if (options.openNow === undefined) {
+    return searchFacilities(prisma, filters, { sort: options.sort, limit: options.limit + 1, after: options.after })
+  }
+  const wanted = options.limit + 1
+  const batchSize = 200
+  const hits: SearchHit[] = []
+  let after = options.after
+  for (;;) {
+    const batch = await searchFacilities(prisma, { ...filters, hasOpeningHours: true }, { sort: options.sort, limit: batchSize, after })
+    for (const hit of batch) {
+      if (hit.openingHours === null) continue
+      const { openNow } = evaluateOpeningHours(hit.openingHours, { timeZone: hit.timeZone, now: options.now })
+      if (openNow === options.openNow) hits.push(hit)
+      if (hits.length === wanted) return hits
+    }
+    const last = batch.at(-1)
+    if (batch.length < batchSize || last === undefined) return hits
+    after = last.key
+  }
+}
+
+function setLanguage(reply: FastifyReply, language: Language) {
+  reply.header('content-language', language)
+  reply.header('vary', 'Accept, Accept-Language')
+}
+
 const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const prisma = () => fastify.db.prisma
+
+  const context = (request: FastifyRequest, crs: Crs): PresentationContext => ({
+    language: negotiateLanguage(request.headers['accept-language']),
+    crs,
+    now: fastify.clock(),
+  })
+
+  /** The rows of the hits, presented in the hits' order; a row deleted meanwhile is left out. */
+  async function presentHits(hits: SearchHit[], view: 'summary' | 'full', presentation: PresentationContext) {
+    const where = { id: { in: hits.map((hit) => hit.id) } }
+    const inOrder = <Row extends { id: string }>(rows: Row[]) => {
+      const byId = new Map(rows.map((row) => [row.id, row]))
+      return hits.flatMap((hit) => {
+        const row = byId.get(hit.id)
+        return row === undefined ? [] : [{ row, hit }]
+      })
+    }
+    if (view === 'full') {
+      return inOrder(await prisma().facility.findMany({ where, include: facilityInclude })).map(({ row, hit }) => ({
+        ...presentFacility(row, presentation),
+        ...(hit.distanceMeters === null ? {} : { distanceMeters: hit.distanceMeters }),
+      }))
+    }
+    return inOrder(await prisma().facility.findMany({ where, include: summaryInclude })).map(({ row, hit }) =>
+      presentSummary(row, presentation, hit.distanceMeters),
+    )
+  }
+
+  /** The directory's last change (deletions included): the Last-Modified of any list. */
+  async function directoryLastModified(): Promise<string | undefined> {
+    const { _max } = await prisma().facility.aggregate({ _max: { updatedAt: true } })
+    return _max.updatedAt === null ? undefined : httpDate(_max.updatedAt)
+  }
+
   fastify.get(
     '/facilities',
     {
+      preValidation: splitMultiValued,
       schema: {
         tags: ['facilities'],
-        operationId: 'listFacilities',
-        summary: 'List facilities and projects',
+        operationId: 'searchFacilities',
+        summary: 'Search facilities and projects',
         description:
-          'Facilities in a stable order, a page at a time. Follow `page.nextCursor` (or the `Link: rel="next"` header) ' +
-          'to the next page; rows added between pages are neither skipped nor repeated.',
-        querystring: ListQuery,
+          'Text, nearby, bounding box and filters, sorted and paged. Follow `page.nextCursor` (or the `Link: rel="next"` ' +
+          'header) to the next page: in the default order rows added between pages are neither skipped nor repeated. ' +
+          'Answers JSON, GeoJSON (`Accept: application/geo+json`) or CSV (`Accept: text/csv`).',
+        querystring: SearchQuery,
         response: {
-          200: Type.Object({
-            data: Type.Array(Type.Ref('FacilitySummary')),
-            page: Type.Object({
-              limit: Type.Integer(),
-              nextCursor: Type.Union([Type.String(), Type.Null()], {
-                description: 'Cursor of the next page; null on the last page.',
-              }),
-            }),
-          }),
-          400: problems[400],
+          200: {
+            description: 'A page of facilities',
+            content: {
+              'application/json': { schema: FacilityPage },
+              'application/geo+json': { schema: FacilityFeatureCollection },
+              'text/csv': { schema: Type.String({ description: 'UTF-8 with a byte-order mark; one row per facility.' }) },
+            },
+          },
+          400: Type.Ref('Problem'),
+          406: Type.Ref('Problem'),
         },
       },
     },
     async (request, reply) => {
-      const { limit, cursor, ...filters } = request.query
-      const after = cursor === undefined ? undefined : decodeCursor(cursor, filters, isUuid).after
-      const { rows, hasMore } = await listFacilities(fastify.db.prisma, { ...filters, limit, after })
-      const last = rows.at(-1)
-      const nextCursor = hasMore && last !== undefined ? encodeCursor({ after: last.id }, filters) : null
+      const format = negotiateFormat(request.headers.accept)
+      const { limit, cursor, view, sort: _sort, openNow, ...filterQuery } = request.query
+      const filters = parseFilters(filterQuery)
+      const sort = parseSort(request.query, filters)
+      const fingerprinted = { ...filterQuery, openNow, sort }
+      const after =
+        cursor === undefined
+          ? undefined
+          : (decodeCursor(cursor, fingerprinted, isSortKey).after as SortKey)
+      const presentation = context(request, filters.crs)
+      const hits = await findPage(prisma(), filters, { sort, limit, after, openNow, now: presentation.now })
+      const pageHits = hits.slice(0, limit)
+      const last = pageHits.at(-1)
+      const nextCursor = hits.length > limit && last !== undefined ? encodeCursor({ after: last.key }, fingerprinted) : null
+
+      const items = await presentHits(pageHits, view, presentation)
+
       if (nextCursor !== null) {
-        const next = new URLSearchParams({
-          ...Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined)),
-          limit: String(limit),
-          cursor: nextCursor,
-        })
+        const next = new URLSearchParams(request.url.split('?')[1] ?? '')
+        next.set('cursor', nextCursor)
         reply.header('link', `</v1/facilities?${next.toString()}>; rel="next"`)
       }
-      return { data: rows.map(presentSummary), page: { limit, nextCursor } }
+      setLanguage(reply, presentation.language)
+      const lastModified = await directoryLastModified()
+      if (lastModified !== undefined) reply.header('last-modified', lastModified)
+      const page = { limit, nextCursor }
+      if (format === 'geojson') return reply.type('application/geo+json').send(geoJsonOf(items, page))
+      if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(csvOf(items))
+      return reply.type('application/json').send({ data: items, page })
+    },
+  )
+
+  fastify.get(
+    '/facilities/facets',
+    {
+      preValidation: splitMultiValued,
+      schema: {
+        tags: ['facilities'],
+        operationId: 'getFacilityFacets',
+        summary: 'Counts by category, status and area for a search',
+        description: 'Takes the same filters as the search; each count is of facilities matching all of them.',
+        querystring: FacetQuery,
+        response: {
+          200: Type.Object({ total: Type.Integer(), category: Facet, status: Facet, area: Facet }),
+          400: Type.Ref('Problem'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { openNow, ...filterQuery } = request.query
+      const filters = parseFilters(filterQuery)
+      const language = negotiateLanguage(request.headers['accept-language'])
+      let counts: Awaited<ReturnType<typeof facetCounts>>
+      if (openNow === undefined) {
+        counts = await facetCounts(prisma(), filters)
+      } else {
+        const now = fastify.clock()
+        const candidates = await facetCandidates(prisma(), filters)
+        counts = countBy(
+          candidates.filter(
+            (c) => c.openingHours !== null && evaluateOpeningHours(c.openingHours, { timeZone: c.timeZone, now }).openNow === openNow,
+          ),
+        )
+      }
+      const areas = new Map((await prisma().area.findMany()).map((area) => [area.id, area]))
+      setLanguage(reply, language)
+      return {
+        total: counts.category.reduce((sum, entry) => sum + entry.count, 0),
+        category: counts.category.map((entry) => ({
+          ...entry,
+          label: pick(categoryLabels[entry.value as keyof typeof categoryLabels], language),
+        })),
+        status: counts.status.map((entry) => ({
+          ...entry,
+          label: pick(statusLabels[entry.value as keyof typeof statusLabels], language),
+        })),
+        area: counts.area.map((entry) => {
+          const area = areas.get(entry.value)
+          return { ...entry, label: area === undefined ? entry.value : pick({ zh: area.nameZh, en: area.nameEn }, language) }
+        }),
+      }
+    },
+  )
+
+  fastify.get(
+    '/facilities/export.ndjson',
+    {
+      schema: {
+        tags: ['facilities'],
+        operationId: 'exportFacilities',
+        summary: 'Every facility, in full, one JSON object per line',
+        description:
+          'Streamed and unpaginated (application/x-ndjson), in creation order; deleted facilities are left out. ' +
+          'Use the change feed to stay in sync afterwards.',
+        querystring: Type.Object(
+          { crs: Type.Enum(['wgs84', 'gcj02'], { default: 'wgs84', description: 'Coordinate system of the locations.' }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: {
+            description: 'NDJSON: one Facility per line',
+            content: { 'application/x-ndjson': { schema: Type.String() } },
+          },
+          400: Type.Ref('Problem'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const presentation = context(request, request.query.crs)
+      const database = prisma()
+      async function* lines() {
+        let after: string | undefined
+        for (;;) {
+          const rows = await database.facility.findMany({
+            where: { deletedAt: null, ...(after === undefined ? {} : { id: { gt: after } }) },
+            include: facilityInclude,
+            orderBy: { id: 'asc' },
+            take: 500,
+          })
+          if (rows.length === 0) return
+          yield rows.map((row) => JSON.stringify(presentFacility(row, presentation))).join('\n') + '\n'
+          after = rows.at(-1)?.id
+        }
+      }
+      setLanguage(reply, presentation.language)
+      reply.header('cache-control', 'public, max-age=300')
+      return reply.type('application/x-ndjson; charset=utf-8').send(Readable.from(lines()))
     },
   )
 
@@ -78,15 +355,43 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         operationId: 'getFacility',
         summary: 'One facility or project, in full',
         params: Type.Object({ id: Type.String({ pattern: uuidPattern, description: 'The facility id (UUID).' }) }),
-        response: { 200: Type.Ref('Facility'), ...problems },
+        querystring: Type.Object(
+          { crs: Type.Enum(['wgs84', 'gcj02'], { default: 'wgs84', description: 'Coordinate system of the location.' }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Ref('Facility'), 400: Type.Ref('Problem'), 404: Type.Ref('Problem') },
       },
     },
-    async (request) => {
-      const row = await findFacility(fastify.db.prisma, request.params.id.toLowerCase())
+    async (request, reply) => {
+      const row = await findFacility(prisma(), request.params.id.toLowerCase())
       if (row === null) throw new ProblemError('not_found', `There is no facility with id ${request.params.id}`)
-      return presentFacility(row)
+      const presentation = context(request, request.query.crs)
+      setLanguage(reply, presentation.language)
+      reply.header('last-modified', httpDate(row.updatedAt))
+      return presentFacility(row, presentation)
     },
   )
+}
+
+function isSortKey(value: unknown): value is SortKey {
+  return (
+    Array.isArray(value) &&
+    value.length === 2 &&
+    (value[0] === null || typeof value[0] === 'string' || typeof value[0] === 'number') &&
+    typeof value[1] === 'string' &&
+    isUuid(value[1])
+  )
+}
+
+function countBy(candidates: { category: string; status: string; areaId: string }[]) {
+  const tally = (key: 'category' | 'status' | 'areaId') => {
+    const counts = new Map<string, number>()
+    for (const candidate of candidates) counts.set(candidate[key], (counts.get(candidate[key]) ?? 0) + 1)
+    return [...counts]
+      .map(([value, count]) => ({ value, count }))
+      .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
+  }
+  return { category: tally('category'), status: tally('status'), area: tally('areaId') }
 }
 
 export default facilityRoutes

@@ -1,0 +1,51 @@
+// What text search matches against. Residents search in Chinese (华南), full pinyin (huanan,
+// "rong hu"), pinyin initials (hnyy) and English, so every write stores, lower-cased in one column
+// with a trigram index: the names and aliases, their pinyin run together and their initials, and
+// every CJK character and character pair as a word of its own — so one- and two-character Chinese
+// queries, too short for trigrams, can still be answered from the index as whole words.
+import { pinyin } from 'pinyin-pro'
+
+const cjk = /\p{Script=Han}/u
+
+/** Lower-case, without spaces or punctuation: how both queries and names are compared. */
+export function normalizeSearch(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '')
+}
+
+function pinyinForms(text: string): string[] {
+  if (!cjk.test(text)) return []
+  const syllables = pinyin(text, { toneType: 'none', type: 'array', nonZh: 'consecutive', v: true })
+  const initials = pinyin(text, { pattern: 'first', toneType: 'none', type: 'array', nonZh: 'consecutive', v: true })
+  return [syllables.join(''), initials.join('')]
+}
+
+function cjkGrams(text: string): string[] {
+  const characters = [...text].filter((character) => cjk.test(character))
+  const grams = new Set(characters)
+  for (let i = 0; i + 1 < characters.length; i += 1) grams.add(`${characters[i]}${characters[i + 1]}`)
+  return [...grams]
+}
+
+export function searchTextOf(names: { nameZh: string; nameEn: string | null; aliases: string[] }): string {
+  const chinese = [names.nameZh, ...names.aliases]
+  const words = new Set<string>()
+  for (const name of [...chinese, names.nameEn ?? '']) {
+    const normalized = normalizeSearch(name)
+    if (normalized !== '') words.add(normalized)
+  }
+  for (const name of chinese) {
+    for (const form of pinyinForms(name)) words.add(normalizeSearch(form))
+    for (const gram of cjkGrams(name)) words.add(gram)
+  }
+  // English names also as separate words, so "hospital" matches as a word.
+  for (const word of (names.nameEn ?? '').toLowerCase().split(/[^\p{L}\p{N}]+/u)) if (word.length > 1) words.add(word)
+  return [...words].join(' ')
+}
+
+/** Pinyin of the Chinese name, for sorting by name the way Chinese readers expect. */
+export function namePinyinOf(nameZh: string): string {
+  return pinyin(nameZh, { toneType: 'num', type: 'array', nonZh: 'consecutive', v: true }).join(' ').toLowerCase()
+}

@@ -1,0 +1,230 @@
+// The resident search behind GET /v1/facilities: text (Chinese, pinyin, English, small typos),
+// nearby and bounding box, filters, sorting and keyset paging, in one SQL query that runs the
+// same on PGlite and PostgreSQL. Opening hours are evaluated in JavaScript (they depend on
+// holiday calendars), so `openNow` filters candidates in batches after the SQL.
+import { Prisma, type PrismaClient } from '../generated/prisma/client.js'
+import type { FacilityCategory, FacilityStatus } from '../generated/prisma/enums.js'
+import { normalizeSearch } from './search-text.js'
+
+export const sorts = ['relevance', 'distance', 'name', 'openingDate', 'updatedAt'] as const
+export type Sort = (typeof sorts)[number] | 'created'
+
+export interface SearchFilters {
+  q?: string
+  near?: { lat: number; lng: number; radius: number }
+  /** WGS-84 bounds. */
+  bbox?: { minLng: number; minLat: number; maxLng: number; maxLat: number }
+  categories?: FacilityCategory[]
+  statuses?: FacilityStatus[]
+  area?: string
+  hasCapacity?: boolean
+  /** Opened (actual opening) entirely on or after this day. */
+  openedAfter?: string
+  /** Opened (actual opening) entirely before this day. */
+  openedBefore?: string
+  /** Not yet opened, and expected (or planned) to open entirely before this day. */
+  openingBefore?: string
+  delayed?: boolean
+  updatedSince?: Date
+  /** Only facilities that publish opening hours (what openNow can be decided for). */
+  hasOpeningHours?: boolean
+}
+
+/** Sort value(s) and id of the last row of the previous page. */
+export type SortKey = [string | number | null, string]
+
+export interface SearchHit {
+  id: string
+  key: SortKey
+  distanceMeters: number | null
+  openingHours: string | null
+  timeZone: string
+}
+
+const earthRadiusMeters = 6_371_008.8
+const metersPerDegreeLatitude = 111_320
+
+function distanceSql(lat: number, lng: number): Prisma.Sql {
+  return Prisma.sql`(2 * ${earthRadiusMeters}::float8 * asin(sqrt(
+    power(sin(radians(f.latitude - ${lat}::float8) / 2), 2) +
+    cos(radians(${lat}::float8)) * cos(radians(f.latitude)) * power(sin(radians(f.longitude - ${lng}::float8) / 2), 2))))`
+}
+
+/** The first day of the opening: as it happened, else as expected, else as planned. */
+const openingDateSql = Prisma.sql`(SELECT d.earliest FROM facility_date d
+  WHERE d.facility_id = f.id AND d.milestone = 'opening'
+  ORDER BY CASE d.basis WHEN 'actual' THEN 0 WHEN 'expected' THEN 1 ELSE 2 END LIMIT 1)`
+
+function relevanceSql(q: string): Prisma.Sql {
+  return Prisma.sql`(word_similarity(${q}, f.search_text)
+    + CASE WHEN f.search_text LIKE ${`% ${q}%`} THEN 1 ELSE 0 END
+    + CASE WHEN f.search_text LIKE ${`% ${q} %`} THEN 0.5 ELSE 0 END)::float8`
+}
+
+function whereSql(filters: SearchFilters): Prisma.Sql[] {
+  const where: Prisma.Sql[] = [Prisma.sql`f.deleted_at IS NULL`]
+  if (filters.q !== undefined) {
+    const q = normalizeSearch(filters.q)
+    // One and two characters are too short for trigrams; they are matched as whole words, which
+    // search_text holds for every Chinese character and character pair (search-text.ts).
+    where.push(
+      [...q].length < 3
+        ? Prisma.sql`f.search_text LIKE ${`% ${q} %`}`
+        : Prisma.sql`(f.search_text LIKE ${`%${q}%`} OR ${q} <% f.search_text)`,
+    )
+  }
+  if (filters.near !== undefined) {
+    const { lat, lng, radius } = filters.near
+    // The GiST index narrows to a box around the circle; the exact distance decides.
+    const dLat = radius / metersPerDegreeLatitude
+    const dLng = radius / (metersPerDegreeLatitude * Math.max(Math.cos((lat * Math.PI) / 180), 0.01))
+    where.push(
+      Prisma.sql`f.geo_point <@ box(point(${lng - dLng}::float8, ${lat - dLat}::float8), point(${lng + dLng}::float8, ${lat + dLat}::float8))`,
+      Prisma.sql`${distanceSql(lat, lng)} <= ${radius}::float8`,
+    )
+  }
+  if (filters.bbox !== undefined) {
+    const { minLng, minLat, maxLng, maxLat } = filters.bbox
+    where.push(
+      Prisma.sql`f.geo_point <@ box(point(${minLng}::float8, ${minLat}::float8), point(${maxLng}::float8, ${maxLat}::float8))`,
+    )
+  }
+  // Arrays are spelled out value by value: the PGlite adapter cannot bind an array parameter.
+  if (filters.categories !== undefined) {
+    where.push(Prisma.sql`f.category = ANY(ARRAY[${Prisma.join(filters.categories)}]::"FacilityCategory"[])`)
+  }
+  if (filters.statuses !== undefined) {
+    where.push(Prisma.sql`f.status = ANY(ARRAY[${Prisma.join(filters.statuses)}]::"FacilityStatus"[])`)
+  }
+  if (filters.area !== undefined) {
+    where.push(Prisma.sql`f.area_id IN (
+      WITH RECURSIVE tree AS (
+        SELECT id FROM area WHERE id = ${filters.area}
+        UNION ALL SELECT a.id FROM area a JOIN tree ON a.parent_id = tree.id)
+      SELECT id FROM tree)`)
+  }
+  if (filters.hasCapacity !== undefined) {
+    const exists = Prisma.sql`EXISTS (SELECT 1 FROM capacity c WHERE c.facility_id = f.id AND c.available > 0)`
+    where.push(filters.hasCapacity ? exists : Prisma.sql`NOT ${exists}`)
+  }
+  if (filters.openedAfter !== undefined) {
+    where.push(Prisma.sql`EXISTS (SELECT 1 FROM facility_date d WHERE d.facility_id = f.id
+      AND d.milestone = 'opening' AND d.basis = 'actual' AND d.earliest >= CAST(${filters.openedAfter} AS date))`)
+  }
+  if (filters.openedBefore !== undefined) {
+    where.push(Prisma.sql`EXISTS (SELECT 1 FROM facility_date d WHERE d.facility_id = f.id
+      AND d.milestone = 'opening' AND d.basis = 'actual' AND d.latest < CAST(${filters.openedBefore} AS date))`)
+  }
+  if (filters.openingBefore !== undefined) {
+    where.push(Prisma.sql`NOT EXISTS (SELECT 1 FROM facility_date d WHERE d.facility_id = f.id
+        AND d.milestone = 'opening' AND d.basis = 'actual')
+      AND (SELECT d.latest FROM facility_date d WHERE d.facility_id = f.id AND d.milestone = 'opening'
+        ORDER BY CASE d.basis WHEN 'expected' THEN 0 ELSE 1 END LIMIT 1) < CAST(${filters.openingBefore} AS date)`)
+  }
+  if (filters.delayed !== undefined) {
+    const delayed = Prisma.sql`EXISTS (SELECT 1 FROM facility_date p JOIN facility_date l
+      ON l.facility_id = p.facility_id AND l.milestone = p.milestone
+      WHERE p.facility_id = f.id AND p.basis = 'planned'
+      AND l.basis = (SELECT CASE WHEN bool_or(x.basis = 'actual') THEN 'actual'::"DateBasis" ELSE 'expected'::"DateBasis" END
+        FROM facility_date x WHERE x.facility_id = p.facility_id AND x.milestone = p.milestone AND x.basis <> 'planned')
+      AND l.latest > p.latest)`
+    where.push(filters.delayed ? delayed : Prisma.sql`NOT ${delayed}`)
+  }
+  if (filters.hasOpeningHours === true) where.push(Prisma.sql`f.opening_hours IS NOT NULL`)
+  if (filters.updatedSince !== undefined) {
+    where.push(Prisma.sql`f.updated_at >= ${filters.updatedSince}`)
+  }
+  return where
+}
+
+interface Ordering {
+  /** The sort value of a row (null-able), selected as sort_key. */
+  value: Prisma.Sql
+  descending: boolean
+}
+
+function orderingOf(sort: Sort, filters: SearchFilters): Ordering {
+  switch (sort) {
+    case 'relevance':
+      return { value: relevanceSql(normalizeSearch(filters.q ?? '')), descending: true }
+    case 'distance':
+      return { value: distanceSql(filters.near?.lat ?? 0, filters.near?.lng ?? 0), descending: false }
+    case 'name':
+      return { value: Prisma.sql`f.name_pinyin`, descending: false }
+    case 'openingDate':
+      return { value: Prisma.sql`to_char(${openingDateSql}, 'YYYY-MM-DD')`, descending: false }
+    case 'updatedAt':
+      return { value: Prisma.sql`to_char(f.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS')`, descending: true }
+    case 'created':
+      return { value: Prisma.sql`NULL::text`, descending: false }
+  }
+}
+
+/**
+ * Keyset condition "after the last row of the previous page" for (sort value, id), where null
+ * sort values come last in either direction.
+ */
+function afterSql(ordering: Ordering, [value, id]: SortKey): Prisma.Sql {
+  const v = Prisma.sql`(${ordering.value})`
+  const idAfter = Prisma.sql`f.id > CAST(${id} AS uuid)`
+  if (value === null) return Prisma.sql`(${v} IS NULL AND ${idAfter})`
+  const beyond = ordering.descending ? Prisma.sql`${v} < ${value}` : Prisma.sql`${v} > ${value}`
+  return Prisma.sql`(${beyond} OR (${v} = ${value} AND ${idAfter}) OR ${v} IS NULL)`
+}
+
+export async function searchFacilities(
+  prisma: PrismaClient,
+  filters: SearchFilters,
+  options: { sort: Sort; limit: number; after?: SortKey },
+): Promise<SearchHit[]> {
+  const ordering = orderingOf(options.sort, filters)
+  const where = whereSql(filters)
+  if (options.after !== undefined) where.push(afterSql(ordering, options.after))
+  const distance = filters.near === undefined ? Prisma.sql`NULL::float8` : distanceSql(filters.near.lat, filters.near.lng)
+  const direction = ordering.descending ? Prisma.sql`DESC` : Prisma.sql`ASC`
+  const rows = await prisma.$queryRaw<
+    { id: string; sort_key: string | number | null; distance: number | null; opening_hours: string | null; time_zone: string }[]
+  >`SELECT f.id::text AS id, ${ordering.value} AS sort_key, ${distance} AS distance,
+      f.opening_hours, f.time_zone
+    FROM facility f
+    WHERE ${Prisma.join(where, ' AND ')}
+    ORDER BY sort_key ${direction} NULLS LAST, f.id ASC
+    LIMIT ${options.limit}`
+  return rows.map((row) => ({
+    id: row.id,
+    key: [row.sort_key === null ? null : typeof row.sort_key === 'number' ? row.sort_key : String(row.sort_key), row.id],
+    distanceMeters: row.distance === null ? null : Math.round(Number(row.distance)),
+    openingHours: row.opening_hours,
+    timeZone: row.time_zone,
+  }))
+}
+
+/** Counts by category, status and area for the filters (each facet ignores nothing else). */
+export async function facetCounts(prisma: PrismaClient, filters: SearchFilters) {
+  const where = Prisma.join(whereSql(filters), ' AND ')
+  const [categories, statuses, areas] = await Promise.all([
+    prisma.$queryRaw<{ value: string; count: bigint }[]>`SELECT f.category::text AS value, count(*) AS count
+      FROM facility f WHERE ${where} GROUP BY 1 ORDER BY 2 DESC, 1`,
+    prisma.$queryRaw<{ value: string; count: bigint }[]>`SELECT f.status::text AS value, count(*) AS count
+      FROM facility f WHERE ${where} GROUP BY 1 ORDER BY 2 DESC, 1`,
+    prisma.$queryRaw<{ value: string; count: bigint }[]>`SELECT f.area_id AS value, count(*) AS count
+      FROM facility f WHERE ${where} GROUP BY 1 ORDER BY 2 DESC, 1`,
+  ])
+  const plain = (rows: { value: string; count: bigint }[]) => rows.map((row) => ({ value: row.value, count: Number(row.count) }))
+  return { category: plain(categories), status: plain(statuses), area: plain(areas) }
+}
+
+/** The facilities matching the filters, with what facet counts need when hours must be evaluated. */
+export async function facetCandidates(prisma: PrismaClient, filters: SearchFilters) {
+  const rows = await prisma.$queryRaw<
+    { category: string; status: string; area_id: string; opening_hours: string | null; time_zone: string }[]
+  >`SELECT f.category::text AS category, f.status::text AS status, f.area_id, f.opening_hours, f.time_zone
+    FROM facility f WHERE ${Prisma.join(whereSql({ ...filters, hasOpeningHours: true }), ' AND ')}`
+  return rows.map((row) => ({
+    category: row.category,
+    status: row.status,
+    areaId: row.area_id,
+    openingHours: row.opening_hours,
+    timeZone: row.time_zone,
+  }))
+}

@@ -1,0 +1,27 @@
+// Names and labels are in Simplified Chinese unless the client prefers English
+// (Accept-Language). Responses say which they chose (Content-Language) and that it varies.
+export type Language = 'zh-Hans' | 'en'
+
+/** The best of zh-Hans and en for an Accept-Language header (RFC 9110 q-values); zh-Hans by default. */
+export function negotiateLanguage(header: string | undefined): Language {
+  if (header === undefined) return 'zh-Hans'
+  const ranked = header
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().toLowerCase().split(';')
+      const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined)
+      return { tag: tag.trim(), q: q === undefined ? 1 : Number(q), index }
+    })
+    .filter((entry) => entry.q > 0 && entry.tag !== '')
+    .sort((a, b) => b.q - a.q || a.index - b.index)
+  for (const { tag } of ranked) {
+    if (tag === 'en' || tag.startsWith('en-')) return 'en'
+    if (tag === 'zh' || tag.startsWith('zh-') || tag === '*') return 'zh-Hans'
+  }
+  return 'zh-Hans'
+}
+
+/** Text in the chosen language, falling back to Chinese, the language every record has. */
+export function pick(text: { zh: string; en: string | null }, language: Language): string {
+  return language === 'en' && text.en !== null ? text.en : text.zh
+}
