@@ -169,8 +169,37 @@ function wallClock(instantMs: number, timeZone: string): WallClock {
   };
 }
 
+// Offsets only change on quarter-hour boundaries in every real zone, so one lookup per zone and
+// quarter hour is exact; Intl formatting is what made evaluation slow.
+const QUARTER_HOUR_MS = 15 * 60_000;
+const offsetCache = new Map<string, number>();
+
 /** UTC offset of `timeZone` at the given instant, in ms (east positive). */
 function offsetMs(instantMs: number, timeZone: string): number {
+  const key = `${timeZone}|${Math.floor(instantMs / QUARTER_HOUR_MS)}`;
+  let offset = offsetCache.get(key);
+  if (offset === undefined) {
+    if (offsetCache.size >= 100_000) offsetCache.clear();
+    offset = computeOffsetMs(Math.floor(instantMs / QUARTER_HOUR_MS) * QUARTER_HOUR_MS, timeZone);
+    offsetCache.set(key, offset);
+  }
+  return offset;
+}
+
+/** The facility's wall clock at an instant, from the cached offset. */
+function wallClockAt(instantMs: number, timeZone: string): WallClock {
+  const shifted = new Date(instantMs + offsetMs(instantMs, timeZone));
+  return {
+    year: shifted.getUTCFullYear(),
+    month: shifted.getUTCMonth() + 1,
+    day: shifted.getUTCDate(),
+    hour: shifted.getUTCHours(),
+    minute: shifted.getUTCMinutes(),
+    second: shifted.getUTCSeconds(),
+  };
+}
+
+function computeOffsetMs(instantMs: number, timeZone: string): number {
   const w = wallClock(instantMs, timeZone);
   const wallAsUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
   return wallAsUtc - Math.floor(instantMs / 1000) * 1000;
@@ -191,7 +220,7 @@ function zonedToInstant(date: CivilDate, minutes: number, timeZone: string): num
 
 /** ISO-8601 with the facility's offset, e.g. "2026-12-01T08:00:00+08:00". */
 function formatInstant(instantMs: number, timeZone: string): string {
-  const w = wallClock(instantMs, timeZone);
+  const w = wallClockAt(instantMs, timeZone);
   const offMin = Math.round(offsetMs(instantMs, timeZone) / MS_PER_MINUTE);
   const sign = offMin < 0 ? '-' : '+';
   const abs = Math.abs(offMin);
@@ -380,6 +409,34 @@ function dayIntervals(compiled: Compiled, date: CivilDate, regular: boolean): Mi
   return libraryDayIntervals(variant.ok ? variant.oh : compiled.base, evalDate);
 }
 
+// Evaluating a day through the library costs milliseconds; a day's intervals depend only on the
+// text and the date (not on the zone, they are wall-clock minutes), and a directory has few
+// distinct texts, so they are remembered. Bounded: cleared when full.
+const compiledCache = new Map<string, Compiled>();
+const dayCache = new Map<string, readonly MinuteInterval[]>();
+const DAY_CACHE_LIMIT = 50_000;
+
+function compiledFor(text: string): Compiled {
+  let compiled = compiledCache.get(text);
+  if (compiled === undefined) {
+    if (compiledCache.size >= PARSE_CACHE_LIMIT) compiledCache.clear();
+    compiled = compile(text);
+    compiledCache.set(text, compiled);
+  }
+  return compiled;
+}
+
+function cachedDayIntervals(text: string, date: CivilDate, regular: boolean): readonly MinuteInterval[] {
+  const key = `${regular ? 'r' : 'h'}${dateKey(date)}${text}`;
+  let intervals = dayCache.get(key);
+  if (intervals === undefined) {
+    if (dayCache.size >= DAY_CACHE_LIMIT) dayCache.clear();
+    intervals = dayIntervals(compiledFor(text), date, regular);
+    dayCache.set(key, intervals);
+  }
+  return intervals;
+}
+
 function formatMinutes(m: number): string {
   return `${pad2(Math.floor(m / 60))}:${pad2(m % 60)}`;
 }
@@ -408,17 +465,16 @@ export function evaluateOpeningHours(text: string, options: EvaluateOpeningHours
   if (!Number.isFinite(nowMs)) throw new RangeError('evaluateOpeningHours: invalid `now` date');
   const invalid = validateOpeningHours(text);
   if (invalid !== null) throw new Error(invalid);
-  const compiled = compile(text);
 
   const horizonMs = nowMs + SEARCH_DAYS * MINUTES_PER_DAY * MS_PER_MINUTE;
-  const today: CivilDate = wallClock(nowMs, timeZone);
+  const today: CivilDate = wallClockAt(nowMs, timeZone);
   // One extra day so an interval cut by the end of the evaluated range ends
   // after the horizon and is not mistaken for a closing time.
-  const lastDay = addDays(wallClock(horizonMs, timeZone), 1);
+  const lastDay = addDays(wallClockAt(horizonMs, timeZone), 1);
 
   const instants: [number, number][] = [];
   for (let d = today; compareCivil(d, lastDay) <= 0; d = addDays(d, 1)) {
-    for (const [s, e] of dayIntervals(compiled, d, false)) {
+    for (const [s, e] of cachedDayIntervals(text, d, false)) {
       instants.push([
         zonedToInstant(addDays(d, Math.floor(s / MINUTES_PER_DAY)), s % MINUTES_PER_DAY, timeZone),
         zonedToInstant(addDays(d, Math.floor(e / MINUTES_PER_DAY)), e % MINUTES_PER_DAY, timeZone),
@@ -434,7 +490,7 @@ export function evaluateOpeningHours(text: string, options: EvaluateOpeningHours
   const weekStart = addDays(today, -((weekdayOf(today) + 6) % 7));
   const weekdayHours = WEEKDAY_KEYS.map((day, i) => ({
     day,
-    intervals: dayIntervals(compiled, addDays(weekStart, i), true).map(
+    intervals: cachedDayIntervals(text, addDays(weekStart, i), true).map(
       ([s, e]) => `${formatMinutes(s)}-${formatMinutes(e)}`,
     ),
   }));
