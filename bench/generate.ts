@@ -322,7 +322,7 @@ const facilityColumns = [
   'status_effective_edtf', 'area_id', 'address_zh', 'address_en', 'latitude', 'longitude',
   'location_precision', 'elder_care_tier', 'age_min_months', 'age_max_months', 'accessibility',
   'opening_hours', 'phone', 'attributes', 'verified_at', 'created_at', 'updated_at', 'search_text',
-  'name_pinyin',
+  'name_pinyin', 'opening_on',
 ]
 const capacityColumns = ['facility_id', 'unit', 'total', 'available', 'as_of']
 const dateColumns = ['facility_id', 'milestone', 'basis', 'edtf', 'precision', 'earliest', 'latest', 'source_text', 'recorded_at']
@@ -373,6 +373,7 @@ function makeRow(index: number, random: Random, ids: Random): Row {
   let date: unknown[] | null = null
   let statusEffectiveEdtf: string | null = null
   let statusEffectiveAt: Date | null = null
+  let openingOn: string | null = null
   const open = status === 'operational' || status === 'in_service'
   const future = status === 'planned' || status === 'under_construction' || status === 'in_preparation'
   if ((open || future) && random.chance(0.25)) {
@@ -386,6 +387,7 @@ function makeRow(index: number, random: Random, ids: Random): Row {
     const parsed = parseUncertainDate(edtf)
     date = [id, 'opening', open ? 'actual' : 'expected', parsed.edtf, parsed.precision, parsed.earliest, parsed.latest,
       null, updatedAt]
+    openingOn = parsed.earliest
     if (open) {
       statusEffectiveEdtf = parsed.edtf
       statusEffectiveAt = startOfDayInShanghai(parsed.earliest)
@@ -407,7 +409,7 @@ function makeRow(index: number, random: Random, ids: Random): Row {
     random.pick(areaIds), addressZh, addressEn, lat, lng, 'exact',
     category === 'elder_care' ? tierOf(nameZh) : null, ageMin, ageMax, accessibility, openingHours, phone,
     JSON.stringify({ synthetic: true }), verifiedAt, createdAt, updatedAt,
-    searchTextOf({ nameZh, nameEn, aliases }), namePinyinOf(nameZh),
+    searchTextOf({ nameZh, nameEn, aliases }), namePinyinOf(nameZh), openingOn,
   ]
   return { facility, capacity, date }
 }
@@ -454,28 +456,6 @@ async function ensureDatabase(url: string, fresh: boolean): Promise<void> {
   }
 }
 
-/**
- * WORKAROUND (bench only): @prisma/adapter-pg's executeScript splits a migration on every ";",
- * even inside comments and $$…$$ function bodies, so the "search" migration (its trigger
- * function) fails on a real PostgreSQL with `syntax error at or near "a"`. Until src/db fixes
- * this, the generator runs each migration script whole, through pg's simple-query protocol
- * (which accepts several statements). The migrations are still applied and recorded by the
- * schema engine exactly as prepareDatabase does it.
- */
-function runScriptsWhole(database: Database): void {
-  const factory = database.adapterFactory
-  const connect = factory.connect.bind(factory)
-  factory.connect = async () => {
-    const adapter = await connect()
-    // PrismaPgAdapter exposes its pg.Pool, though the SqlDriverAdapter type does not say so.
-    const driver = (adapter as unknown as { underlyingDriver(): pg.Pool }).underlyingDriver()
-    adapter.executeScript = async (script: string) => {
-      await driver.query(script)
-    }
-    return adapter
-  }
-}
-
 const silentLog = { info: (...args: unknown[]) => console.log('prepare:', JSON.stringify(args[0])) }
 
 async function main() {
@@ -500,7 +480,6 @@ async function main() {
 
   await ensureDatabase(url, values.fresh!)
   const database = await openPostgresDatabase(url, 2)
-  runScriptsWhole(database)
   try {
     await prepareDatabase(database, { seed: true, log: silentLog })
   } finally {

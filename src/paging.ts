@@ -7,6 +7,8 @@ import { ProblemError } from './errors.js'
 export interface CursorPayload {
   /** Sort key of the last row of the previous page. */
   after: unknown
+  /** How the query was answered on the first page, kept for the next ones. */
+  mode?: string
 }
 
 function fingerprint(query: Record<string, unknown>): string {
@@ -35,10 +37,10 @@ export function decodeCursor(
   const fail = (detail: string) =>
     new ProblemError('invalid_cursor', detail, [{ in: 'query', name: 'cursor', message: detail }])
   if (typeof decoded !== 'object' || decoded === null) throw fail('the cursor is not one this API issued')
-  const { after, q } = decoded as Record<string, unknown>
-  if (!isValidKey(after) || typeof q !== 'string') {
+  const { after, q, mode } = decoded as Record<string, unknown>
+  if (!isValidKey(after) || typeof q !== 'string' || (mode !== undefined && typeof mode !== 'string')) {
     throw fail('the cursor is not one this API issued')
   }
   if (q !== fingerprint(query)) throw fail('the cursor belongs to a query with other filters; start again without it')
-  return { after }
+  return { after, ...(mode === undefined ? {} : { mode }) }
 }

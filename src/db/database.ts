@@ -9,7 +9,8 @@ import { cube } from '@electric-sql/pglite/contrib/cube'
 import { earthdistance } from '@electric-sql/pglite/contrib/earthdistance'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { PrismaPg } from '@prisma/adapter-pg'
-import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils'
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils'
+import type pg from 'pg'
 import { PrismaPGlite } from 'pglite-prisma-adapter'
 import lockfile from 'proper-lockfile'
 import { PrismaClient } from '../generated/prisma/client.js'
@@ -99,19 +100,38 @@ export async function openEmbeddedDatabase(dataDir?: string): Promise<Database> 
 }
 
 /**
+ * PrismaPg runs a migration script by splitting it on every ";" — inside comments and function
+ * bodies too — where the Prisma CLI sends it whole. Sent whole here, through the simple-query
+ * protocol, which takes several statements (and runs them as one implicit transaction).
+ */
+function wholeScripts<Adapter extends SqlDriverAdapter>(adapter: Adapter): Adapter {
+  const driver = adapter as unknown as { underlyingDriver(): pg.Pool; onError(error: unknown): never }
+  adapter.executeScript = async (script) => {
+    try {
+      await driver.underlyingDriver().query(script)
+    } catch (error) {
+      driver.onError(error)
+    }
+  }
+  return adapter
+}
+
+/**
  * PrismaPg's own shadow database ends up being the main one when configured by connection string
  * (the string's database name wins over the shadow's), so the shadow is made here: a new database,
  * dropped when the schema engine lets go of it.
  */
 function postgresAdapterFactory(url: string, poolSize: number): SqlMigrationAwareDriverAdapterFactory {
   const factory = new PrismaPg({ connectionString: url, max: poolSize })
+  const connect = factory.connect.bind(factory)
+  factory.connect = async () => wholeScripts(await connect())
   factory.connectToShadowDb = async () => {
     const name = `prisma_migrate_shadow_db_${randomUUID().replace(/-/g, '')}`
     const admin = await factory.connect()
     await admin.executeScript(`CREATE DATABASE "${name}"`)
     const shadowUrl = new URL(url)
     shadowUrl.pathname = `/${name}`
-    const shadow = await new PrismaPg({ connectionString: shadowUrl.toString(), max: 1 }).connect()
+    const shadow = wholeScripts(await new PrismaPg({ connectionString: shadowUrl.toString(), max: 1 }).connect())
     const dispose = shadow.dispose.bind(shadow)
     shadow.dispose = async () => {
       await dispose()

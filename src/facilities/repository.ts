@@ -98,9 +98,13 @@ export async function createFacility(prisma: PrismaClient, input: FacilityInput,
     website: input.website ?? null,
     attributes: (input.attributes ?? {}) as Prisma.InputJsonObject,
   } satisfies Prisma.FacilityUncheckedCreateInput
+  const opening = (['actual', 'expected', 'planned'] as const)
+    .map((basis) => dates.find((d) => d.milestone === 'opening' && d.basis === basis))
+    .find((d) => d !== undefined)
   const derived = {
     searchText: searchTextOf(data),
     namePinyin: namePinyinOf(data.nameZh),
+    openingOn: opening === undefined ? null : new Date(`${opening.date.earliest}T00:00:00Z`),
   }
   const changedFields = Object.entries(data)
     .filter(([, value]) => value !== null && !(Array.isArray(value) && value.length === 0))

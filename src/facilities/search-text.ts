@@ -42,7 +42,8 @@ export function searchTextOf(names: { nameZh: string; nameEn: string | null; ali
   }
   // English names also as separate words, so "hospital" matches as a word.
   for (const word of (names.nameEn ?? '').toLowerCase().split(/[^\p{L}\p{N}]+/u)) if (word.length > 1) words.add(word)
-  return [...words].join(' ')
+  // Padded with spaces, so "% word %" finds any whole word, the first and last too.
+  return ` ${[...words].join(' ')} `
 }
 
 /** Pinyin of the Chinese name, for sorting by name the way Chinese readers expect. */

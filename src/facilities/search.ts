@@ -9,8 +9,15 @@ import { normalizeSearch } from './search-text.js'
 export const sorts = ['relevance', 'distance', 'name', 'openingDate', 'updatedAt'] as const
 export type Sort = (typeof sorts)[number] | 'created'
 
+/**
+ * How `q` matches: `substring` (of a name, alias, pinyin or initials — indexed) or, when nothing
+ * contains it, `fuzzy` (trigram word similarity, for typos).
+ */
+export type TextMode = 'substring' | 'fuzzy'
+
 export interface SearchFilters {
   q?: string
+  textMode?: TextMode
   near?: { lat: number; lng: number; radius: number }
   /** WGS-84 bounds. */
   bbox?: { minLng: number; minLat: number; maxLng: number; maxLat: number }
@@ -50,15 +57,15 @@ function distanceSql(lat: number, lng: number): Prisma.Sql {
     cos(radians(${lat}::float8)) * cos(radians(f.latitude)) * power(sin(radians(f.longitude - ${lng}::float8) / 2), 2))))`
 }
 
-/** The first day of the opening: as it happened, else as expected, else as planned. */
-const openingDateSql = Prisma.sql`(SELECT d.earliest FROM facility_date d
-  WHERE d.facility_id = f.id AND d.milestone = 'opening'
-  ORDER BY CASE d.basis WHEN 'actual' THEN 0 WHEN 'expected' THEN 1 ELSE 2 END LIMIT 1)`
-
-function relevanceSql(q: string): Prisma.Sql {
-  return Prisma.sql`(word_similarity(${q}, f.search_text)
+/**
+ * Cheap enough to compute for every match: a whole-word match ranks first, then a word that
+ * starts with the text, then the name itself starting with it; fuzzy matches by similarity.
+ */
+function relevanceSql(q: string, mode: TextMode): Prisma.Sql {
+  if (mode === 'fuzzy') return Prisma.sql`word_similarity(${q}, f.search_text)::float8`
+  return Prisma.sql`(CASE WHEN f.search_text LIKE ${`% ${q} %`} THEN 2 ELSE 0 END
     + CASE WHEN f.search_text LIKE ${`% ${q}%`} THEN 1 ELSE 0 END
-    + CASE WHEN f.search_text LIKE ${`% ${q} %`} THEN 0.5 ELSE 0 END)::float8`
+    + CASE WHEN f.search_text LIKE ${`${q}%`} THEN 1 ELSE 0 END)::float8`
 }
 
 function whereSql(filters: SearchFilters): Prisma.Sql[] {
@@ -67,11 +74,9 @@ function whereSql(filters: SearchFilters): Prisma.Sql[] {
     const q = normalizeSearch(filters.q)
     // One and two characters are too short for trigrams; they are matched as whole words, which
     // search_text holds for every Chinese character and character pair (search-text.ts).
-    where.push(
-      [...q].length < 3
-        ? Prisma.sql`f.search_text LIKE ${`% ${q} %`}`
-        : Prisma.sql`(f.search_text LIKE ${`%${q}%`} OR ${q} <% f.search_text)`,
-    )
+    if ([...q].length < 3) where.push(Prisma.sql`f.search_text LIKE ${`% ${q} %`}`)
+    else if (filters.textMode === 'fuzzy') where.push(Prisma.sql`${q} <% f.search_text`)
+    else where.push(Prisma.sql`f.search_text LIKE ${`%${q}%`}`)
   }
   if (filters.near !== undefined) {
     const { lat, lng, radius } = filters.near
@@ -140,23 +145,27 @@ function whereSql(filters: SearchFilters): Prisma.Sql[] {
 interface Ordering {
   /** The sort value of a row (null-able), selected as sort_key. */
   value: Prisma.Sql
+  /** Its SQL type, to read a cursor's value back. */
+  type: 'float8' | 'text' | 'date' | 'timestamptz'
   descending: boolean
 }
 
 function orderingOf(sort: Sort, filters: SearchFilters): Ordering {
   switch (sort) {
-    case 'relevance':
-      return { value: relevanceSql(normalizeSearch(filters.q ?? '')), descending: true }
+    case 'relevance': {
+      const q = normalizeSearch(filters.q ?? '')
+      return { value: relevanceSql(q, filters.textMode ?? 'substring'), type: 'float8', descending: true }
+    }
     case 'distance':
-      return { value: distanceSql(filters.near?.lat ?? 0, filters.near?.lng ?? 0), descending: false }
+      return { value: distanceSql(filters.near?.lat ?? 0, filters.near?.lng ?? 0), type: 'float8', descending: false }
     case 'name':
-      return { value: Prisma.sql`f.name_pinyin`, descending: false }
+      return { value: Prisma.sql`f.name_pinyin`, type: 'text', descending: false }
     case 'openingDate':
-      return { value: Prisma.sql`to_char(${openingDateSql}, 'YYYY-MM-DD')`, descending: false }
+      return { value: Prisma.sql`f.opening_on`, type: 'date', descending: false }
     case 'updatedAt':
-      return { value: Prisma.sql`to_char(f.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS')`, descending: true }
+      return { value: Prisma.sql`f.updated_at`, type: 'timestamptz', descending: true }
     case 'created':
-      return { value: Prisma.sql`NULL::text`, descending: false }
+      return { value: Prisma.sql`NULL::text`, type: 'text', descending: false }
   }
 }
 
@@ -168,9 +177,19 @@ function afterSql(ordering: Ordering, [value, id]: SortKey): Prisma.Sql {
   const v = Prisma.sql`(${ordering.value})`
   const idAfter = Prisma.sql`f.id > CAST(${id} AS uuid)`
   if (value === null) return Prisma.sql`(${v} IS NULL AND ${idAfter})`
-  const beyond = ordering.descending ? Prisma.sql`${v} < ${value}` : Prisma.sql`${v} > ${value}`
-  return Prisma.sql`(${beyond} OR (${v} = ${value} AND ${idAfter}) OR ${v} IS NULL)`
+  const last = Prisma.sql`CAST(${value} AS ${Prisma.raw(ordering.type)})`
+  const beyond = ordering.descending ? Prisma.sql`${v} < ${last}` : Prisma.sql`${v} > ${last}`
+  return Prisma.sql`(${beyond} OR (${v} = ${last} AND ${idAfter}) OR ${v} IS NULL)`
 }
+
+const keyValue = (value: unknown): string | number | null =>
+  value === null || value === undefined
+    ? null
+    : value instanceof Date
+      ? value.toISOString()
+      : typeof value === 'number'
+        ? value
+        : String(value)
 
 export async function searchFacilities(
   prisma: PrismaClient,
@@ -183,7 +202,7 @@ export async function searchFacilities(
   const distance = filters.near === undefined ? Prisma.sql`NULL::float8` : distanceSql(filters.near.lat, filters.near.lng)
   const direction = ordering.descending ? Prisma.sql`DESC` : Prisma.sql`ASC`
   const rows = await prisma.$queryRaw<
-    { id: string; sort_key: string | number | null; distance: number | null; opening_hours: string | null; time_zone: string }[]
+    { id: string; sort_key: unknown; distance: number | null; opening_hours: string | null; time_zone: string }[]
   >`SELECT f.id::text AS id, ${ordering.value} AS sort_key, ${distance} AS distance,
       f.opening_hours, f.time_zone
     FROM facility f
@@ -192,11 +211,19 @@ export async function searchFacilities(
     LIMIT ${options.limit}`
   return rows.map((row) => ({
     id: row.id,
-    key: [row.sort_key === null ? null : typeof row.sort_key === 'number' ? row.sort_key : String(row.sort_key), row.id],
+    key: [keyValue(row.sort_key), row.id],
     distanceMeters: row.distance === null ? null : Math.round(Number(row.distance)),
     openingHours: row.opening_hours,
     timeZone: row.time_zone,
   }))
+}
+
+/** Substring matching when anything contains the text; otherwise fuzzy, to forgive a typo. */
+export async function resolveTextMode(prisma: PrismaClient, filters: SearchFilters): Promise<TextMode> {
+  if (filters.q === undefined || [...normalizeSearch(filters.q)].length < 3) return 'substring'
+  const rows = await prisma.$queryRaw<unknown[]>`SELECT 1 FROM facility f
+    WHERE ${Prisma.join(whereSql({ ...filters, textMode: 'substring' }), ' AND ')} LIMIT 1`
+  return rows.length > 0 ? 'substring' : 'fuzzy'
 }
 
 /** Counts by category, status and area for the filters (each facet ignores nothing else). */

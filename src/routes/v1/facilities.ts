@@ -14,7 +14,7 @@ import { httpDate } from '../../plugins/caching.js'
 import { presentFacility, presentSummary, type PresentationContext } from '../../facilities/presenter.js'
 import { facilityInclude, findFacility, summaryInclude } from '../../facilities/repository.js'
 import { FacetQuery, SearchQuery, multiValued, parseFilters, parseSort } from '../../facilities/search-params.js'
-import { facetCandidates, facetCounts, searchFacilities, type SearchHit, type SortKey } from '../../facilities/search.js'
+import { facetCandidates, facetCounts, resolveTextMode, searchFacilities, type SearchHit, type SortKey } from '../../facilities/search.js'
 import type { FacilitySummary } from '../../facilities/schemas.js'
 import type { PrismaClient } from '../../generated/prisma/client.js'
 
@@ -185,8 +185,9 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   /** The directory's last change (deletions included): the Last-Modified of any list. */
   async function directoryLastModified(): Promise<string | undefined> {
-    const { _max } = await prisma().facility.aggregate({ _max: { updatedAt: true } })
-    return _max.updatedAt === null ? undefined : httpDate(_max.updatedAt)
+    // Raw: Prisma's aggregate wraps the table in a subquery that cannot use the updated_at index.
+    const [row] = await prisma().$queryRaw<{ last: Date | null }[]>`SELECT max(updated_at) AS last FROM facility`
+    return row?.last == null ? undefined : httpDate(new Date(row.last))
   }
 
   fastify.get(
@@ -222,15 +223,17 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const filters = parseFilters(filterQuery)
       const sort = parseSort(request.query, filters)
       const fingerprinted = { ...filterQuery, openNow, sort }
-      const after =
-        cursor === undefined
-          ? undefined
-          : (decodeCursor(cursor, fingerprinted, isSortKey).after as SortKey)
+      const position = cursor === undefined ? undefined : decodeCursor(cursor, fingerprinted, isSortKey)
+      const after = position?.after as SortKey | undefined
+      filters.textMode = position?.mode === 'fuzzy' ? 'fuzzy' : position === undefined ? await resolveTextMode(prisma(), filters) : 'substring'
       const presentation = context(request, filters.crs)
       const hits = await findPage(prisma(), filters, { sort, limit, after, openNow, now: presentation.now })
       const pageHits = hits.slice(0, limit)
       const last = pageHits.at(-1)
-      const nextCursor = hits.length > limit && last !== undefined ? encodeCursor({ after: last.key }, fingerprinted) : null
+      const nextCursor =
+        hits.length > limit && last !== undefined
+          ? encodeCursor({ after: last.key, ...(filters.textMode === 'fuzzy' ? { mode: 'fuzzy' } : {}) }, fingerprinted)
+          : null
 
       const items = await presentHits(pageHits, view, presentation)
 
@@ -268,6 +271,7 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const { openNow, ...filterQuery } = request.query
       const filters = parseFilters(filterQuery)
+      filters.textMode = await resolveTextMode(prisma(), filters)
       const language = negotiateLanguage(request.headers['accept-language'])
       let counts: Awaited<ReturnType<typeof facetCounts>>
       if (openNow === undefined) {
