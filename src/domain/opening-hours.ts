@@ -463,6 +463,23 @@ export function evaluateOpeningHours(text: string, options: EvaluateOpeningHours
   const timeZone = options.timeZone || DEFAULT_FACILITY_TIME_ZONE;
   const nowMs = options.now.getTime();
   if (!Number.isFinite(nowMs)) throw new RangeError('evaluateOpeningHours: invalid `now` date');
+  // Every opening and closing falls on a whole minute, so the state is the same all through a
+  // minute: evaluated once per text, zone and minute (a list page or an export repeats texts).
+  const minuteMs = Math.floor(nowMs / MS_PER_MINUTE) * MS_PER_MINUTE;
+  const key = `${timeZone}|${minuteMs}|${text}`;
+  let state = stateCache.get(key);
+  if (state === undefined) {
+    if (stateCache.size >= STATE_CACHE_LIMIT) stateCache.clear();
+    state = evaluateAtMinute(text, timeZone, minuteMs);
+    stateCache.set(key, state);
+  }
+  return structuredClone(state);
+}
+
+const stateCache = new Map<string, OpeningHoursState>();
+const STATE_CACHE_LIMIT = 10_000;
+
+function evaluateAtMinute(text: string, timeZone: string, nowMs: number): OpeningHoursState {
   const invalid = validateOpeningHours(text);
   if (invalid !== null) throw new Error(invalid);
 

@@ -41,16 +41,29 @@ function precisionOf(text: string): DatePrecision {
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10)
 
+// Parsing EDTF costs tens of microseconds, and a directory holds few distinct date texts.
+const parsed = new Map<string, UncertainDate>()
+
 export function parseUncertainDate(text: string): UncertainDate {
+  let date = parsed.get(text)
+  if (date === undefined) {
+    date = parseFresh(text)
+    if (parsed.size >= 10_000) parsed.clear()
+    parsed.set(text, date)
+  }
+  return { ...date }
+}
+
+function parseFresh(text: string): UncertainDate {
   const precision = precisionOf(text)
-  let parsed: { min: number; max: number }
+  let bounds: { min: number; max: number }
   try {
-    parsed = edtf(text)
+    bounds = edtf(text)
   } catch {
     throw new InvalidDateError(`"${text}" is not a valid EDTF date`)
   }
-  if (!Number.isFinite(parsed.min) || !Number.isFinite(parsed.max) || parsed.min > parsed.max) {
+  if (!Number.isFinite(bounds.min) || !Number.isFinite(bounds.max) || bounds.min > bounds.max) {
     throw new InvalidDateError(`"${text}" does not cover a bounded period`)
   }
-  return { edtf: text, precision, earliest: isoDay(parsed.min), latest: isoDay(parsed.max) }
+  return { edtf: text, precision, earliest: isoDay(bounds.min), latest: isoDay(bounds.max) }
 }

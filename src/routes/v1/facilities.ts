@@ -331,18 +331,25 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const presentation = context(request, request.query.crs)
       const database = prisma()
+      const batch = (after: string | undefined) =>
+        database.facility.findMany({
+          where: { deletedAt: null, ...(after === undefined ? {} : { id: { gt: after } }) },
+          include: facilityInclude,
+          orderBy: { id: 'asc' },
+          take: 2000,
+        })
+      // Keyset batches, the next one read while this one is written: memory stays flat and the
+      // database and the presentation work side by side.
       async function* lines() {
-        let after: string | undefined
+        let next = batch(undefined)
         for (;;) {
-          const rows = await database.facility.findMany({
-            where: { deletedAt: null, ...(after === undefined ? {} : { id: { gt: after } }) },
-            include: facilityInclude,
-            orderBy: { id: 'asc' },
-            take: 500,
-          })
-          if (rows.length === 0) return
+          const rows = await next
+          const last = rows.at(-1)
+          if (last === undefined) return
+          next = batch(last.id)
+          // A client that hangs up leaves this read behind: its failure must not go unhandled.
+          next.catch(() => undefined)
           yield rows.map((row) => JSON.stringify(presentFacility(row, presentation))).join('\n') + '\n'
-          after = rows.at(-1)?.id
         }
       }
       setLanguage(reply, presentation.language)
