@@ -4,14 +4,10 @@
 import { randomUUID } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import { PGlite } from '@electric-sql/pglite'
-import { cube } from '@electric-sql/pglite/contrib/cube'
-import { earthdistance } from '@electric-sql/pglite/contrib/earthdistance'
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import type { PGlite } from '@electric-sql/pglite'
 import { PrismaPg } from '@prisma/adapter-pg'
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils'
 import type pg from 'pg'
-import { PrismaPGlite } from 'pglite-prisma-adapter'
 import lockfile from 'proper-lockfile'
 import { PrismaClient } from '../generated/prisma/client.js'
 
@@ -42,19 +38,27 @@ export class DataDirInUseError extends Error {
   }
 }
 
-// A data folder must always be opened with the same extensions (ENVIRONMENT.md): a folder whose
-// tables use pg_trgm cannot be written without it.
-const pgliteExtensions = { pg_trgm, cube, earthdistance }
-
-export function newPGlite(dataDir?: string): PGlite {
-  return new PGlite({ dataDir, extensions: pgliteExtensions })
-}
-
-/** PGlite's own shadow database lacks the extensions; migrations may need them. */
-function pgliteAdapterFactory(pglite: PGlite): SqlMigrationAwareDriverAdapterFactory {
-  const factory = new PrismaPGlite(pglite)
-  factory.connectToShadowDb = () => new PrismaPGlite(newPGlite()).connect()
-  return factory
+// PGlite is loaded only when the embedded database is used: a server on PostgreSQL does not
+// carry its Wasm build.
+async function loadPGlite() {
+  const [{ PGlite }, { pg_trgm }, { cube }, { earthdistance }, { PrismaPGlite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+    import('@electric-sql/pglite/contrib/cube'),
+    import('@electric-sql/pglite/contrib/earthdistance'),
+    import('pglite-prisma-adapter'),
+  ])
+  // A data folder must always be opened with the same extensions (ENVIRONMENT.md): a folder whose
+  // tables use pg_trgm cannot be written without it.
+  const extensions = { pg_trgm, cube, earthdistance }
+  const newPGlite = (dataDir?: string) => new PGlite({ dataDir, extensions })
+  /** PGlite's own shadow database lacks the extensions; migrations may need them. */
+  const adapterFactory = (pglite: PGlite): SqlMigrationAwareDriverAdapterFactory => {
+    const factory = new PrismaPGlite(pglite)
+    factory.connectToShadowDb = () => new PrismaPGlite(newPGlite()).connect()
+    return factory
+  }
+  return { newPGlite, adapterFactory }
 }
 
 /**
@@ -62,6 +66,7 @@ function pgliteAdapterFactory(pglite: PGlite): SqlMigrationAwareDriverAdapterFac
  * this process: two processes on one PGlite folder silently lose writes.
  */
 export async function openEmbeddedDatabase(dataDir?: string): Promise<Database> {
+  const { newPGlite, adapterFactory: pgliteAdapterFactory } = await loadPGlite()
   let releaseLock = async () => {}
   let pglite: PGlite
   if (dataDir === undefined) {
