@@ -581,7 +581,7 @@ forEachDatabase(t, 'sorting and paging', async (t, engine) => {
     t.same(names.slice(0, 5), ['丹平快速路二期', '丹平快速一期北延', '地铁10号线东延段', '第一批“瓶改管”天然气改造项目', '富康路跨铁路桥'])
     const shen = names.indexOf('深大城际')
     t.same(names.slice(shen, shen + 5), ['深大城际', '深惠城际', '深圳大学附属华南医院', '深圳国际海鲜城', '深圳外国语学校'])
-    t.same(names.slice(-2), ['西宝线平湖段改造工程', '中环大道三期'])
+    t.same(names.slice(-4), ['西宝线平湖段改造工程', '新木社区老年大学', '新南社区健康服务中心', '中环大道三期'])
     t.ok(names.indexOf('山厦文化广场') < names.indexOf('深大城际'), 'shan before shen')
     t.ok(names.indexOf('新木社区老年大学') < names.indexOf('新南社区健康服务中心'), 'xin mu before xin nan')
   })
