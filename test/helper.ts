@@ -1,6 +1,9 @@
 // Test helpers: every test gets its own clean, migrated database — an in-memory PGlite or a
 // fresh database on the PostgreSQL service — and an app built exactly as the server builds it.
 import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
 import pg from 'pg'
 import type { Test } from 'tap'
 import { buildApp } from '../src/app.js'
@@ -85,4 +88,11 @@ export async function build(t: Test, engine: DatabaseEngine, options: { seed?: b
 /** Runs the same subtest once for each database engine under test. */
 export function forEachDatabase(t: Test, name: string, fn: (t: Test, engine: DatabaseEngine) => Promise<void>) {
   for (const engine of testEngines) t.test(`${name} (${engine})`, (t) => fn(t, engine))
+}
+
+/** An empty folder, removed when the test ends. */
+export async function tempDir(t: Test): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'linli-test-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  return dir
 }

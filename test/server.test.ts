@@ -1,11 +1,8 @@
 // The real server process, started as `npm start` starts it: embedded by default, PostgreSQL
 // with DATABASE_URL, stopped by a signal.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
 import t, { type Test } from 'tap'
-import { createPostgresDatabase, testEngines } from './helper.js'
+import { createPostgresDatabase, tempDir, testEngines } from './helper.js'
 
 interface RunningServer {
   url: string
@@ -44,12 +41,6 @@ async function facilityNames(server: RunningServer): Promise<string[]> {
   const response = await fetch(`${server.url}/v1/facilities?limit=100`)
   const body = (await response.json()) as { data: { name: string }[] }
   return body.data.map((facility) => facility.name).sort()
-}
-
-async function tempDir(t: Test) {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'linli-server-'))
-  t.teardown(() => rm(dir, { recursive: true, force: true }))
-  return dir
 }
 
 t.test('on the embedded default: seeded on first start, kept and not duplicated on the next', async (t) => {

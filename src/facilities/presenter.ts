@@ -67,6 +67,19 @@ function presentLocation(row: FacilitySummaryRow, crs: Crs): FacilitySummary['lo
   return { lat, lng, crs: crs === 'gcj02' ? 'GCJ02' : 'WGS84', precision: row.locationPrecision, note: row.locationNote }
 }
 
+/**
+ * Hours are validated on every write; a text that still does not evaluate (written before a rule
+ * existed, or by hand) is shown as unknown hours rather than failing the whole response.
+ */
+function hoursOf(row: FacilitySummaryRow, now: Date): FacilitySummary['hours'] {
+  if (row.openingHours === null) return null
+  try {
+    return evaluateOpeningHours(row.openingHours, { timeZone: row.timeZone, now })
+  } catch {
+    return null
+  }
+}
+
 export function presentSummary(
   row: FacilitySummaryRow,
   context: PresentationContext,
@@ -87,10 +100,7 @@ export function presentSummary(
     area: presentArea(row.area, language),
     location: presentLocation(row, context.crs),
     ...(distanceMeters === undefined || distanceMeters === null ? {} : { distanceMeters }),
-    hours:
-      row.openingHours === null
-        ? null
-        : evaluateOpeningHours(row.openingHours, { timeZone: row.timeZone, now: context.now }),
+    hours: hoursOf(row, context.now),
     dates: presentDates(row.dates),
     updatedAt: row.updatedAt.toISOString(),
   }

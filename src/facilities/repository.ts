@@ -3,6 +3,7 @@
 import { ProblemError, type ProblemFieldError } from '../errors.js'
 import { kindOfCategory } from '../domain/categories.js'
 import { isStatusOfCategory, statusesOfKind } from '../domain/lifecycle.js'
+import { validateOpeningHours } from '../domain/opening-hours.js'
 import { InvalidDateError, parseUncertainDate, type UncertainDate } from '../domain/uncertain-date.js'
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js'
 import type { DateBasis, FacilityCategory, FacilityStatus, Milestone } from '../generated/prisma/enums.js'
@@ -40,6 +41,10 @@ function checkFacilityInput(input: FacilityInput): {
       name: '/status',
       message: `a ${input.category} follows the ${kind} lifecycle: one of ${statusesOfKind[kind].join(', ')}`,
     })
+  }
+  const hoursProblem = input.openingHours === undefined ? null : validateOpeningHours(input.openingHours)
+  if (hoursProblem !== null) {
+    errors.push({ in: 'body', name: '/openingHours', message: `not OpenStreetMap opening_hours syntax: ${hoursProblem}` })
   }
   if (input.elderCareTier !== undefined && input.category !== 'elder_care') {
     errors.push({ in: 'body', name: '/elderCareTier', message: 'applies only to the elder_care category' })

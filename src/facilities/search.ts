@@ -49,7 +49,8 @@ export interface SearchHit {
 }
 
 const earthRadiusMeters = 6_371_008.8
-const metersPerDegreeLatitude = 111_320
+/** On the same sphere as the distance, so the box never cuts into the circle. */
+const metersPerDegreeLatitude = (earthRadiusMeters * Math.PI) / 180
 
 function distanceSql(lat: number, lng: number): Prisma.Sql {
   return Prisma.sql`(2 * ${earthRadiusMeters}::float8 * asin(sqrt(
@@ -59,13 +60,14 @@ function distanceSql(lat: number, lng: number): Prisma.Sql {
 
 /**
  * Cheap enough to compute for every match: a whole-word match ranks first, then a word that
- * starts with the text, then the name itself starting with it; fuzzy matches by similarity.
+ * starts with the text, then the name itself (search_text's first word) starting with it; fuzzy
+ * matches by similarity.
  */
 function relevanceSql(q: string, mode: TextMode): Prisma.Sql {
   if (mode === 'fuzzy') return Prisma.sql`word_similarity(${q}, f.search_text)::float8`
   return Prisma.sql`(CASE WHEN f.search_text LIKE ${`% ${q} %`} THEN 2 ELSE 0 END
     + CASE WHEN f.search_text LIKE ${`% ${q}%`} THEN 1 ELSE 0 END
-    + CASE WHEN f.search_text LIKE ${`${q}%`} THEN 1 ELSE 0 END)::float8`
+    + CASE WHEN f.search_text LIKE ${` ${q}%`} THEN 1 ELSE 0 END)::float8`
 }
 
 function whereSql(filters: SearchFilters): Prisma.Sql[] {
@@ -80,9 +82,10 @@ function whereSql(filters: SearchFilters): Prisma.Sql[] {
   }
   if (filters.near !== undefined) {
     const { lat, lng, radius } = filters.near
-    // The GiST index narrows to a box around the circle; the exact distance decides.
-    const dLat = radius / metersPerDegreeLatitude
-    const dLng = radius / (metersPerDegreeLatitude * Math.max(Math.cos((lat * Math.PI) / 180), 0.01))
+    // The GiST index narrows to a box around the circle (a hair larger, for rounding); the exact
+    // distance decides.
+    const dLat = (radius * 1.001) / metersPerDegreeLatitude
+    const dLng = (radius * 1.001) / (metersPerDegreeLatitude * Math.max(Math.cos((lat * Math.PI) / 180), 0.01))
     where.push(
       Prisma.sql`f.geo_point <@ box(point(${lng - dLng}::float8, ${lat - dLat}::float8), point(${lng + dLng}::float8, ${lat + dLat}::float8))`,
       Prisma.sql`${distanceSql(lat, lng)} <= ${radius}::float8`,
@@ -180,6 +183,20 @@ function afterSql(ordering: Ordering, [value, id]: SortKey): Prisma.Sql {
   const last = Prisma.sql`CAST(${value} AS ${Prisma.raw(ordering.type)})`
   const beyond = ordering.descending ? Prisma.sql`${v} < ${last}` : Prisma.sql`${v} > ${last}`
   return Prisma.sql`(${beyond} OR (${v} = ${last} AND ${idAfter}) OR ${v} IS NULL)`
+}
+
+/** Whether a cursor's sort value can be one this sort produced (a cursor is client input). */
+export function isSortValueOf(sort: Sort, value: unknown): boolean {
+  if (value === null) return true
+  switch (orderingOf(sort, {}).type) {
+    case 'float8':
+      return typeof value === 'number' && Number.isFinite(value)
+    case 'text':
+      return typeof value === 'string' && value.length <= 1000
+    case 'date':
+    case 'timestamptz':
+      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value) && !Number.isNaN(Date.parse(value))
+  }
 }
 
 const keyValue = (value: unknown): string | number | null =>

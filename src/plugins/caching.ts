@@ -9,8 +9,10 @@ export default fp(
     await fastify.register(etag, { algorithm: 'sha1', weak: false })
 
     fastify.addHook('onSend', async (request, reply, payload) => {
-      if (request.method !== 'GET' || reply.statusCode !== 200) return payload
+      if (request.method !== 'GET' || (reply.statusCode !== 200 && reply.statusCode !== 304)) return payload
+      // A 304 must carry the Cache-Control the 200 would have (RFC 9110 §15.4.5).
       if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'public, max-age=60')
+      if (reply.statusCode === 304) return payload
       const lastModified = reply.getHeader('last-modified')
       const since = request.headers['if-modified-since']
       // If-None-Match wins over If-Modified-Since (RFC 9110 §13.1.3).

@@ -1,28 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { DataDirInUseError, openEmbeddedDatabase } from '../../src/db/database.js'
 import { prepareDatabase } from '../../src/db/prepare.js'
-
-const quiet = { info() {} }
-
-async function tempDir(t: Test) {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'linli-embedded-'))
-  t.teardown(() => rm(dir, { recursive: true, force: true }))
-  return dir
-}
+import { tempDir } from '../helper.js'
 
 t.test('the embedded database keeps its data across restarts, seeded once', async (t) => {
   const dir = await tempDir(t)
   const first = await openEmbeddedDatabase(dir)
-  await prepareDatabase(first, { seed: true, log: quiet })
+  await prepareDatabase(first, { seed: true, log: { info() {} } })
   t.equal(await first.prisma.facility.count(), 29)
   await first.close()
 
   const second = await openEmbeddedDatabase(dir)
   t.teardown(() => second.close())
-  await prepareDatabase(second, { seed: true, log: quiet })
+  await prepareDatabase(second, { seed: true, log: { info() {} } })
   t.equal(await second.prisma.facility.count(), 29, 'not seeded a second time')
   t.equal(await second.prisma.change.count(), 29)
 })

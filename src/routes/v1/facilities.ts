@@ -14,7 +14,7 @@ import { httpDate } from '../../plugins/caching.js'
 import { presentFacility, presentSummary, type PresentationContext } from '../../facilities/presenter.js'
 import { facilityInclude, findFacility, summaryInclude } from '../../facilities/repository.js'
 import { FacetQuery, SearchQuery, multiValued, parseFilters, parseSort } from '../../facilities/search-params.js'
-import { facetCandidates, facetCounts, resolveTextMode, searchFacilities, type SearchHit, type SortKey } from '../../facilities/search.js'
+import { facetCandidates, facetCounts, isSortValueOf, resolveTextMode, searchFacilities, type SearchHit, type SortKey } from '../../facilities/search.js'
 import type { FacilitySummary } from '../../facilities/schemas.js'
 import type { PrismaClient } from '../../generated/prisma/client.js'
 
@@ -26,7 +26,12 @@ const Page = Type.Object({
   nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Cursor of the next page; null on the last page.' }),
 })
 
-const FacilityPage = Type.Object({ data: Type.Array(Type.Ref('FacilitySummary')), page: Page })
+const FacilityPage = Type.Object({
+  data: Type.Array(Type.Union([Type.Ref('Facility'), Type.Ref('FacilitySummary')]), {
+    description: 'List items (`view=summary`) or full records (`view=full`).',
+  }),
+  page: Page,
+})
 
 const FacilityFeatureCollection = Type.Object(
   {
@@ -66,22 +71,41 @@ async function splitMultiValued(request: FastifyRequest) {
 
 type Format = 'json' | 'geojson' | 'csv'
 
+const formats = { 'application/json': 'json', 'application/geo+json': 'geojson', 'text/csv': 'csv' } as const
+
+/**
+ * The representation the client prefers (RFC 9110 §12.5.1): each offered type gets the quality of
+ * the most specific range that matches it; the highest wins, ties going to the order above.
+ */
 function negotiateFormat(accept: string | undefined): Format {
-  if (accept === undefined) return 'json'
-  const types = accept.split(',').map((part) => part.split(';')[0]?.trim().toLowerCase())
-  for (const type of types) {
-    if (type === 'application/json' || type === 'application/*' || type === '*/*') return 'json'
-    if (type === 'application/geo+json') return 'geojson'
-    if (type === 'text/csv') return 'csv'
+  if (accept === undefined || accept.trim() === '') return 'json'
+  const ranges = accept.split(',').map((part) => {
+    const [range = '', ...params] = part.trim().toLowerCase().split(';')
+    const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined)
+    return { range: range.trim(), q: q === undefined ? 1 : Number(q) }
+  })
+  let best: { format: Format; q: number } | undefined
+  for (const [type, format] of Object.entries(formats)) {
+    const [major] = type.split('/')
+    const match =
+      ranges.find((r) => r.range === type) ??
+      ranges.find((r) => r.range === `${major}/*`) ??
+      ranges.find((r) => r.range === '*/*')
+    if (match !== undefined && match.q > 0 && (best === undefined || match.q > best.q)) best = { format, q: match.q }
   }
-  throw new ProblemError(
-    'not_acceptable',
-    'This endpoint answers application/json, application/geo+json or text/csv',
-  )
+  if (best === undefined) {
+    throw new ProblemError('not_acceptable', 'This endpoint answers application/json, application/geo+json or text/csv')
+  }
+  return best.format
 }
 
+const csvColumns = [
+  'id', 'slug', 'name', 'name_zh', 'name_en', 'category', 'category_label', 'status', 'status_label', 'area',
+  'lat', 'lng', 'crs', 'location_precision', 'distance_m', 'opening', 'open_now', 'updated_at',
+] as const
+
 function csvOf(items: FacilitySummary[]): string {
-  const rows = items.map((item) => ({
+  const rows = items.map((item): Record<(typeof csvColumns)[number], string | number> => ({
     id: item.id,
     slug: item.slug,
     name: item.name,
@@ -102,7 +126,7 @@ function csvOf(items: FacilitySummary[]): string {
     updated_at: item.updatedAt,
   }))
   // A byte-order mark, so spreadsheet programs read the UTF-8 Chinese correctly.
-  return `\uFEFF${stringify(rows, { header: true, columns: Object.keys(rows[0] ?? { id: '' }) })}`
+  return `\uFEFF${stringify(rows, { header: true, columns: [...csvColumns] })}`
 }
 
 function geoJsonOf(items: FacilitySummary[], page: { limit: number; nextCursor: string | null }) {
@@ -183,6 +207,14 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     )
   }
 
+  /** An unknown area is a mistake in the request, not an empty result. */
+  async function checkArea(area: string | undefined) {
+    if (area === undefined || (await prisma().area.findUnique({ where: { id: area } })) !== null) return
+    throw new ProblemError('validation_failed', 'Invalid query parameter: area', [
+      { in: 'query', name: 'area', message: `there is no area with id ${area}; GET /v1/areas lists them` },
+    ])
+  }
+
   /** The directory's last change (deletions included): the Last-Modified of any list. */
   async function directoryLastModified(): Promise<string | undefined> {
     // Raw: Prisma's aggregate wraps the table in a subquery that cannot use the updated_at index.
@@ -222,12 +254,19 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const { limit, cursor, view, sort: _sort, openNow, ...filterQuery } = request.query
       const filters = parseFilters(filterQuery)
       const sort = parseSort(request.query, filters)
+      await checkArea(filters.area)
       const fingerprinted = { ...filterQuery, openNow, sort }
-      const position = cursor === undefined ? undefined : decodeCursor(cursor, fingerprinted, isSortKey)
+      const position =
+        cursor === undefined
+          ? undefined
+          : decodeCursor(cursor, fingerprinted, (key) => isSortKey(key) && isSortValueOf(sort, key[0]))
       const after = position?.after as SortKey | undefined
       filters.textMode = position?.mode === 'fuzzy' ? 'fuzzy' : position === undefined ? await resolveTextMode(prisma(), filters) : 'substring'
       const presentation = context(request, filters.crs)
-      const hits = await findPage(prisma(), filters, { sort, limit, after, openNow, now: presentation.now })
+      const [hits, lastModified] = await Promise.all([
+        findPage(prisma(), filters, { sort, limit, after, openNow, now: presentation.now }),
+        directoryLastModified(),
+      ])
       const pageHits = hits.slice(0, limit)
       const last = pageHits.at(-1)
       const nextCursor =
@@ -243,8 +282,10 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         reply.header('link', `</v1/facilities?${next.toString()}>; rel="next"`)
       }
       setLanguage(reply, presentation.language)
-      const lastModified = await directoryLastModified()
-      if (lastModified !== undefined) reply.header('last-modified', lastModified)
+      // Opening hours make a response depend on the clock as well as on the data: then only the
+      // ETag can tell whether it changed.
+      const clockDependent = openNow !== undefined || items.some((item) => item.hours !== null)
+      if (lastModified !== undefined && !clockDependent) reply.header('last-modified', lastModified)
       const page = { limit, nextCursor }
       if (format === 'geojson') return reply.type('application/geo+json').send(geoJsonOf(items, page))
       if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(csvOf(items))
@@ -271,6 +312,7 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const { openNow, ...filterQuery } = request.query
       const filters = parseFilters(filterQuery)
+      await checkArea(filters.area)
       filters.textMode = await resolveTextMode(prisma(), filters)
       const language = negotiateLanguage(request.headers['accept-language'])
       let counts: Awaited<ReturnType<typeof facetCounts>>
@@ -378,8 +420,9 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       if (row === null) throw new ProblemError('not_found', `There is no facility with id ${request.params.id}`)
       const presentation = context(request, request.query.crs)
       setLanguage(reply, presentation.language)
-      reply.header('last-modified', httpDate(row.updatedAt))
-      return presentFacility(row, presentation)
+      const facility = presentFacility(row, presentation)
+      if (facility.hours === null) reply.header('last-modified', httpDate(row.updatedAt))
+      return facility
     },
   )
 }
