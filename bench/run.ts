@@ -7,6 +7,7 @@
 // reported is its own; each ceiling runs in a child process of its own too, so none of them shares
 // an event loop with autocannon, which runs here. An endpoint that is not built yet (400/404) is
 // reported in the table, never a reason to stop.
+import { readFileSync } from 'node:fs'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFile, writeFile } from 'node:fs/promises'
 import net from 'node:net'
@@ -60,7 +61,7 @@ interface Child {
 }
 
 function startChild(name: string, args: string[], env: NodeJS.ProcessEnv, port: number): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  const child = spawn(process.execPath, args[0]?.startsWith('-') ? args : ['--import', 'tsx', ...args], {
     cwd: projectRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -416,9 +417,11 @@ async function main(): Promise<void> {
   console.log(`database ${databaseUrl}: ${total} facilities (${synthetic} synthetic)`)
   if (ids.length === 0) throw new Error('the database has no facilities; run bench/generate.ts first')
 
+  // The server runs with the node options of `npm start`, so the memory measured is what users get.
+  const packageJson = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { scripts: { start: string } }
   const server = startChild(
     'Linli server',
-    ['src/server.ts'],
+    packageJson.scripts.start.split(' ').slice(1),
     {
       DATABASE_URL: databaseUrl,
       DATABASE_POOL_SIZE: '10',

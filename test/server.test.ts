@@ -1,8 +1,16 @@
 // The real server process, started as `npm start` starts it: embedded by default, PostgreSQL
 // with DATABASE_URL, stopped by a signal.
 import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import t, { type Test } from 'tap'
 import { createPostgresDatabase, tempDir, testEngines } from './helper.js'
+
+/** Node's arguments in `npm start`: the process is started exactly as users start it. */
+const startArguments = (
+  JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }
+).scripts.start
+  .split(' ')
+  .slice(1)
 
 interface RunningServer {
   url: string
@@ -11,7 +19,7 @@ interface RunningServer {
 }
 
 function startServer(env: Record<string, string>): Promise<RunningServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, startArguments, {
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

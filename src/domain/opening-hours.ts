@@ -470,10 +470,18 @@ export function evaluateOpeningHours(text: string, options: EvaluateOpeningHours
   let state = stateCache.get(key);
   if (state === undefined) {
     if (stateCache.size >= STATE_CACHE_LIMIT) stateCache.clear();
-    state = evaluateAtMinute(text, timeZone, minuteMs);
+    state = deepFreeze(evaluateAtMinute(text, timeZone, minuteMs));
     stateCache.set(key, state);
   }
-  return structuredClone(state);
+  return state;
+}
+
+/** Shared from the cache, so nobody may change it. */
+function deepFreeze(state: OpeningHoursState): OpeningHoursState {
+  for (const day of state.weekdayHours) Object.freeze(day.intervals);
+  state.weekdayHours.forEach((day) => Object.freeze(day));
+  Object.freeze(state.weekdayHours);
+  return Object.freeze(state);
 }
 
 const stateCache = new Map<string, OpeningHoursState>();

@@ -213,8 +213,46 @@ export async function searchFacilities(
   filters: SearchFilters,
   options: { sort: Sort; limit: number; after?: SortKey },
 ): Promise<SearchHit[]> {
+  const bands = options.sort === 'relevance' ? relevanceBands(filters) : undefined
+  if (bands === undefined) return selectHits(prisma, filters, whereSql(filters), options)
+
+  // A common word ("youeryuan") matches a fifth of the directory, and sorting every match by
+  // relevance is what made such a search slow. Only the top band (the text starts a word) has
+  // scores worth sorting; the rest all score the same, so they are read in id order, which the
+  // primary key gives without a sort. A cursor's score says which band it stopped in.
+  const { after, limit } = options
+  const hits: SearchHit[] = []
+  if (after === undefined || after[0] !== bands.bottomScore) {
+    hits.push(...(await selectHits(prisma, filters, [...whereSql(filters), bands.top], options)))
+  }
+  if (hits.length < limit) {
+    const bottom = [...whereSql(filters), Prisma.sql`NOT (${bands.top})`]
+    if (after !== undefined && after[0] === bands.bottomScore) bottom.push(Prisma.sql`f.id > CAST(${after[1]} AS uuid)`)
+    hits.push(...(await selectHits(prisma, filters, bottom, { sort: 'created', limit: limit - hits.length })))
+  }
+  return hits.map((hit) => (hit.key[0] === null ? { ...hit, key: [bands.bottomScore, hit.key[1]] } : hit))
+}
+
+/**
+ * For substring matches: the condition of the top band, and the one score every match below it
+ * has (see relevanceSql): for a long text, not starting any word scores 0; for a one- or
+ * two-character word, not starting the name scores 3.
+ */
+function relevanceBands(filters: SearchFilters): { top: Prisma.Sql; bottomScore: number } | undefined {
+  if (filters.q === undefined || filters.textMode === 'fuzzy') return undefined
+  const q = normalizeSearch(filters.q)
+  return [...q].length < 3
+    ? { top: Prisma.sql`f.search_text LIKE ${` ${q}%`}`, bottomScore: 3 }
+    : { top: Prisma.sql`f.search_text LIKE ${`% ${q}%`}`, bottomScore: 0 }
+}
+
+async function selectHits(
+  prisma: PrismaClient,
+  filters: SearchFilters,
+  where: Prisma.Sql[],
+  options: { sort: Sort; limit: number; after?: SortKey },
+): Promise<SearchHit[]> {
   const ordering = orderingOf(options.sort, filters)
-  const where = whereSql(filters)
   if (options.after !== undefined) where.push(afterSql(ordering, options.after))
   const distance = filters.near === undefined ? Prisma.sql`NULL::float8` : distanceSql(filters.near.lat, filters.near.lng)
   const direction = ordering.descending ? Prisma.sql`DESC` : Prisma.sql`ASC`

@@ -378,7 +378,7 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           where: { deletedAt: null, ...(after === undefined ? {} : { id: { gt: after } }) },
           include: facilityInclude,
           orderBy: { id: 'asc' },
-          take: 2000,
+          take: 1000,
         })
       // Keyset batches, the next one read while this one is written: memory stays flat and the
       // database and the presentation work side by side.
