@@ -555,7 +555,8 @@ async function main(): Promise<void> {
       `${connections} connections · ${duration} s per scenario after ${warmup} s warm-up · ` +
       `${total} facilities (${synthetic} synthetic) in \`${new URL(databaseUrl).pathname.slice(1)}\``,
     '',
-    ...(Math.max(loadBefore, loadAfter) > 0.5 * os.cpus().length
+    // Only the load before counts: the run itself loads the machine, so the load after is always high.
+    ...(loadBefore > 0.5 * os.cpus().length
       ? [
           `> **Warning: the machine was busy** (1-minute load average ${loadBefore.toFixed(1)} before the run, ` +
             `${loadAfter.toFixed(1)} after, on ${os.cpus().length} CPUs): other processes competed for the CPU, so these ` +

@@ -263,10 +263,7 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const after = position?.after as SortKey | undefined
       filters.textMode = position?.mode === 'fuzzy' ? 'fuzzy' : position === undefined ? await resolveTextMode(prisma(), filters) : 'substring'
       const presentation = context(request, filters.crs)
-      const [hits, lastModified] = await Promise.all([
-        findPage(prisma(), filters, { sort, limit, after, openNow, now: presentation.now }),
-        directoryLastModified(),
-      ])
+      const hits = await findPage(prisma(), filters, { sort, limit, after, openNow, now: presentation.now })
       const pageHits = hits.slice(0, limit)
       const last = pageHits.at(-1)
       const nextCursor =
@@ -285,7 +282,8 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       // Opening hours make a response depend on the clock as well as on the data: then only the
       // ETag can tell whether it changed.
       const clockDependent = openNow !== undefined || items.some((item) => item.hours !== null)
-      if (lastModified !== undefined && !clockDependent) reply.header('last-modified', lastModified)
+      const lastModified = clockDependent ? undefined : await directoryLastModified()
+      if (lastModified !== undefined) reply.header('last-modified', lastModified)
       const page = { limit, nextCursor }
       if (format === 'geojson') return reply.type('application/geo+json').send(geoJsonOf(items, page))
       if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(csvOf(items))
