@@ -3,16 +3,16 @@
 // overwritten by a later seed run.
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { Type, type Static, type TSchema } from 'typebox'
 import { Value } from 'typebox/value'
 import { parse } from 'yaml'
 import type { PrismaClient } from '../generated/prisma/client.js'
 import { AreaLevel } from '../generated/prisma/enums.js'
 import { createFacility } from '../facilities/repository.js'
+import { projectRoot } from '../project-root.js'
 import { FacilityInput } from '../facilities/schemas.js'
 
-export const seedDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../seed')
+export const seedDir = path.join(projectRoot, 'seed')
 
 const AreaSeed = Type.Object(
   {
