@@ -17,10 +17,13 @@ export const facilityInclude = {
   citations: { include: { source: true }, orderBy: { id: 'asc' } },
 } as const satisfies Prisma.FacilityInclude
 
-export type FacilityRow = Prisma.FacilityGetPayload<{ include: typeof facilityInclude }>
+/** Columns only search uses: reads that present facilities leave them in the database. */
+export const facilityOmit = { searchText: true, namePinyin: true } as const satisfies Prisma.FacilityOmit
+
+export type FacilityRow = Prisma.FacilityGetPayload<{ include: typeof facilityInclude; omit: typeof facilityOmit }>
 
 export const summaryInclude = { area: true, dates: true } as const satisfies Prisma.FacilityInclude
-export type FacilitySummaryRow = Prisma.FacilityGetPayload<{ include: typeof summaryInclude }>
+export type FacilitySummaryRow = Prisma.FacilityGetPayload<{ include: typeof summaryInclude; omit: typeof facilityOmit }>
 
 export interface Actor {
   clientId?: string
@@ -182,29 +185,5 @@ export async function createFacility(prisma: PrismaClient, input: FacilityInput,
 }
 
 export function findFacility(prisma: PrismaClient, id: string): Promise<FacilityRow | null> {
-  return prisma.facility.findFirst({ where: { id, deletedAt: null }, include: facilityInclude })
-}
-
-export interface FacilityListQuery {
-  category?: FacilityCategory
-  status?: FacilityStatus
-  limit: number
-  /** Id of the last row of the previous page. */
-  after?: string
-}
-
-/** One page in id order (ids are UUIDv7, so roughly creation order); a row more tells if there is a next page. */
-export async function listFacilities(prisma: PrismaClient, query: FacilityListQuery) {
-  const rows = await prisma.facility.findMany({
-    where: {
-      deletedAt: null,
-      category: query.category,
-      status: query.status,
-      ...(query.after === undefined ? {} : { id: { gt: query.after } }),
-    },
-    include: summaryInclude,
-    orderBy: { id: 'asc' },
-    take: query.limit + 1,
-  })
-  return { rows: rows.slice(0, query.limit), hasMore: rows.length > query.limit }
+  return prisma.facility.findFirst({ where: { id, deletedAt: null }, include: facilityInclude, omit: facilityOmit })
 }

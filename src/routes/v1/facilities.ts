@@ -12,7 +12,7 @@ import { negotiateLanguage, pick, type Language } from '../../language.js'
 import { decodeCursor, encodeCursor } from '../../paging.js'
 import { httpDate } from '../../plugins/caching.js'
 import { presentFacility, presentSummary, type PresentationContext } from '../../facilities/presenter.js'
-import { facilityInclude, findFacility, summaryInclude } from '../../facilities/repository.js'
+import { facilityInclude, facilityOmit, findFacility, summaryInclude } from '../../facilities/repository.js'
 import { FacetQuery, SearchQuery, multiValued, parseFilters, parseSort } from '../../facilities/search-params.js'
 import { facetCandidates, facetCounts, isSortValueOf, resolveTextMode, searchFacilities, type SearchHit, type SortKey } from '../../facilities/search.js'
 import type { FacilitySummary } from '../../facilities/schemas.js'
@@ -197,12 +197,12 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       })
     }
     if (view === 'full') {
-      return inOrder(await prisma().facility.findMany({ where, include: facilityInclude })).map(({ row, hit }) => ({
+      return inOrder(await prisma().facility.findMany({ where, include: facilityInclude, omit: facilityOmit })).map(({ row, hit }) => ({
         ...presentFacility(row, presentation),
         ...(hit.distanceMeters === null ? {} : { distanceMeters: hit.distanceMeters }),
       }))
     }
-    return inOrder(await prisma().facility.findMany({ where, include: summaryInclude })).map(({ row, hit }) =>
+    return inOrder(await prisma().facility.findMany({ where, include: summaryInclude, omit: facilityOmit })).map(({ row, hit }) =>
       presentSummary(row, presentation, hit.distanceMeters),
     )
   }
@@ -375,6 +375,7 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         database.facility.findMany({
           where: { deletedAt: null, ...(after === undefined ? {} : { id: { gt: after } }) },
           include: facilityInclude,
+          omit: facilityOmit,
           orderBy: { id: 'asc' },
           take: 1000,
         })
