@@ -9,6 +9,8 @@ import type { Test } from 'tap'
 import { buildApp } from '../src/app.js'
 import { openEmbeddedDatabase, openPostgresDatabase, type Database, type DatabaseEngine } from '../src/db/database.js'
 import { prepareDatabase } from '../src/db/prepare.js'
+import { createFacility } from '../src/facilities/repository.js'
+import type { FacilityInput } from '../src/facilities/schemas.js'
 
 /** Which databases the suite runs on: LINLI_TEST_DATABASES=pglite,postgresql (the default). */
 export const testEngines: DatabaseEngine[] = (process.env.LINLI_TEST_DATABASES ?? 'pglite,postgresql')
@@ -95,4 +97,30 @@ export async function tempDir(t: Test): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'linli-test-'))
   t.teardown(() => rm(dir, { recursive: true, force: true }))
   return dir
+}
+
+/** Like build(), with a clock the test sets (for "open now" and anything else time-dependent). */
+export async function buildClocked(t: Test, engine: DatabaseEngine, start = '2026-03-04T02:00:00Z') {
+  let now = new Date(start)
+  const database = await preparedTestDatabase(t, engine)
+  const app = await buildApp({ database, logLevel: 'silent', clock: () => now })
+  t.teardown(() => app.close())
+  await app.ready()
+  return {
+    app,
+    setNow(iso: string) {
+      now = new Date(iso)
+    },
+  }
+}
+
+export type App = Awaited<ReturnType<typeof buildClocked>>['app']
+
+/** A facility with everything a test does not care about filled in plainly. */
+export async function addFacility(app: App, input: Partial<FacilityInput> & Pick<FacilityInput, 'slug' | 'name'>) {
+  return createFacility(
+    app.db.prisma,
+    { category: 'culture_venue', status: 'operational', area: 'pinghu', ...input } as FacilityInput,
+    { name: 'test' },
+  )
 }

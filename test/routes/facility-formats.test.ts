@@ -1,42 +1,12 @@
 // The other shapes of the directory: GeoJSON and CSV lists, the NDJSON export, and HTTP caching
 // (ETag, Last-Modified, 304). Every group runs on PGlite and on PostgreSQL.
 import t, { type Test } from 'tap'
-import { buildApp } from '../../src/app.js'
-import type { DatabaseEngine } from '../../src/db/database.js'
-import { createFacility } from '../../src/facilities/repository.js'
-import type { FacilityInput } from '../../src/facilities/schemas.js'
-import { forEachDatabase, preparedTestDatabase } from '../helper.js'
-
+import { addFacility, buildClocked, forEachDatabase, type App } from '../helper.js'
 
 const seedCount = 29
 const csvHeader =
   'id,slug,name,name_zh,name_en,category,category_label,status,status_label,area,lat,lng,crs,' +
   'location_precision,distance_m,opening,open_now,updated_at'
-
-/** Like build() in helper.ts, with a clock the test sets. */
-async function buildClocked(t: Test, engine: DatabaseEngine, start = '2026-03-04T02:00:00Z') {
-  let now = new Date(start)
-  const database = await preparedTestDatabase(t, engine)
-  const app = await buildApp({ database, logLevel: 'silent', clock: () => now })
-  t.teardown(() => app.close())
-  await app.ready()
-  return {
-    app,
-    setNow(iso: string) {
-      now = new Date(iso)
-    },
-  }
-}
-
-type App = Awaited<ReturnType<typeof buildClocked>>['app']
-
-async function addFacility(app: App, input: Partial<FacilityInput> & Pick<FacilityInput, 'slug' | 'name'>) {
-  return createFacility(
-    app.db.prisma,
-    { category: 'culture_venue', status: 'operational', area: 'pinghu', ...input } as FacilityInput,
-    { name: 'test' },
-  )
-}
 
 /** RFC 4180 records: quoted fields may hold commas, doubled quotes and newlines. */
 function parseCsv(text: string): string[][] {

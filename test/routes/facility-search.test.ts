@@ -2,44 +2,13 @@
 // English, nearby and on a map, filters, "open now", sorting and paging, languages, facets, and
 // the 400 problems for what cannot be answered. Every group runs on PGlite and on PostgreSQL.
 import t, { type Test } from 'tap'
-import { buildApp } from '../../src/app.js'
-import type { DatabaseEngine } from '../../src/db/database.js'
-import { createFacility } from '../../src/facilities/repository.js'
-import type { FacilityInput } from '../../src/facilities/schemas.js'
-import { forEachDatabase, preparedTestDatabase } from '../helper.js'
+import { addFacility, buildClocked, forEachDatabase, type App } from '../helper.js'
 
 // ------------------------------------------------------------------ helpers
-
 
 /** The seed puts every facility here (WGS-84): the approximate centre of Pinghu Street. */
 const centre = { lat: 22.6866, lng: 114.124 }
 const seedCount = 29
-
-/** Like build() in helper.ts, with a clock the test sets. */
-async function buildClocked(t: Test, engine: DatabaseEngine, start = '2026-03-04T02:00:00Z') {
-  let now = new Date(start)
-  const database = await preparedTestDatabase(t, engine)
-  const app = await buildApp({ database, logLevel: 'silent', clock: () => now })
-  t.teardown(() => app.close())
-  await app.ready()
-  return {
-    app,
-    setNow(iso: string) {
-      now = new Date(iso)
-    },
-  }
-}
-
-type App = Awaited<ReturnType<typeof buildClocked>>['app']
-
-/** A facility with everything a test does not care about filled in plainly. */
-async function addFacility(app: App, input: Partial<FacilityInput> & Pick<FacilityInput, 'slug' | 'name'>) {
-  return createFacility(
-    app.db.prisma,
-    { category: 'culture_venue', status: 'operational', area: 'pinghu', ...input } as FacilityInput,
-    { name: 'test' },
-  )
-}
 
 interface Item {
   id: string
