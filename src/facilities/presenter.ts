@@ -9,6 +9,32 @@ import type { Area, FacilityDate } from '../generated/prisma/client.js'
 import type { Milestone } from '../generated/prisma/enums.js'
 import { pick, type Language } from '../language.js'
 import type { FacilityRow, FacilitySummaryRow } from './repository.js'
+
+/**
+ * What a list item is made from: the columns it shows. Both a Prisma row and a row of the search
+ * query (search.ts, which reads them in the same query as the search) have them.
+ */
+export type SummarySource = Pick<
+  FacilitySummaryRow,
+  | 'id'
+  | 'slug'
+  | 'category'
+  | 'nameZh'
+  | 'nameEn'
+  | 'status'
+  | 'statusEffectiveAt'
+  | 'statusEffectiveEdtf'
+  | 'latitude'
+  | 'longitude'
+  | 'locationPrecision'
+  | 'locationNote'
+  | 'openingHours'
+  | 'timeZone'
+  | 'updatedAt'
+> & {
+  area: Pick<Area, 'id' | 'level' | 'nameZh' | 'nameEn'>
+  dates: Pick<FacilityDate, 'milestone' | 'basis' | 'edtf' | 'precision' | 'earliest' | 'latest' | 'sourceText'>[]
+}
 import type { Facility, FacilitySummary } from './schemas.js'
 
 export interface PresentationContext {
@@ -26,7 +52,7 @@ const milestoneKeys: Record<Milestone, keyof FacilitySummary['dates']> = {
 
 const isoDay = (date: Date) => date.toISOString().slice(0, 10)
 
-function presentDates(rows: FacilityDate[]): FacilitySummary['dates'] {
+function presentDates(rows: SummarySource['dates']): FacilitySummary['dates'] {
   const dates: FacilitySummary['dates'] = {}
   for (const row of rows) {
     const key = milestoneKeys[row.milestone]
@@ -48,20 +74,20 @@ function presentDates(rows: FacilityDate[]): FacilitySummary['dates'] {
   return dates
 }
 
-function presentStatusEffective(row: FacilitySummaryRow): UncertainDate | null {
+function presentStatusEffective(row: SummarySource): UncertainDate | null {
   if (row.statusEffectiveEdtf !== null) return parseUncertainDate(row.statusEffectiveEdtf)
   if (row.statusEffectiveAt === null) return null
   const day = isoDay(row.statusEffectiveAt)
   return { edtf: day, precision: 'day', earliest: day, latest: day }
 }
 
-const presentArea = (area: Area, language: Language) => ({
+const presentArea = (area: SummarySource['area'], language: Language) => ({
   id: area.id,
   level: area.level,
   name: pick({ zh: area.nameZh, en: area.nameEn }, language),
 })
 
-function presentLocation(row: FacilitySummaryRow, crs: Crs): FacilitySummary['location'] {
+function presentLocation(row: SummarySource, crs: Crs): FacilitySummary['location'] {
   if (row.latitude === null || row.longitude === null || row.locationPrecision === 'unknown') return null
   const { lat, lng } = fromWgs84({ lat: row.latitude, lng: row.longitude }, crs)
   return { lat, lng, crs: crs === 'gcj02' ? 'GCJ02' : 'WGS84', precision: row.locationPrecision, note: row.locationNote }
@@ -71,7 +97,7 @@ function presentLocation(row: FacilitySummaryRow, crs: Crs): FacilitySummary['lo
  * Hours are validated on every write; a text that still does not evaluate (written before a rule
  * existed, or by hand) is shown as unknown hours rather than failing the whole response.
  */
-function hoursOf(row: FacilitySummaryRow, now: Date): FacilitySummary['hours'] {
+function hoursOf(row: SummarySource, now: Date): FacilitySummary['hours'] {
   if (row.openingHours === null) return null
   try {
     return evaluateOpeningHours(row.openingHours, { timeZone: row.timeZone, now })
@@ -81,7 +107,7 @@ function hoursOf(row: FacilitySummaryRow, now: Date): FacilitySummary['hours'] {
 }
 
 export function presentSummary(
-  row: FacilitySummaryRow,
+  row: SummarySource,
   context: PresentationContext,
   distanceMeters?: number | null,
 ): FacilitySummary {

@@ -3,7 +3,16 @@
 // same on PGlite and PostgreSQL. Opening hours are evaluated in JavaScript (they depend on
 // holiday calendars), so `openNow` filters candidates in batches after the SQL.
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js'
-import type { FacilityCategory, FacilityStatus } from '../generated/prisma/enums.js'
+import type {
+  AreaLevel,
+  DateBasis,
+  DatePrecision,
+  FacilityCategory,
+  FacilityStatus,
+  LocationPrecision,
+  Milestone,
+} from '../generated/prisma/enums.js'
+import type { SummarySource } from './presenter.js'
 import { normalizeSearch } from './search-text.js'
 
 export const sorts = ['relevance', 'distance', 'name', 'openingDate', 'updatedAt'] as const
@@ -46,6 +55,59 @@ export interface SearchHit {
   distanceMeters: number | null
   openingHours: string | null
   timeZone: string
+  /** The columns a list item shows, read by the same query. */
+  row: SummarySource
+}
+
+interface HitRow {
+  id: string
+  sort_key: unknown
+  distance: number | null
+  slug: string
+  category: FacilityCategory
+  name_zh: string
+  name_en: string | null
+  status: FacilityStatus
+  status_effective_at: Date | string | null
+  status_effective_edtf: string | null
+  latitude: number | null
+  longitude: number | null
+  location_precision: LocationPrecision
+  location_note: string | null
+  opening_hours: string | null
+  time_zone: string
+  updated_at: Date | string
+  area_id: string
+  area_level: AreaLevel
+  area_name_zh: string
+  area_name_en: string
+  dates: { milestone: Milestone; basis: DateBasis; edtf: string; precision: DatePrecision; earliest: string; latest: string; sourceText: string | null }[] | string
+}
+
+const asDate = (value: Date | string) => (value instanceof Date ? value : new Date(value))
+const asDay = (day: string) => new Date(`${day.slice(0, 10)}T00:00:00Z`)
+
+function summarySourceOf(row: HitRow): SummarySource {
+  const dates = typeof row.dates === 'string' ? (JSON.parse(row.dates) as Exclude<HitRow['dates'], string>) : row.dates
+  return {
+    id: row.id,
+    slug: row.slug,
+    category: row.category,
+    nameZh: row.name_zh,
+    nameEn: row.name_en,
+    status: row.status,
+    statusEffectiveAt: row.status_effective_at === null ? null : asDate(row.status_effective_at),
+    statusEffectiveEdtf: row.status_effective_edtf,
+    latitude: row.latitude,
+    longitude: row.longitude,
+    locationPrecision: row.location_precision,
+    locationNote: row.location_note,
+    openingHours: row.opening_hours,
+    timeZone: row.time_zone,
+    updatedAt: asDate(row.updated_at),
+    area: { id: row.area_id, level: row.area_level, nameZh: row.area_name_zh, nameEn: row.area_name_en },
+    dates: dates.map((date) => ({ ...date, earliest: asDay(date.earliest), latest: asDay(date.latest) })),
+  }
 }
 
 const earthRadiusMeters = 6_371_008.8
@@ -256,11 +318,17 @@ async function selectHits(
   if (options.after !== undefined) where.push(afterSql(ordering, options.after))
   const distance = filters.near === undefined ? Prisma.sql`NULL::float8` : distanceSql(filters.near.lat, filters.near.lng)
   const direction = ordering.descending ? Prisma.sql`DESC` : Prisma.sql`ASC`
-  const rows = await prisma.$queryRaw<
-    { id: string; sort_key: unknown; distance: number | null; opening_hours: string | null; time_zone: string }[]
-  >`SELECT f.id::text AS id, ${ordering.value} AS sort_key, ${distance} AS distance,
-      f.opening_hours, f.time_zone
-    FROM facility f
+  // One round trip: the hits and what their list items show (the area, the dates as JSON).
+  const rows = await prisma.$queryRaw<HitRow[]>`SELECT f.id::text AS id, ${ordering.value} AS sort_key,
+      ${distance} AS distance, f.slug, f.category::text AS category, f.name_zh, f.name_en,
+      f.status::text AS status, f.status_effective_at, f.status_effective_edtf, f.latitude, f.longitude,
+      f.location_precision::text AS location_precision, f.location_note, f.opening_hours, f.time_zone,
+      f.updated_at, a.id AS area_id, a.level::text AS area_level, a.name_zh AS area_name_zh,
+      a.name_en AS area_name_en,
+      (SELECT coalesce(json_agg(json_build_object('milestone', d.milestone, 'basis', d.basis, 'edtf', d.edtf,
+          'precision', d.precision, 'earliest', d.earliest, 'latest', d.latest, 'sourceText', d.source_text)), '[]')
+        FROM facility_date d WHERE d.facility_id = f.id)::text AS dates
+    FROM facility f JOIN area a ON a.id = f.area_id
     WHERE ${Prisma.join(where, ' AND ')}
     ORDER BY sort_key ${direction} NULLS LAST, f.id ASC
     LIMIT ${options.limit}`
@@ -270,6 +338,7 @@ async function selectHits(
     distanceMeters: row.distance === null ? null : Math.round(Number(row.distance)),
     openingHours: row.opening_hours,
     timeZone: row.time_zone,
+    row: summarySourceOf(row),
   }))
 }
 

@@ -12,7 +12,7 @@ import { negotiateLanguage, pick, type Language } from '../../language.js'
 import { decodeCursor, encodeCursor } from '../../paging.js'
 import { httpDate } from '../../plugins/caching.js'
 import { presentFacility, presentSummary, type PresentationContext } from '../../facilities/presenter.js'
-import { facilityInclude, facilityOmit, findFacility, summaryInclude } from '../../facilities/repository.js'
+import { facilityInclude, facilityOmit, findFacility } from '../../facilities/repository.js'
 import { FacetQuery, SearchQuery, multiValued, parseFilters, parseSort } from '../../facilities/search-params.js'
 import { facetCandidates, facetCounts, isSortValueOf, resolveTextMode, searchFacilities, type SearchHit, type SortKey } from '../../facilities/search.js'
 import type { FacilitySummary } from '../../facilities/schemas.js'
@@ -202,9 +202,7 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         ...(hit.distanceMeters === null ? {} : { distanceMeters: hit.distanceMeters }),
       }))
     }
-    return inOrder(await prisma().facility.findMany({ where, include: summaryInclude, omit: facilityOmit })).map(({ row, hit }) =>
-      presentSummary(row, presentation, hit.distanceMeters),
-    )
+    return hits.map((hit) => presentSummary(hit.row, presentation, hit.distanceMeters))
   }
 
   /** An unknown area is a mistake in the request, not an empty result. */
