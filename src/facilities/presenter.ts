@@ -132,7 +132,33 @@ export function presentSummary(
   }
 }
 
-export function presentFacility(row: FacilityRow, context: PresentationContext): Facility {
+/** What a full record is made from: a Prisma row, or a row of the export query (export.ts). */
+export type FullSource = SummarySource &
+  Pick<
+    FacilityRow,
+    | 'externalId'
+    | 'aliases'
+    | 'descriptionZh'
+    | 'descriptionEn'
+    | 'addressZh'
+    | 'addressEn'
+    | 'geometry'
+    | 'elderCareTier'
+    | 'ageMinMonths'
+    | 'ageMaxMonths'
+    | 'accessibility'
+    | 'phone'
+    | 'website'
+    | 'attributes'
+    | 'verifiedAt'
+    | 'version'
+    | 'createdAt'
+  > & {
+    capacities: Pick<FacilityRow['capacities'][number], 'unit' | 'total' | 'available' | 'asOf'>[]
+    citations: { quote: string; source: Pick<FacilityRow['citations'][number]['source'], 'id' | 'title' | 'publishedOn'> }[]
+  }
+
+export function presentFacility(row: FullSource, context: PresentationContext): Facility {
   const { language } = context
   return {
     ...presentSummary(row, context),

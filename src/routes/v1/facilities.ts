@@ -12,6 +12,7 @@ import { negotiateLanguage, pick, type Language } from '../../language.js'
 import { decodeCursor, encodeCursor } from '../../paging.js'
 import { httpDate } from '../../plugins/caching.js'
 import { presentFacility, presentSummary, type PresentationContext } from '../../facilities/presenter.js'
+import { exportBatch } from '../../facilities/export.js'
 import { facilityInclude, facilityOmit, findFacility } from '../../facilities/repository.js'
 import { FacetQuery, SearchQuery, multiValued, parseFilters, parseSort } from '../../facilities/search-params.js'
 import { facetCandidates, facetCounts, isSortValueOf, resolveTextMode, searchFacilities, type SearchHit, type SortKey } from '../../facilities/search.js'
@@ -369,14 +370,7 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const presentation = context(request, request.query.crs)
       const database = prisma()
-      const batch = (after: string | undefined) =>
-        database.facility.findMany({
-          where: { deletedAt: null, ...(after === undefined ? {} : { id: { gt: after } }) },
-          include: facilityInclude,
-          omit: facilityOmit,
-          orderBy: { id: 'asc' },
-          take: 1000,
-        })
+      const batch = (after: string | undefined) => exportBatch(database, after, 1000)
       // Keyset batches, the next one read while this one is written: memory stays flat and the
       // database and the presentation work side by side.
       async function* lines() {
@@ -388,7 +382,7 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           next = batch(last.id)
           // A client that hangs up leaves this read behind: its failure must not go unhandled.
           next.catch(() => undefined)
-          yield rows.map((row) => JSON.stringify(presentFacility(row, presentation))).join('\n') + '\n'
+          yield rows.map((row) => JSON.stringify(presentFacility(row.facility, presentation))).join('\n') + '\n'
         }
       }
       setLanguage(reply, presentation.language)

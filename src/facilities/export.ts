@@ -1,0 +1,58 @@
+// Reads for the NDJSON export: every facility in full, a batch at a time in id order. PostgreSQL
+// builds each row with its area, dates, capacity and citations as one JSON value, which is far
+// cheaper than materialising 100,000 rows and their relations through Prisma Client.
+import { Prisma, type PrismaClient } from '../generated/prisma/client.js'
+import type { FullSource } from './presenter.js'
+
+type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] }
+
+type ExportJson = Json<Omit<FullSource, 'dates' | 'capacities'>> & {
+  dates: Json<FullSource['dates'][number]>[]
+  capacities: Json<FullSource['capacities'][number]>[]
+}
+
+const day = (text: string) => new Date(`${text.slice(0, 10)}T00:00:00Z`)
+const instant = (text: string) => new Date(text)
+const maybe = (text: string | null) => (text === null ? null : instant(text))
+
+function sourceOf(row: ExportJson): FullSource {
+  return {
+    ...row,
+    statusEffectiveAt: maybe(row.statusEffectiveAt),
+    updatedAt: instant(row.updatedAt),
+    verifiedAt: maybe(row.verifiedAt),
+    createdAt: instant(row.createdAt),
+    dates: row.dates.map((d) => ({ ...d, earliest: day(d.earliest), latest: day(d.latest) })),
+    capacities: row.capacities.map((c) => ({ ...c, asOf: instant(c.asOf) })),
+  }
+}
+
+export async function exportBatch(prisma: PrismaClient, after: string | undefined, limit: number) {
+  const rows = await prisma.$queryRaw<{ id: string; facility: string }[]>`
+    SELECT f.id::text AS id, json_build_object(
+      'id', f.id, 'slug', f.slug, 'externalId', f.external_id, 'category', f.category,
+      'nameZh', f.name_zh, 'nameEn', f.name_en, 'aliases', f.aliases,
+      'descriptionZh', f.description_zh, 'descriptionEn', f.description_en,
+      'status', f.status, 'statusEffectiveAt', f.status_effective_at, 'statusEffectiveEdtf', f.status_effective_edtf,
+      'addressZh', f.address_zh, 'addressEn', f.address_en, 'latitude', f.latitude, 'longitude', f.longitude,
+      'locationPrecision', f.location_precision, 'locationNote', f.location_note, 'geometry', f.geometry,
+      'elderCareTier', f.elder_care_tier, 'ageMinMonths', f.age_min_months, 'ageMaxMonths', f.age_max_months,
+      'accessibility', f.accessibility, 'openingHours', f.opening_hours, 'timeZone', f.time_zone,
+      'phone', f.phone, 'website', f.website, 'attributes', f.attributes, 'verifiedAt', f.verified_at,
+      'version', f.version, 'createdAt', f.created_at, 'updatedAt', f.updated_at,
+      'area', json_build_object('id', a.id, 'level', a.level, 'nameZh', a.name_zh, 'nameEn', a.name_en),
+      'dates', (SELECT coalesce(json_agg(json_build_object('milestone', d.milestone, 'basis', d.basis,
+          'edtf', d.edtf, 'precision', d.precision, 'earliest', d.earliest, 'latest', d.latest,
+          'sourceText', d.source_text)), '[]') FROM facility_date d WHERE d.facility_id = f.id),
+      'capacities', (SELECT coalesce(json_agg(json_build_object('unit', c.unit, 'total', c.total,
+          'available', c.available, 'asOf', c.as_of) ORDER BY c.unit), '[]') FROM capacity c WHERE c.facility_id = f.id),
+      'citations', (SELECT coalesce(json_agg(json_build_object('quote', ci.quote, 'source',
+          json_build_object('id', s.id, 'title', s.title, 'publishedOn', s.published_on)) ORDER BY ci.id), '[]')
+        FROM citation ci JOIN source s ON s.id = ci.source_id WHERE ci.facility_id = f.id)
+    )::text AS facility
+    FROM facility f JOIN area a ON a.id = f.area_id
+    WHERE f.deleted_at IS NULL ${after === undefined ? Prisma.empty : Prisma.sql`AND f.id > CAST(${after} AS uuid)`}
+    ORDER BY f.id
+    LIMIT ${limit}`
+  return rows.map((row) => ({ id: row.id, facility: sourceOf(JSON.parse(row.facility) as ExportJson) }))
+}
