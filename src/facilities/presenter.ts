@@ -5,17 +5,15 @@ import { statusLabels } from '../domain/lifecycle.js'
 import { evaluateOpeningHours } from '../domain/opening-hours.js'
 import { parseUncertainDate, type UncertainDate } from '../domain/uncertain-date.js'
 import { fromWgs84, type Crs } from '../geo.js'
-import type { Area, FacilityDate } from '../generated/prisma/client.js'
+import type { Area, Capacity, Facility as FacilityModel, FacilityDate, Source } from '../generated/prisma/client.js'
 import type { Milestone } from '../generated/prisma/enums.js'
 import { pick, type Language } from '../language.js'
-import type { FacilityRow, FacilitySummaryRow } from './repository.js'
 
 /**
- * What a list item is made from: the columns it shows. Both a Prisma row and a row of the search
- * query (search.ts, which reads them in the same query as the search) have them.
+ * What a list item is made from: the columns it shows, read by the search query itself (search.ts).
  */
 export type SummarySource = Pick<
-  FacilitySummaryRow,
+  FacilityModel,
   | 'id'
   | 'slug'
   | 'category'
@@ -132,10 +130,10 @@ export function presentSummary(
   }
 }
 
-/** What a full record is made from: a Prisma row, or a row of the export query (export.ts). */
+/** What a full record is made from: a row of full-records.ts. */
 export type FullSource = SummarySource &
   Pick<
-    FacilityRow,
+    FacilityModel,
     | 'externalId'
     | 'aliases'
     | 'descriptionZh'
@@ -154,8 +152,8 @@ export type FullSource = SummarySource &
     | 'version'
     | 'createdAt'
   > & {
-    capacities: Pick<FacilityRow['capacities'][number], 'unit' | 'total' | 'available' | 'asOf'>[]
-    citations: { quote: string; source: Pick<FacilityRow['citations'][number]['source'], 'id' | 'title' | 'publishedOn'> }[]
+    capacities: Pick<Capacity, 'unit' | 'total' | 'available' | 'asOf'>[]
+    citations: { quote: string; source: Pick<Source, 'id' | 'title' | 'publishedOn'> }[]
   }
 
 export function presentFacility(row: FullSource, context: PresentationContext): Facility {

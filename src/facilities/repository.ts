@@ -10,21 +10,6 @@ import type { DateBasis, FacilityCategory, FacilityStatus, Milestone } from '../
 import type { FacilityInput } from './schemas.js'
 import { namePinyinOf, searchTextOf } from './search-text.js'
 
-export const facilityInclude = {
-  area: true,
-  capacities: { orderBy: { unit: 'asc' } },
-  dates: true,
-  citations: { include: { source: true }, orderBy: { id: 'asc' } },
-} as const satisfies Prisma.FacilityInclude
-
-/** Columns only search uses: reads that present facilities leave them in the database. */
-export const facilityOmit = { searchText: true, namePinyin: true } as const satisfies Prisma.FacilityOmit
-
-export type FacilityRow = Prisma.FacilityGetPayload<{ include: typeof facilityInclude; omit: typeof facilityOmit }>
-
-export const summaryInclude = { area: true, dates: true } as const satisfies Prisma.FacilityInclude
-export type FacilitySummaryRow = Prisma.FacilityGetPayload<{ include: typeof summaryInclude; omit: typeof facilityOmit }>
-
 export interface Actor {
   clientId?: string
   /** Who wrote when no API client did, e.g. "seed". */
@@ -182,8 +167,4 @@ export async function createFacility(prisma: PrismaClient, input: FacilityInput,
     })
     return facility
   })
-}
-
-export function findFacility(prisma: PrismaClient, id: string): Promise<FacilityRow | null> {
-  return prisma.facility.findFirst({ where: { id, deletedAt: null }, include: facilityInclude, omit: facilityOmit })
 }

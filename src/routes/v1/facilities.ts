@@ -12,8 +12,7 @@ import { negotiateLanguage, pick, type Language } from '../../language.js'
 import { decodeCursor, encodeCursor } from '../../paging.js'
 import { httpDate } from '../../plugins/caching.js'
 import { presentFacility, presentSummary, type PresentationContext } from '../../facilities/presenter.js'
-import { exportBatch } from '../../facilities/export.js'
-import { facilityInclude, facilityOmit, findFacility } from '../../facilities/repository.js'
+import { readFullRecords } from '../../facilities/full-records.js'
 import { FacetQuery, SearchQuery, multiValued, parseFilters, parseSort } from '../../facilities/search-params.js'
 import { facetCandidates, facetCounts, isSortValueOf, resolveTextMode, searchFacilities, type SearchHit, type SortKey } from '../../facilities/search.js'
 import type { FacilitySummary } from '../../facilities/schemas.js'
@@ -189,19 +188,14 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   /** The rows of the hits, presented in the hits' order; a row deleted meanwhile is left out. */
   async function presentHits(hits: SearchHit[], view: 'summary' | 'full', presentation: PresentationContext) {
-    const where = { id: { in: hits.map((hit) => hit.id) } }
-    const inOrder = <Row extends { id: string }>(rows: Row[]) => {
-      const byId = new Map(rows.map((row) => [row.id, row]))
-      return hits.flatMap((hit) => {
-        const row = byId.get(hit.id)
-        return row === undefined ? [] : [{ row, hit }]
-      })
-    }
     if (view === 'full') {
-      return inOrder(await prisma().facility.findMany({ where, include: facilityInclude, omit: facilityOmit })).map(({ row, hit }) => ({
-        ...presentFacility(row, presentation),
-        ...(hit.distanceMeters === null ? {} : { distanceMeters: hit.distanceMeters }),
-      }))
+      const records = new Map((await readFullRecords(prisma(), { ids: hits.map((hit) => hit.id) })).map((r) => [r.id, r]))
+      return hits.flatMap((hit) => {
+        const record = records.get(hit.id)
+        return record === undefined
+          ? []
+          : [{ ...presentFacility(record, presentation), ...(hit.distanceMeters === null ? {} : { distanceMeters: hit.distanceMeters }) }]
+      })
     }
     return hits.map((hit) => presentSummary(hit.row, presentation, hit.distanceMeters))
   }
@@ -370,7 +364,7 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const presentation = context(request, request.query.crs)
       const database = prisma()
-      const batch = (after: string | undefined) => exportBatch(database, after, 1000)
+      const batch = (after: string | undefined) => readFullRecords(database, { after, limit: 1000 })
       // Keyset batches, the next one read while this one is written: memory stays flat and the
       // database and the presentation work side by side.
       async function* lines() {
@@ -382,7 +376,7 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           next = batch(last.id)
           // A client that hangs up leaves this read behind: its failure must not go unhandled.
           next.catch(() => undefined)
-          yield rows.map((row) => JSON.stringify(presentFacility(row.facility, presentation))).join('\n') + '\n'
+          yield rows.map((row) => JSON.stringify(presentFacility(row, presentation))).join('\n') + '\n'
         }
       }
       setLanguage(reply, presentation.language)
@@ -407,8 +401,8 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const row = await findFacility(prisma(), request.params.id.toLowerCase())
-      if (row === null) throw new ProblemError('not_found', `There is no facility with id ${request.params.id}`)
+      const [row] = await readFullRecords(prisma(), { ids: [request.params.id.toLowerCase()] })
+      if (row === undefined) throw new ProblemError('not_found', `There is no facility with id ${request.params.id}`)
       const presentation = context(request, request.query.crs)
       setLanguage(reply, presentation.language)
       const facility = presentFacility(row, presentation)

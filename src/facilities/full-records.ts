@@ -1,12 +1,12 @@
-// Reads for the NDJSON export: every facility in full, a batch at a time in id order. PostgreSQL
-// builds each row with its area, dates, capacity and citations as one JSON value, which is far
-// cheaper than materialising 100,000 rows and their relations through Prisma Client.
+// Facilities in full — for GET /v1/facilities/{id}, view=full lists and the NDJSON export, one
+// query for all three. PostgreSQL builds each row with its area, dates, capacity and citations as
+// one JSON value, which is far cheaper than materialising rows and relations through Prisma Client.
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js'
 import type { FullSource } from './presenter.js'
 
 type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] }
 
-type ExportJson = Json<Omit<FullSource, 'dates' | 'capacities'>> & {
+type RecordJson = Json<Omit<FullSource, 'dates' | 'capacities'>> & {
   dates: Json<FullSource['dates'][number]>[]
   capacities: Json<FullSource['capacities'][number]>[]
 }
@@ -15,7 +15,7 @@ const day = (text: string) => new Date(`${text.slice(0, 10)}T00:00:00Z`)
 const instant = (text: string) => new Date(text)
 const maybe = (text: string | null) => (text === null ? null : instant(text))
 
-function sourceOf(row: ExportJson): FullSource {
+function sourceOf(row: RecordJson): FullSource {
   return {
     ...row,
     statusEffectiveAt: maybe(row.statusEffectiveAt),
@@ -27,9 +27,20 @@ function sourceOf(row: ExportJson): FullSource {
   }
 }
 
-export async function exportBatch(prisma: PrismaClient, after: string | undefined, limit: number) {
-  const rows = await prisma.$queryRaw<{ id: string; facility: string }[]>`
-    SELECT f.id::text AS id, json_build_object(
+/** Not-deleted facilities in id order: those with the given ids, or a batch after an id. */
+export async function readFullRecords(
+  prisma: PrismaClient,
+  select: { ids: string[] } | { after: string | undefined; limit: number },
+): Promise<FullSource[]> {
+  const which =
+    'ids' in select
+      ? Prisma.sql`AND f.id = ANY(ARRAY[${select.ids.length === 0 ? Prisma.sql`NULL` : Prisma.join(select.ids)}]::uuid[])`
+      : select.after === undefined
+        ? Prisma.empty
+        : Prisma.sql`AND f.id > CAST(${select.after} AS uuid)`
+  const limit = 'ids' in select ? select.ids.length : select.limit
+  const rows = await prisma.$queryRaw<{ facility: string }[]>`
+    SELECT json_build_object(
       'id', f.id, 'slug', f.slug, 'externalId', f.external_id, 'category', f.category,
       'nameZh', f.name_zh, 'nameEn', f.name_en, 'aliases', f.aliases,
       'descriptionZh', f.description_zh, 'descriptionEn', f.description_en,
@@ -51,8 +62,8 @@ export async function exportBatch(prisma: PrismaClient, after: string | undefine
         FROM citation ci JOIN source s ON s.id = ci.source_id WHERE ci.facility_id = f.id)
     )::text AS facility
     FROM facility f JOIN area a ON a.id = f.area_id
-    WHERE f.deleted_at IS NULL ${after === undefined ? Prisma.empty : Prisma.sql`AND f.id > CAST(${after} AS uuid)`}
+    WHERE f.deleted_at IS NULL ${which}
     ORDER BY f.id
     LIMIT ${limit}`
-  return rows.map((row) => ({ id: row.id, facility: sourceOf(JSON.parse(row.facility) as ExportJson) }))
+  return rows.map((row) => sourceOf(JSON.parse(row.facility) as RecordJson))
 }
