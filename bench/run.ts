@@ -251,6 +251,15 @@ async function runExport(baseUrl: string): Promise<Row> {
   const description = 'one full GET /v1/facilities/export.ndjson, timed to the last byte'
   process.stdout.write('- exportNdjson: one full download … ')
   const started = performance.now()
+  const row = (outcome: Pick<Row, 'unexpected' | 'statuses' | 'note'>): Row => ({
+    scenario: 'exportNdjson',
+    description,
+    rps: null,
+    p50: null,
+    p99: null,
+    requests: 1,
+    ...outcome,
+  })
   try {
     const response = await fetch(`${baseUrl}/v1/facilities/export.ndjson`, { signal: AbortSignal.timeout(300_000) })
     let firstByteMs: number | null = null
@@ -275,31 +284,16 @@ async function runExport(baseUrl: string): Promise<Row> {
         `${((firstByteMs ?? 0) / 1000).toFixed(2)} s, content-type ${contentType}`
       : `HTTP ${response.status} (not built yet?) after ${seconds.toFixed(2)} s`
     console.log(note)
-    return {
-      scenario: 'exportNdjson',
-      description,
-      rps: null,
-      p50: null,
-      p99: null,
-      requests: 1,
+    return row({
       unexpected: ok ? 0 : 1,
       statuses: `${response.status}×1`,
       note: ok ? `**${seconds.toFixed(2)} s**; ${note}` : note,
-    }
+    })
   } catch (error) {
     const seconds = (performance.now() - started) / 1000
-    console.log(`failed after ${seconds.toFixed(2)} s: ${(error as Error).message}`)
-    return {
-      scenario: 'exportNdjson',
-      description,
-      rps: null,
-      p50: null,
-      p99: null,
-      requests: 1,
-      unexpected: 1,
-      statuses: '—',
-      note: `failed after ${seconds.toFixed(2)} s: ${(error as Error).message}`,
-    }
+    const note = `failed after ${seconds.toFixed(2)} s: ${(error as Error).message}`
+    console.log(note)
+    return row({ unexpected: 1, statuses: '—', note })
   }
 }
 
