@@ -5,12 +5,19 @@ import { Type, type Static } from 'typebox'
 export const problemCodes = {
   validation_failed: { status: 400, title: 'The request is not valid' },
   invalid_cursor: { status: 400, title: 'The paging cursor is not valid for this query' },
+  unauthorized: { status: 401, title: 'An API key is required' },
+  invalid_key: { status: 401, title: 'The API key is not valid' },
+  forbidden: { status: 403, title: 'This key may not do that' },
   not_found: { status: 404, title: 'Not found' },
   route_not_found: { status: 404, title: 'No such endpoint' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   not_acceptable: { status: 406, title: 'No acceptable representation' },
+  conflict: { status: 409, title: 'The request conflicts with the current state' },
+  version_mismatch: { status: 412, title: 'The facility has changed since you read it' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported content type' },
+  transition_not_allowed: { status: 422, title: 'The status change is not allowed' },
+  precondition_required: { status: 428, title: 'If-Match is required' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal_error: { status: 500, title: 'Internal error' },
   service_unavailable: { status: 503, title: 'Service unavailable' },
@@ -26,6 +33,9 @@ export const ProblemSchema = Type.Object(
     detail: Type.String({ description: 'What went wrong in this request, for a person to read.' }),
     code: Type.Enum(Object.keys(problemCodes) as ProblemCode[], { description: 'Stable machine-readable code.' }),
     instance: Type.Optional(Type.String({ description: 'The request path.' })),
+    currentVersion: Type.Optional(
+      Type.Integer({ description: 'With version_mismatch: the version the facility has now (its ETag is `"<version>"`).' }),
+    ),
     errors: Type.Optional(
       Type.Array(
         Type.Object({
@@ -41,18 +51,42 @@ export const ProblemSchema = Type.Object(
 
 export type Problem = Static<typeof ProblemSchema>
 export type ProblemFieldError = NonNullable<Problem['errors']>[number]
+/** RFC 9457 extension members beyond `errors`. */
+export type ProblemExtensions = Pick<Problem, 'currentVersion'>
+
+/**
+ * The `response` entries of a route schema for the problems it can answer, by status code: each
+ * described once, by the shared Problem schema, as application/problem+json.
+ */
+export function problemResponses(...statuses: number[]) {
+  return Object.fromEntries(
+    statuses.map((status) => {
+      const codes = Object.entries(problemCodes).filter(([, p]) => p.status === status)
+      if (codes.length === 0) throw new Error(`no problem code answers ${status}`)
+      return [
+        status,
+        {
+          description: codes.map(([code, p]) => `${p.title} (\`${code}\`)`).join('; '),
+          content: { 'application/problem+json': { schema: Type.Ref('Problem') } },
+        },
+      ]
+    }),
+  )
+}
 
 export class ProblemError extends Error {
   readonly code: ProblemCode
   readonly status: number
   readonly errors: ProblemFieldError[] | undefined
+  readonly extensions: ProblemExtensions
 
-  constructor(code: ProblemCode, detail: string, errors?: ProblemFieldError[]) {
+  constructor(code: ProblemCode, detail: string, errors?: ProblemFieldError[], extensions: ProblemExtensions = {}) {
     super(detail)
     this.name = 'ProblemError'
     this.code = code
     this.status = problemCodes[code].status
     this.errors = errors
+    this.extensions = extensions
   }
 }
 
@@ -61,6 +95,7 @@ export function problemBody(
   detail: string,
   instance?: string,
   errors?: ProblemFieldError[],
+  extensions: ProblemExtensions = {},
 ): Problem {
   return {
     type: `urn:linli:problem:${code}`,
@@ -70,5 +105,6 @@ export function problemBody(
     code,
     ...(instance === undefined ? {} : { instance }),
     ...(errors === undefined ? {} : { errors }),
+    ...extensions,
   }
 }

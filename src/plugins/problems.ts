@@ -3,7 +3,7 @@
 // answered with a generic 500 that reveals no internals.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { ProblemError, ProblemSchema, problemBody, type ProblemCode, type ProblemFieldError } from '../errors.js'
+import { ProblemError, ProblemSchema, problemBody, type ProblemCode, type ProblemExtensions, type ProblemFieldError } from '../errors.js'
 
 const validationPlaces: Record<string, ProblemFieldError['in']> = {
   querystring: 'query',
@@ -31,8 +31,15 @@ function fieldErrors(error: FastifyError): ProblemFieldError[] {
   })
 }
 
-function send(reply: FastifyReply, request: FastifyRequest, code: ProblemCode, detail: string, errors?: ProblemFieldError[]) {
-  const body = problemBody(code, detail, request.url.split('?')[0], errors)
+function send(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  code: ProblemCode,
+  detail: string,
+  errors?: ProblemFieldError[],
+  extensions?: ProblemExtensions,
+) {
+  const body = problemBody(code, detail, request.url.split('?')[0], errors, extensions)
   return reply.status(body.status).type('application/problem+json').send(body)
 }
 
@@ -49,7 +56,7 @@ export default fp(
     app.addSchema(ProblemSchema)
 
     app.setErrorHandler((error: FastifyError | ProblemError, request, reply) => {
-      if (error instanceof ProblemError) return send(reply, request, error.code, error.message, error.errors)
+      if (error instanceof ProblemError) return send(reply, request, error.code, error.message, error.errors, error.extensions)
       if (error.validation) {
         const errors = fieldErrors(error)
         const names = errors.map((e) => e.name).join(', ')
