@@ -8,9 +8,13 @@ import cachingPlugin from './plugins/caching.js'
 import databasePlugin from './plugins/database.js'
 import problemsPlugin from './plugins/problems.js'
 import openapiPlugin from './plugins/openapi.js'
+import authPlugin from './plugins/auth.js'
+import schedulerPlugin from './plugins/scheduler.js'
 import healthRoutes from './routes/health.js'
 import areaRoutes from './routes/v1/areas.js'
 import facilityRoutes from './routes/v1/facilities.js'
+import facilityWriteRoutes from './routes/v1/facility-writes.js'
+import changeRoutes from './routes/v1/changes.js'
 
 export interface AppOptions {
   database: Database
@@ -31,18 +35,28 @@ export const app = fp<AppOptions>(
     await fastify.register(problemsPlugin)
     await fastify.register(cachingPlugin)
     await fastify.register(databasePlugin, { database: options.database })
+    await fastify.register(authPlugin)
+    await fastify.register(schedulerPlugin)
     await fastify.register(openapiPlugin)
     await fastify.register(healthRoutes)
     await fastify.register(areaRoutes, { prefix: '/v1' })
     await fastify.register(facilityRoutes, { prefix: '/v1' })
+    await fastify.register(facilityWriteRoutes, { prefix: '/v1' })
+    await fastify.register(changeRoutes, { prefix: '/v1' })
   },
   { name: 'linli' },
 )
 
-export function serverOptions(logLevel: string): FastifyServerOptions {
+/** Where log lines go: standard output unless told otherwise (a test reading them). */
+export interface LogStream {
+  write(line: string): void
+}
+
+export function serverOptions(logLevel: string, logStream?: LogStream): FastifyServerOptions {
   return {
     logger: {
       level: logLevel,
+      ...(logStream === undefined ? {} : { stream: logStream }),
       // Keys are secrets: never let them reach a log line.
       redact: ['req.headers.authorization'],
     },
@@ -60,8 +74,8 @@ export function serverOptions(logLevel: string): FastifyServerOptions {
   }
 }
 
-export async function buildApp(options: AppOptions & { logLevel: string }): Promise<FastifyInstance> {
-  const fastify = Fastify(serverOptions(options.logLevel)).withTypeProvider<TypeBoxTypeProvider>()
+export async function buildApp(options: AppOptions & { logLevel: string; logStream?: LogStream }): Promise<FastifyInstance> {
+  const fastify = Fastify(serverOptions(options.logLevel, options.logStream)).withTypeProvider<TypeBoxTypeProvider>()
   await fastify.register(app, { database: options.database, clock: options.clock })
   return fastify
 }

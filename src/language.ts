@@ -1,6 +1,14 @@
 // Names and labels are in Simplified Chinese unless the client prefers English
 // (Accept-Language). Responses say which they chose (Content-Language) and that it varies.
+import type { FastifyReply } from 'fastify'
+
 export type Language = 'zh-Hans' | 'en'
+
+/** Says which language a response is in, and that it depends on Accept(-Language). */
+export function setLanguage(reply: FastifyReply, language: Language) {
+  reply.header('content-language', language)
+  reply.header('vary', 'Accept, Accept-Language')
+}
 
 /** The best of zh-Hans and en for an Accept-Language header (RFC 9110 q-values); zh-Hans by default. */
 export function negotiateLanguage(header: string | undefined): Language {

@@ -7,6 +7,8 @@ import path from 'node:path'
 import pg from 'pg'
 import type { Test } from 'tap'
 import { buildApp } from '../src/app.js'
+import { createClient, type NewClient } from '../src/auth/keys.js'
+import type { ClientRole } from '../src/generated/prisma/enums.js'
 import { openEmbeddedDatabase, openPostgresDatabase, type Database, type DatabaseEngine } from '../src/db/database.js'
 import { prepareDatabase } from '../src/db/prepare.js'
 import { createFacility } from '../src/facilities/repository.js'
@@ -59,6 +61,13 @@ export async function openTestDatabase(t: Test, engine: DatabaseEngine): Promise
   }
   t.teardown(() => database.close())
   return database
+}
+
+/** The URL of a test's PostgreSQL database, to open it a second time (a second server process). */
+export function postgresUrlOf(database: Database): string {
+  const url = postgresUrls.get(database)
+  if (url === undefined) throw new Error('not a PostgreSQL test database')
+  return url
 }
 
 /** Makes the database really unavailable: PGlite is closed, a PostgreSQL database dropped. */
@@ -121,6 +130,12 @@ export async function addFacility(app: App, input: Partial<FacilityInput> & Pick
   return createFacility(
     app.db.prisma,
     { category: 'culture_venue', status: 'operational', area: 'pinghu', ...input } as FacilityInput,
-    { name: 'test' },
+    { actor: { name: 'test' } },
   )
+}
+
+/** Headers carrying a new key of the role (optionally limited, for editors). */
+export async function keyFor(app: App, role: ClientRole, scope: Omit<NewClient, 'name' | 'role'> = {}) {
+  const { key } = await createClient(app.db.prisma, { name: `test ${role}`, role, ...scope })
+  return { authorization: `Bearer ${key}` }
 }

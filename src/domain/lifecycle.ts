@@ -6,7 +6,9 @@
 //            any status before in_service → cancelled
 //
 // Skipping forward (planned → operational) is allowed: a directory often learns of a facility
-// only once it has opened. Going back is not, except where the arrows above go both ways.
+// only once it has opened. Going back is not, except where the arrows above go both ways, and
+// permanently_closed → operational, which only an admin may do (correcting a mistaken closure).
+// Nothing follows cancelled or in_service.
 import type { FacilityCategory, FacilityStatus } from '../generated/prisma/enums.js'
 import { kindOfCategory, type FacilityKind } from './categories.js'
 
@@ -40,6 +42,26 @@ const transitions: Record<FacilityKind, Partial<Record<FacilityStatus, readonly 
     in_service: [],
     cancelled: [],
   },
+}
+
+const adminOnly: Record<FacilityKind, Partial<Record<FacilityStatus, readonly FacilityStatus[]>>> = {
+  service: { permanently_closed: ['operational'] },
+  project: {},
+}
+
+export type TransitionRule = 'allowed' | 'admin_only' | 'forbidden'
+
+/** Whether a facility of this category may go from one status to another, and who may do it. */
+export function transitionRule(category: FacilityCategory, from: FacilityStatus, to: FacilityStatus): TransitionRule {
+  const kind = kindOfCategory[category]
+  if (transitions[kind][from]?.includes(to)) return 'allowed'
+  if (adminOnly[kind][from]?.includes(to)) return 'admin_only'
+  return 'forbidden'
+}
+
+/** The statuses anyone allowed to edit may move a facility to next. */
+export function nextStatuses(category: FacilityCategory, from: FacilityStatus): readonly FacilityStatus[] {
+  return transitions[kindOfCategory[category]][from] ?? []
 }
 
 export function isStatusOfCategory(category: FacilityCategory, status: FacilityStatus): boolean {

@@ -52,18 +52,38 @@ const MilestoneInput = Type.Object(
   { additionalProperties: false },
 )
 
-/** A new facility, as the seed data and (later) staff submit it. */
+/**
+ * A facility as staff and the seed data write it. It is also the shape of the change log: history
+ * and the change feed name these top-level fields, and replaying them rebuilds this document.
+ */
 export const FacilityInput = Type.Object(
   {
-    slug: Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 100 }),
+    slug: Type.String({
+      pattern: '^[a-z0-9]+(-[a-z0-9]+)*$',
+      maxLength: 100,
+      description: 'Stable human-readable key: lower-case letters, digits and hyphens.',
+    }),
+    externalId: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 100, description: "The id in the data owner's own system; imports match on it." }),
+    ),
     category: enumOf(FacilityCategory),
     name: Bilingual({ maxLength: 200 }),
     aliases: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 20 })),
     description: Type.Optional(Bilingual({ maxLength: 2000 })),
-    area: Type.String({ minLength: 1 }),
+    area: Type.String({ minLength: 1, description: 'An area id (GET /v1/areas).' }),
+    address: Type.Optional(Bilingual({ maxLength: 300 })),
     status: enumOf(FacilityStatus),
     statusEffective: Type.Optional(Edtf),
     elderCareTier: Type.Optional(enumOf(ElderCareTier)),
+    ageRange: Type.Optional(
+      Type.Object(
+        {
+          minMonths: Type.Optional(Type.Integer({ minimum: 0, maximum: 1500 })),
+          maxMonths: Type.Optional(Type.Integer({ minimum: 0, maximum: 1500 })),
+        },
+        { additionalProperties: false, description: 'Ages served, in months (kindergartens, childcare).' },
+      ),
+    ),
     location: Type.Optional(
       Type.Object(
         {
@@ -106,7 +126,7 @@ export const FacilityInput = Type.Object(
       ),
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, $id: 'FacilityInput' },
 )
 export type FacilityInput = Static<typeof FacilityInput>
 

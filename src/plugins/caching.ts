@@ -1,11 +1,32 @@
 // HTTP caching for reads: a strong ETag on every GET response (a hash of the body, so equal
 // bodies share it), 304 for a matching If-None-Match or a not-newer If-Modified-Since, and a
 // Cache-Control that lets shared caches keep directory reads for a minute.
+//
+// A single facility's ETag also names its version — "<version>.<hash>" — so the ETag a client
+// read is what it sends back in If-Match to say which version its write is based on.
+import { createHash } from 'node:crypto'
 import etag from '@fastify/etag'
 import fp from 'fastify-plugin'
+import { ProblemError } from '../errors.js'
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** Set by a route answering with one facility: its ETag then carries the version. */
+    facilityVersion: number | null
+  }
+}
 
 export default fp(
   async (fastify) => {
+    fastify.decorateReply('facilityVersion', null)
+    // Before @fastify/etag's own hook, which keeps an ETag already set.
+    fastify.addHook('onSend', async (_request, reply, payload) => {
+      if (reply.facilityVersion !== null && (typeof payload === 'string' || Buffer.isBuffer(payload))) {
+        const hash = createHash('sha1').update(payload).digest('base64url').slice(0, 16)
+        reply.header('etag', `"${reply.facilityVersion}.${hash}"`)
+      }
+      return payload
+    })
     await fastify.register(etag, { algorithm: 'sha1', weak: false })
 
     fastify.addHook('onSend', async (request, reply, payload) => {
@@ -31,3 +52,29 @@ export default fp(
 
 /** HTTP-date of an instant, to the second as the header format wants. */
 export const httpDate = (date: Date) => new Date(Math.floor(date.getTime() / 1000) * 1000).toUTCString()
+
+/**
+ * The facility versions an If-Match header names (RFC 9110 §13.1.1): "*" for any, else the
+ * version part of each strong ETag ("7.abc…", or just "7"). A weak ETag never matches a write.
+ * A missing header is 428: every write must say which version it is based on.
+ */
+export function parseIfMatch(header: string | undefined): number[] | 'any' {
+  if (header === undefined || header.trim() === '') {
+    throw new ProblemError(
+      'precondition_required',
+      'Send If-Match with the ETag of the facility as you read it (GET /v1/facilities/{id}), so that no one else\'s change is overwritten',
+    )
+  }
+  if (header.trim() === '*') return 'any'
+  const versions: number[] = []
+  for (const tag of header.split(',').map((part) => part.trim())) {
+    const strong = /^"(\d{1,9})(?:\.[A-Za-z0-9_-]*)?"$/.exec(tag)
+    if (strong?.[1] !== undefined) versions.push(Number(strong[1]))
+    else if (!/^W\/"[^"]*"$/.test(tag)) {
+      throw new ProblemError('validation_failed', 'If-Match must be "*" or the ETag of the facility, e.g. "3.q1w2e3r4t5y6u7i8"', [
+        { in: 'header', name: 'if-match', message: `${JSON.stringify(tag)} is not an ETag this API issued` },
+      ])
+    }
+  }
+  return versions
+}

@@ -19,8 +19,18 @@ export default fp(
         tags: [
           { name: 'facilities', description: 'Facilities and projects' },
           { name: 'areas', description: 'Administrative areas' },
+          { name: 'changes', description: 'The change feed, for keeping a copy in sync' },
           { name: 'health', description: 'Liveness and readiness' },
         ],
+        components: {
+          securitySchemes: {
+            apiKey: {
+              type: 'http',
+              scheme: 'bearer',
+              description: 'An API key (`npm run keys -- create`), sent as `Authorization: Bearer lk_…`. Roles: reader, editor, admin.',
+            },
+          },
+        },
       },
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
     })

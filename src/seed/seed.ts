@@ -119,8 +119,7 @@ export async function seedDatabase(prisma: PrismaClient): Promise<SeedReport> {
           },
         }),
       },
-      { name: 'seed' },
-      'seed data',
+      { actor: { name: 'seed' }, reason: 'seed data' },
     )
     created += 1
   }

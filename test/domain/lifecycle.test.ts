@@ -1,5 +1,5 @@
 import t from 'tap'
-import { canTransition, isStatusOfCategory } from '../../src/domain/lifecycle.js'
+import { canTransition, isStatusOfCategory, nextStatuses, transitionRule } from '../../src/domain/lifecycle.js'
 
 t.test('services and projects have their own statuses', async (t) => {
   t.ok(isStatusOfCategory('kindergarten', 'operational'))
@@ -24,4 +24,13 @@ t.test('project transitions', async (t) => {
   t.ok(canTransition('metro', 'planned', 'cancelled'))
   t.notOk(canTransition('metro', 'cancelled', 'planned'), 'nothing follows cancelled')
   t.notOk(canTransition('metro', 'in_service', 'cancelled'))
+})
+
+t.test('who may make a transition', async (t) => {
+  t.equal(transitionRule('kindergarten', 'operational', 'temporarily_closed'), 'allowed')
+  t.equal(transitionRule('kindergarten', 'permanently_closed', 'operational'), 'admin_only', 'reopening is for admins')
+  t.equal(transitionRule('kindergarten', 'permanently_closed', 'planned'), 'forbidden')
+  t.equal(transitionRule('road', 'cancelled', 'under_construction'), 'forbidden', 'nothing follows cancelled, not even for admins')
+  t.same(nextStatuses('road', 'suspended'), ['under_construction', 'cancelled'])
+  t.same(nextStatuses('road', 'in_service'), [])
 })

@@ -8,7 +8,7 @@ import { statusLabels } from '../../domain/lifecycle.js'
 import { evaluateOpeningHours } from '../../domain/opening-hours.js'
 import { ProblemError } from '../../errors.js'
 import type { Crs } from '../../geo.js'
-import { negotiateLanguage, pick, type Language } from '../../language.js'
+import { negotiateLanguage, pick, setLanguage } from '../../language.js'
 import { decodeCursor, encodeCursor } from '../../paging.js'
 import { httpDate } from '../../plugins/caching.js'
 import { presentFacility, presentSummary, type PresentationContext } from '../../facilities/presenter.js'
@@ -170,11 +170,6 @@ async function findPage(
     if (batch.length < batchSize || last === undefined) return hits
     after = last.key
   }
-}
-
-function setLanguage(reply: FastifyReply, language: Language) {
-  reply.header('content-language', language)
-  reply.header('vary', 'Accept, Accept-Language')
 }
 
 const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -407,6 +402,7 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       setLanguage(reply, presentation.language)
       const facility = presentFacility(row, presentation)
       if (facility.hours === null) reply.header('last-modified', httpDate(row.updatedAt))
+      reply.facilityVersion = row.version
       return facility
     },
   )

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "status_change" ADD COLUMN     "discarded_reason" TEXT;

@@ -1,0 +1,58 @@
+// API keys. A key is shown once, when it is created; only its SHA-256 is stored. The first
+// characters (the prefix) are stored too, so a key can be found and recognised in listings
+// without keeping anything that lets one act as it.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import type { PrismaClient } from '../generated/prisma/client.js'
+import type { ClientRole, FacilityCategory } from '../generated/prisma/enums.js'
+
+/** `lk_` + 43 url-safe characters (256 random bits). */
+const keyPattern = /^lk_[A-Za-z0-9_-]{43}$/
+const prefixLength = 11
+
+export const hashKey = (key: string) => createHash('sha256').update(key).digest()
+
+export function isWellFormedKey(key: string): boolean {
+  return keyPattern.test(key)
+}
+
+export interface NewClient {
+  name: string
+  role: ClientRole
+  areaIds?: string[]
+  categories?: FacilityCategory[]
+  rateLimitPerMinute?: number | null
+}
+
+/** Creates a client and returns its key: the only time the key exists outside the caller. */
+export async function createClient(prisma: PrismaClient, client: NewClient) {
+  const key = `lk_${randomBytes(32).toString('base64url')}`
+  const created = await prisma.apiClient.create({
+    data: {
+      name: client.name,
+      role: client.role,
+      areaIds: client.areaIds ?? [],
+      categories: client.categories ?? [],
+      rateLimitPerMinute: client.rateLimitPerMinute ?? null,
+      keyPrefix: key.slice(0, prefixLength),
+      keyHash: hashKey(key).toString('hex'),
+    },
+  })
+  return { client: created, key }
+}
+
+/** The client a key belongs to, unless the key is unknown or revoked. Compared in constant time. */
+export async function clientOfKey(prisma: PrismaClient, key: string) {
+  if (!isWellFormedKey(key)) return null
+  const client = await prisma.apiClient.findUnique({ where: { keyPrefix: key.slice(0, prefixLength) } })
+  if (client === null || client.revokedAt !== null) return null
+  const stored = Buffer.from(client.keyHash, 'hex')
+  const given = hashKey(key)
+  return stored.length === given.length && timingSafeEqual(stored, given) ? client : null
+}
+
+export async function revokeClient(prisma: PrismaClient, idOrPrefix: string, now = new Date()) {
+  const where = /^lk_/.test(idOrPrefix) ? { keyPrefix: idOrPrefix.slice(0, prefixLength) } : { id: idOrPrefix }
+  const client = await prisma.apiClient.findUnique({ where })
+  if (client === null) return null
+  return prisma.apiClient.update({ where: { id: client.id }, data: { revokedAt: client.revokedAt ?? now } })
+}

@@ -1,0 +1,90 @@
+// Who is calling: `Authorization: Bearer <key>` identifies an API client (src/auth/keys.ts).
+// No header means an anonymous resident, who may read. A header that is malformed, or names an
+// unknown or revoked key, is refused (401) rather than read as anonymous, so a broken
+// integration notices. Routes that write say which role they need with `fastify.requireRole`.
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { clientOfKey } from '../auth/keys.js'
+import { ProblemError } from '../errors.js'
+import type { ApiClient } from '../generated/prisma/client.js'
+import type { ClientRole } from '../generated/prisma/enums.js'
+import type { FacilityDocument } from '../facilities/document.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The API client whose key came with the request; null for an anonymous request. */
+    client: ApiClient | null
+  }
+  interface FastifyInstance {
+    /** A preHandler refusing requests without a key of at least this role. */
+    requireRole: (role: ClientRole) => (request: FastifyRequest, reply: FastifyReply) => Promise<void>
+    /** A check throwing 403 for facilities the request's client may not write (an editor's areas and categories). */
+    scopeOf: (request: FastifyRequest) => Promise<(document: FacilityDocument) => void>
+  }
+}
+
+const rank: Record<ClientRole, number> = { reader: 1, editor: 2, admin: 3 }
+
+/** The Bearer challenge RFC 6750 asks a 401 to carry. */
+const challenge = (error?: string) => `Bearer realm="linli"${error === undefined ? '' : `, error="${error}"`}`
+
+/** How often a client's lastUsedAt is brought up to date: often enough to see which keys are in use. */
+const lastUsedResolutionMs = 60_000
+
+export default fp(
+  async (fastify) => {
+    fastify.decorateRequest('client', null)
+
+    fastify.addHook('onRequest', async (request, reply) => {
+      const header = request.headers.authorization
+      if (header === undefined) return
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
+      const client = match?.[1] === undefined ? null : await clientOfKey(fastify.db.prisma, match[1])
+      if (client === null) {
+        reply.header('www-authenticate', challenge('invalid_token'))
+        throw new ProblemError(
+          'invalid_key',
+          match === null
+            ? 'The Authorization header must be "Bearer <key>"'
+            : 'The API key is unknown or has been revoked',
+        )
+      }
+      request.client = client
+      const now = new Date()
+      if (client.lastUsedAt === null || now.getTime() - client.lastUsedAt.getTime() > lastUsedResolutionMs) {
+        await fastify.db.prisma.apiClient.update({ where: { id: client.id }, data: { lastUsedAt: now } })
+      }
+    })
+
+    fastify.decorate('requireRole', (role: ClientRole) => async (request: FastifyRequest, reply: FastifyReply) => {
+      if (request.client === null) {
+        reply.header('www-authenticate', challenge())
+        throw new ProblemError('unauthorized', `This needs an API key with the ${role} role: send Authorization: Bearer <key>`)
+      }
+      if (rank[request.client.role] < rank[role]) {
+        throw new ProblemError('forbidden', `This needs the ${role} role; the key "${request.client.name}" is ${request.client.role}`)
+      }
+    })
+
+    fastify.decorate('scopeOf', async (request: FastifyRequest) => {
+      const client = request.client
+      if (client === null || client.role !== 'editor') return () => {}
+      // Read before any write transaction starts: on the embedded database a query outside the
+      // transaction would wait for it to end.
+      const areas = client.areaIds.length === 0 ? [] : await fastify.db.prisma.area.findMany({ select: { id: true, parentId: true } })
+      const parent = new Map(areas.map((area) => [area.id, area.parentId]))
+      return (document: FacilityDocument) => {
+        if (client.categories.length > 0 && !client.categories.includes(document.category)) {
+          throw new ProblemError('forbidden', `The key "${client.name}" may edit only ${client.categories.join(', ')}, not ${document.category}`)
+        }
+        if (client.areaIds.length === 0) return
+        const lineage: string[] = []
+        for (let id: string | null | undefined = document.area; id != null && !lineage.includes(id); id = parent.get(id)) lineage.push(id)
+        if (!client.areaIds.some((id) => lineage.includes(id))) {
+          throw new ProblemError('forbidden', `The key "${client.name}" may edit only facilities in ${client.areaIds.join(', ')}, not in ${document.area}`)
+        }
+      }
+    })
+  },
+  { name: 'auth', dependencies: ['database', 'problems'] },
+)

@@ -1,0 +1,291 @@
+// Staff writes: create, JSON Merge Patch update, soft delete and status changes. Each needs a key
+// of the right role (src/plugins/auth.ts); each but create needs If-Match with the ETag the
+// writer read, so concurrent edits are detected instead of overwriting each other.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import mergePatch from 'json-merge-patch'
+import { Type } from 'typebox'
+import { ProblemError, problemResponses } from '../../errors.js'
+import type { FacilityDocument } from '../../facilities/document.js'
+import { readFullRecords } from '../../facilities/full-records.js'
+import { presentFacility } from '../../facilities/presenter.js'
+import {
+  changeStatus,
+  checkDocument,
+  createFacility,
+  deleteFacility,
+  updateFacility,
+  type Actor,
+  type VersionedWrite,
+} from '../../facilities/repository.js'
+import { FacilityInput, Status } from '../../facilities/schemas.js'
+import { negotiateLanguage, setLanguage } from '../../language.js'
+import { parseIfMatch } from '../../plugins/caching.js'
+
+const uuidPattern = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
+const FacilityParams = Type.Object({ id: Type.String({ pattern: uuidPattern, description: 'The facility id (UUID).' }) })
+const ReasonQuery = Type.Object(
+  {
+    reason: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 500, description: 'Why, for the history (e.g. "places confirmed by phone").' }),
+    ),
+  },
+  { additionalProperties: false },
+)
+const IfMatchHeaders = Type.Object({
+  'if-match': Type.Optional(
+    Type.String({
+      description: 'The ETag of the facility as you read it (or `*`). Required: missing → 428, stale → 412.',
+      examples: ['"3.q1w2e3r4t5y6u7i8"'],
+    }),
+  ),
+})
+
+/** A merge patch names top-level fields of the facility document; their values are checked after merging. */
+const FacilityPatch = Type.Object(
+  Object.fromEntries(
+    Object.entries(FacilityInput.properties).map(([field, schema]) => [
+      field,
+      Type.Optional(
+        Type.Unknown({
+          description: `${(schema as { description?: string }).description ?? `As in FacilityInput.${field}`} null removes it.`,
+        }),
+      ),
+    ]),
+  ),
+  {
+    additionalProperties: false,
+    description:
+      'JSON Merge Patch (RFC 7396) of a FacilityInput: fields given replace, null removes, objects merge, arrays are replaced whole. ' +
+      'The status is changed with a status change, not here.',
+  },
+)
+
+const StatusChangeInput = Type.Object(
+  {
+    status: Status,
+    effectiveAt: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        description: 'When it takes (or took) effect; now when left out. A future moment schedules the change.',
+        examples: ['2026-12-01T00:00:00+08:00'],
+      }),
+    ),
+    reason: Type.String({ minLength: 1, maxLength: 500, description: 'Why, for the history and the change feed.' }),
+  },
+  { additionalProperties: false },
+)
+
+const StatusChange = Type.Object(
+  {
+    id: Type.Integer(),
+    facilityId: Type.String({ format: 'uuid' }),
+    fromStatus: Type.Union([Status, Type.Null()]),
+    toStatus: Status,
+    effectiveAt: Type.String({ format: 'date-time' }),
+    reason: Type.String(),
+    state: Type.Enum(['applied', 'scheduled'], {
+      description: 'applied: in effect now (the facility has a new version); scheduled: takes effect at effectiveAt.',
+    }),
+    recordedAt: Type.String({ format: 'date-time' }),
+    facilityVersion: Type.Integer({ description: 'The facility version after this request.' }),
+  },
+  { $id: 'StatusChange' },
+)
+
+/** Write bodies are refused unless they come as the one media type a route takes. */
+const requireMediaType = (type: string) => async (request: FastifyRequest) => {
+  const given = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase()
+  if (given !== type) {
+    throw new ProblemError('unsupported_media_type', `Send the body as ${type}${given === undefined ? '' : `, not ${given}`}`)
+  }
+}
+
+const actorOf = (request: FastifyRequest): Actor => ({
+  clientId: request.client?.id,
+  role: request.client?.role,
+})
+
+const facilityWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const prisma = () => fastify.db.prisma
+
+  fastify.addSchema(FacilityInput)
+  fastify.addSchema(StatusChange)
+  fastify.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'))
+
+  /** Answers with the facility as it now is, and its ETag (which names its version). */
+  async function sendFacility(request: FastifyRequest, reply: FastifyReply, id: string, status: number) {
+    const [row] = await readFullRecords(prisma(), { ids: [id] })
+    if (row === undefined) throw new ProblemError('not_found', `There is no facility with id ${id}`)
+    const language = negotiateLanguage(request.headers['accept-language'])
+    setLanguage(reply, language)
+    reply.facilityVersion = row.version
+    reply.header('cache-control', 'no-store')
+    return reply.code(status).send(presentFacility(row, { language, crs: 'wgs84', now: fastify.clock() }))
+  }
+
+  const writeOptions = async (request: FastifyRequest, reason: string | undefined): Promise<VersionedWrite> => ({
+    actor: actorOf(request),
+    reason,
+    now: fastify.clock(),
+    ifMatch: parseIfMatch(request.headers['if-match']),
+    authorize: await fastify.scopeOf(request),
+  })
+
+  const editor = fastify.requireRole('editor')
+
+  fastify.post(
+    '/facilities',
+    {
+      preValidation: [
+        requireMediaType('application/json'),
+        // Checked strictly before the route schema, which would coerce "22.5" into 22.5.
+        async (request) => void checkDocument(request.body),
+      ],
+      onRequest: editor,
+      schema: {
+        tags: ['facilities'],
+        operationId: 'createFacility',
+        summary: 'Add a facility or project',
+        description:
+          'Needs an editor key (an editor limited to some areas or categories may add only those). Validated like the seed data: ' +
+          "the status must belong to the category's lifecycle, dates must be EDTF, opening hours OpenStreetMap syntax, " +
+          'the area and cited sources must exist. Answers the facility in full with its ETag and Location.',
+        security: [{ apiKey: [] }],
+        querystring: ReasonQuery,
+        body: Type.Ref('FacilityInput'),
+        response: {
+          201: Type.Ref('Facility'),
+          ...problemResponses(400, 401, 403, 409, 413, 415, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      const facility = await createFacility(prisma(), request.body as FacilityDocument, {
+        actor: actorOf(request),
+        reason: request.query.reason,
+        now: fastify.clock(),
+        authorize: await fastify.scopeOf(request),
+      })
+      reply.header('location', `/v1/facilities/${facility.id}`)
+      return sendFacility(request, reply, facility.id, 201)
+    },
+  )
+
+  fastify.patch(
+    '/facilities/:id',
+    {
+      preValidation: requireMediaType('application/merge-patch+json'),
+      onRequest: editor,
+      schema: {
+        tags: ['facilities'],
+        operationId: 'updateFacility',
+        summary: 'Change some fields of a facility',
+        description:
+          'JSON Merge Patch (`Content-Type: application/merge-patch+json`) with `If-Match`. The merged facility is validated ' +
+          'as a whole; every changed field is recorded with its old and new value. Capacity (available places) is updated ' +
+          'this way too. A patch that changes nothing keeps the version.',
+        security: [{ apiKey: [] }],
+        params: FacilityParams,
+        headers: IfMatchHeaders,
+        querystring: ReasonQuery,
+        body: FacilityPatch,
+        response: {
+          200: Type.Ref('Facility'),
+          ...problemResponses(400, 401, 403, 404, 409, 412, 413, 415, 428, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      const id = request.params.id.toLowerCase()
+      await updateFacility(
+        prisma(),
+        id,
+        (current) => mergePatch.apply(structuredClone(current), request.body),
+        await writeOptions(request, request.query.reason),
+      )
+      return sendFacility(request, reply, id, 200)
+    },
+  )
+
+  fastify.delete(
+    '/facilities/:id',
+    {
+      onRequest: fastify.requireRole('admin'),
+      schema: {
+        tags: ['facilities'],
+        operationId: 'deleteFacility',
+        summary: 'Delete a facility (admin)',
+        description:
+          'A soft delete: the facility leaves every read, and the change feed carries the deletion. Its slug and external id stay taken.',
+        security: [{ apiKey: [] }],
+        params: FacilityParams,
+        headers: IfMatchHeaders,
+        querystring: ReasonQuery,
+        response: {
+          204: { description: 'Deleted', type: 'null' },
+          ...problemResponses(400, 401, 403, 404, 412, 428, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      await deleteFacility(prisma(), request.params.id.toLowerCase(), await writeOptions(request, request.query.reason))
+      return reply.code(204).send(null)
+    },
+  )
+
+  fastify.post(
+    '/facilities/:id/status-changes',
+    {
+      preValidation: requireMediaType('application/json'),
+      onRequest: editor,
+      schema: {
+        tags: ['facilities'],
+        operationId: 'changeFacilityStatus',
+        summary: 'Change the status of a facility, now or at a moment to come',
+        description:
+          'The lifecycle is enforced: services planned → under_construction → operational ⇄ temporarily_closed → permanently_closed; ' +
+          'projects planned → in_preparation → under_construction ⇄ suspended → completed → in_service, cancelled. Nothing follows ' +
+          'cancelled; permanently_closed → operational is for admins. With `effectiveAt` in the future the change is scheduled ' +
+          '(202) and takes effect at that moment, in reads and in the change feed, whichever server process is running then.',
+        security: [{ apiKey: [] }],
+        params: FacilityParams,
+        headers: IfMatchHeaders,
+        body: StatusChangeInput,
+        response: {
+          201: { ...Type.Ref('StatusChange'), description: 'Applied now; ETag is the facility’s new one' },
+          202: { ...Type.Ref('StatusChange'), description: 'Scheduled' },
+          ...problemResponses(400, 401, 403, 404, 412, 415, 422, 428, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      const id = request.params.id.toLowerCase()
+      const { status, effectiveAt, reason } = request.body
+      const result = await changeStatus(
+        prisma(),
+        id,
+        { status, reason, effectiveAt: effectiveAt === undefined ? undefined : new Date(effectiveAt) },
+        await writeOptions(request, reason),
+      )
+      const change = result.statusChange
+      const scheduled = change.appliedAt === null
+      if (scheduled) fastify.statusSchedule.changed()
+      if (!scheduled) reply.facilityVersion = result.version
+      reply.header('cache-control', 'no-store')
+      return reply.code(scheduled ? 202 : 201).send({
+        id: change.id,
+        facilityId: change.facilityId,
+        fromStatus: change.fromStatus,
+        toStatus: change.toStatus,
+        effectiveAt: (change.effectiveAt ?? change.recordedAt).toISOString(),
+        reason: change.reason,
+        state: scheduled ? 'scheduled' : 'applied',
+        recordedAt: change.recordedAt.toISOString(),
+        facilityVersion: result.version,
+      })
+    },
+  )
+}
+
+export default facilityWriteRoutes
