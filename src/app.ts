@@ -15,6 +15,7 @@ import areaRoutes from './routes/v1/areas.js'
 import facilityRoutes from './routes/v1/facilities.js'
 import facilityWriteRoutes from './routes/v1/facility-writes.js'
 import changeRoutes from './routes/v1/changes.js'
+import importRoutes from './routes/v1/imports.js'
 
 export interface AppOptions {
   database: Database
@@ -43,6 +44,7 @@ export const app = fp<AppOptions>(
     await fastify.register(facilityRoutes, { prefix: '/v1' })
     await fastify.register(facilityWriteRoutes, { prefix: '/v1' })
     await fastify.register(changeRoutes, { prefix: '/v1' })
+    await fastify.register(importRoutes, { prefix: '/v1' })
   },
   { name: 'linli' },
 )

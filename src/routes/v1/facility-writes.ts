@@ -21,6 +21,7 @@ import {
 import { FacilityInput, Status } from '../../facilities/schemas.js'
 import { negotiateLanguage, setLanguage } from '../../language.js'
 import { parseIfMatch } from '../../plugins/caching.js'
+import { requireMediaType } from './media-types.js'
 
 const uuidPattern = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
 const FacilityParams = Type.Object({ id: Type.String({ pattern: uuidPattern, description: 'The facility id (UUID).' }) })
@@ -92,14 +93,6 @@ const StatusChange = Type.Object(
   },
   { $id: 'StatusChange' },
 )
-
-/** Write bodies are refused unless they come as the one media type a route takes. */
-const requireMediaType = (type: string) => async (request: FastifyRequest) => {
-  const given = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase()
-  if (given !== type) {
-    throw new ProblemError('unsupported_media_type', `Send the body as ${type}${given === undefined ? '' : `, not ${given}`}`)
-  }
-}
 
 const actorOf = (request: FastifyRequest): Actor => ({
   clientId: request.client?.id,

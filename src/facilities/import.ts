@@ -1,0 +1,251 @@
+// Bulk import for staff who keep lists in spreadsheets: CSV or NDJSON rows, read as a stream (a
+// 10,000-row file is never held whole), matched on the data owner's external id. A row for an
+// unknown external id creates a facility; one for a known id is merged into it like a PATCH, so
+// importing the same file twice changes nothing. Every row goes through the same validation and
+// change log as a single write, each in a savepoint: a bad row is rolled back alone and reported,
+// or (atomic) rolls back the whole import.
+import { createInterface } from 'node:readline'
+import { Readable, Transform } from 'node:stream'
+import { parse as parseCsv } from 'csv-parse'
+import mergePatch from 'json-merge-patch'
+import { ProblemError, type ProblemFieldError } from '../errors.js'
+import type { Prisma, PrismaClient } from '../generated/prisma/client.js'
+import type { FacilityDocument } from './document.js'
+import { createIn, transactionOptions, updateIn, type Actor } from './repository.js'
+
+export type ImportFormat = 'csv' | 'ndjson'
+
+export interface ImportOptions {
+  format: ImportFormat
+  dryRun: boolean
+  /** All or nothing: one rejected row rolls back every row. */
+  atomic: boolean
+  actor: Actor
+  now: Date
+  authorize: (document: FacilityDocument) => void
+  /** Bytes a file may have. */
+  maxBytes: number
+}
+
+export type RowOutcome = 'created' | 'updated' | 'unchanged' | 'rejected'
+
+export interface RowResult {
+  /** 1-based: the line of an NDJSON file, the data row of a CSV (the header is row 0). */
+  row: number
+  externalId: string | null
+  outcome: RowOutcome
+  id?: string
+  errors?: { field: string; message: string }[]
+}
+
+/** Columns a CSV may have; the first five must be there. Empty cells leave a field as it is. */
+export const csvColumns = [
+  'external_id', 'name_zh', 'category', 'area', 'status',
+  'slug', 'name_en', 'aliases', 'description_zh', 'description_en', 'address_zh', 'address_en',
+  'lat', 'lng', 'location_precision', 'location_note', 'phone', 'website', 'opening_hours',
+  'capacity_unit', 'capacity_total', 'capacity_available',
+] as const
+const requiredColumns = csvColumns.slice(0, 5)
+
+class RowError extends Error {
+  constructor(readonly errors: { field: string; message: string }[]) {
+    super(errors.map((e) => `${e.field}: ${e.message}`).join('; '))
+  }
+}
+
+/** A CSV row as a merge patch of a facility document. */
+function patchOfCsvRow(cells: Record<string, string>): Record<string, unknown> {
+  const given = (column: (typeof csvColumns)[number]) => {
+    const value = cells[column]?.trim()
+    return value === undefined || value === '' ? undefined : value
+  }
+  const errors: { field: string; message: string }[] = []
+  const number = (column: (typeof csvColumns)[number], field: string) => {
+    const text = given(column)
+    if (text === undefined) return undefined
+    const value = Number(text)
+    if (!Number.isFinite(value)) errors.push({ field, message: `${column} "${text}" is not a number` })
+    return value
+  }
+  const lat = number('lat', '/location/lat')
+  const lng = number('lng', '/location/lng')
+  const total = number('capacity_total', '/capacity/0/total')
+  const available = number('capacity_available', '/capacity/0/available')
+  if (errors.length > 0) throw new RowError(errors)
+  const patch: Record<string, unknown> = {
+    externalId: given('external_id'),
+    slug: given('slug'),
+    category: given('category'),
+    name: { zh: given('name_zh'), en: given('name_en') },
+    aliases: given('aliases')?.split(/[;；]/).map((alias) => alias.trim()).filter((alias) => alias !== ''),
+    description: given('description_zh') === undefined ? undefined : { zh: given('description_zh'), en: given('description_en') },
+    area: given('area'),
+    address: given('address_zh') === undefined ? undefined : { zh: given('address_zh'), en: given('address_en') },
+    status: given('status'),
+    location:
+      lat === undefined && lng === undefined
+        ? undefined
+        : { lat, lng, precision: given('location_precision') ?? 'exact', note: given('location_note') },
+    phone: given('phone'),
+    website: given('website'),
+    openingHours: given('opening_hours'),
+    capacity: given('capacity_unit') === undefined ? undefined : [{ unit: given('capacity_unit'), total, available }],
+  }
+  return JSON.parse(JSON.stringify(patch)) as Record<string, unknown>
+}
+
+/** Fails the stream on bytes that are not UTF-8, and on files above the size limit. */
+function checkedUtf8(maxBytes: number) {
+  const decoder = new TextDecoder('utf-8', { fatal: true })
+  let bytes = 0
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      bytes += chunk.length
+      if (bytes > maxBytes) {
+        callback(new ProblemError('payload_too_large', `An import may have at most ${maxBytes} bytes; split the file`))
+        return
+      }
+      try {
+        decoder.decode(chunk, { stream: true })
+      } catch {
+        callback(new ProblemError('validation_failed', 'The file is not UTF-8 text: save it as "CSV UTF-8" (or NDJSON in UTF-8)'))
+        return
+      }
+      callback(null, chunk)
+    },
+  })
+}
+
+/** The rows of a file, each as a merge patch (or the error that kept it from being one). */
+async function* rowsOf(body: Readable, format: ImportFormat, maxBytes: number): AsyncGenerator<{ row: number; patch?: Record<string, unknown>; error?: RowError }> {
+  const text = body.pipe(checkedUtf8(maxBytes))
+  body.on('error', (error) => text.destroy(error))
+  if (format === 'ndjson') {
+    let row = 0
+    for await (const line of createInterface({ input: text, crlfDelay: Infinity })) {
+      row += 1
+      if (line.trim() === '') continue
+      try {
+        const value: unknown = JSON.parse(line)
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object')
+        yield { row, patch: value as Record<string, unknown> }
+      } catch (error) {
+        yield { row, error: new RowError([{ field: '/', message: `not a JSON object (${(error as Error).message})` }]) }
+      }
+    }
+    return
+  }
+  const parser = text.pipe(
+    parseCsv({ bom: true, columns: (header: string[]) => checkHeader(header), skip_empty_lines: true, relax_column_count: false }),
+  )
+  text.on('error', (error) => parser.destroy(error))
+  let row = 0
+  try {
+    for await (const cells of parser as AsyncIterable<Record<string, string>>) {
+      row += 1
+      try {
+        yield { row, patch: patchOfCsvRow(cells) }
+      } catch (error) {
+        if (!(error instanceof RowError)) throw error
+        yield { row, error }
+      }
+    }
+  } catch (error) {
+    if (error instanceof ProblemError) throw error
+    throw new ProblemError('validation_failed', `The CSV cannot be read after row ${row}: ${(error as Error).message}`)
+  }
+}
+
+function checkHeader(header: string[]): string[] {
+  const columns = header.map((name) => name.trim().toLowerCase())
+  const missing = requiredColumns.filter((column) => !columns.includes(column))
+  const unknown = columns.filter((column) => !(csvColumns as readonly string[]).includes(column))
+  const duplicated = columns.filter((column, index) => columns.indexOf(column) !== index)
+  if (missing.length > 0 || unknown.length > 0 || duplicated.length > 0) {
+    throw new ProblemError(
+      'validation_failed',
+      [
+        missing.length > 0 ? `missing column(s): ${missing.join(', ')}` : '',
+        unknown.length > 0 ? `unknown column(s): ${unknown.join(', ')}` : '',
+        duplicated.length > 0 ? `column(s) twice: ${duplicated.join(', ')}` : '',
+      ]
+        .filter((part) => part !== '')
+        .join('; ') + `. The columns are: ${csvColumns.join(', ')} (the first five required).`,
+    )
+  }
+  return columns
+}
+
+/** A slug for a facility first seen in an import without one: from its external id. */
+const slugOf = (externalId: string) =>
+  `ext-${externalId.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '')}`.slice(0, 100)
+
+const errorsOf = (error: unknown): RowResult['errors'] => {
+  if (error instanceof RowError) return error.errors
+  if (error instanceof ProblemError) {
+    return error.errors?.length ? error.errors.map((e: ProblemFieldError) => ({ field: e.name, message: e.message })) : [{ field: '/', message: error.message }]
+  }
+  throw error
+}
+
+/** One row, inside the caller's transaction; a rejected row is rolled back to its savepoint. */
+async function importRow(tx: Prisma.TransactionClient, item: { row: number; patch?: Record<string, unknown>; error?: RowError }, seen: Map<string, number>, options: ImportOptions): Promise<RowResult> {
+  const externalId = typeof item.patch?.externalId === 'string' ? item.patch.externalId : null
+  const result = (outcome: RowOutcome, extra: Partial<RowResult> = {}): RowResult => ({ row: item.row, externalId, outcome, ...extra })
+  if (item.error !== undefined) return result('rejected', { errors: item.error.errors })
+  if (externalId === null) return result('rejected', { errors: [{ field: '/externalId', message: 'is required: imports match facilities on it' }] })
+  const earlier = seen.get(externalId)
+  if (earlier !== undefined) return result('rejected', { errors: [{ field: '/externalId', message: `is also on row ${earlier}` }] })
+  seen.set(externalId, item.row)
+
+  await tx.$executeRawUnsafe('SAVEPOINT import_row')
+  try {
+    const existing = await tx.facility.findUnique({ where: { externalId }, select: { id: true, deletedAt: true } })
+    const write = { actor: options.actor, now: options.now, authorize: options.authorize, reason: 'import' }
+    let outcome: RowResult
+    if (existing === null) {
+      const document = { slug: slugOf(externalId), ...item.patch } as FacilityDocument
+      const facility = await createIn(tx, document, write)
+      outcome = result('created', { id: facility.id })
+    } else if (existing.deletedAt !== null) {
+      throw new RowError([{ field: '/externalId', message: 'belongs to a deleted facility' }])
+    } else {
+      const { changed } = await updateIn(tx, existing.id, (current) => mergePatch.apply(structuredClone(current), item.patch), { ...write, ifMatch: 'any' })
+      outcome = result(changed ? 'updated' : 'unchanged', { id: existing.id })
+    }
+    await tx.$executeRawUnsafe('RELEASE SAVEPOINT import_row')
+    return outcome
+  } catch (error) {
+    await tx.$executeRawUnsafe('ROLLBACK TO SAVEPOINT import_row')
+    return result('rejected', { errors: errorsOf(error) })
+  }
+}
+
+/** Thrown to roll back a transaction whose writes must not stay (a dry run, a failed atomic import). */
+class Rollback extends Error {}
+
+/**
+ * One transaction for the whole file: a file that turns out unreadable halfway (bad encoding, a
+ * broken CSV) leaves nothing behind, and a dry run sees exactly what a real import would do.
+ */
+export async function importFacilities(prisma: PrismaClient, body: Readable, options: ImportOptions) {
+  const results: RowResult[] = []
+  const seen = new Map<string, number>()
+  try {
+    await prisma.$transaction(async (tx) => {
+      for await (const item of rowsOf(body, options.format, options.maxBytes)) results.push(await importRow(tx, item, seen, options))
+      if (options.dryRun || (options.atomic && results.some((r) => r.outcome === 'rejected'))) throw new Rollback()
+    }, transactionOptions)
+  } catch (error) {
+    if (!(error instanceof Rollback)) throw error
+  }
+  const count = (outcome: RowOutcome) => results.filter((r) => r.outcome === outcome).length
+  const rejected = count('rejected')
+  return {
+    dryRun: options.dryRun,
+    atomic: options.atomic,
+    committed: !options.dryRun && !(options.atomic && rejected > 0),
+    summary: { rows: results.length, created: count('created'), updated: count('updated'), unchanged: count('unchanged'), rejected },
+    rows: results,
+  }
+}

@@ -1,0 +1,99 @@
+// POST /v1/imports: bulk create and update from a CSV or NDJSON file (src/facilities/import.ts).
+import type { Readable } from 'node:stream'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { problemResponses } from '../../errors.js'
+import { csvColumns, importFacilities } from '../../facilities/import.js'
+import { mediaTypeOf, requireMediaType } from './media-types.js'
+
+/** 10,000 rows of a full CSV are about 3 MB; this leaves room without inviting abuse. */
+const maxImportBytes = 20 * 1024 * 1024
+
+const ImportReport = Type.Object(
+  {
+    dryRun: Type.Boolean(),
+    atomic: Type.Boolean(),
+    committed: Type.Boolean({ description: 'Whether the rows were written: false for a dry run, and for an atomic import with a rejected row.' }),
+    summary: Type.Object({
+      rows: Type.Integer(),
+      created: Type.Integer(),
+      updated: Type.Integer(),
+      unchanged: Type.Integer(),
+      rejected: Type.Integer(),
+    }),
+    rows: Type.Array(
+      Type.Object({
+        row: Type.Integer({ description: 'The data row of a CSV (after the header), the line of an NDJSON file.' }),
+        externalId: Type.Union([Type.String(), Type.Null()]),
+        outcome: Type.Enum(['created', 'updated', 'unchanged', 'rejected']),
+        id: Type.Optional(Type.String({ format: 'uuid' })),
+        errors: Type.Optional(
+          Type.Array(Type.Object({ field: Type.String({ description: 'JSON Pointer into the facility, e.g. /location/lat.' }), message: Type.String() })),
+        ),
+      }),
+    ),
+  },
+  { $id: 'ImportReport' },
+)
+
+const streams = new WeakMap<object, Readable>()
+
+const importRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.addSchema(ImportReport)
+  // The body stays a stream: rows are read and written one by one.
+  fastify.addContentTypeParser(['text/csv', 'application/x-ndjson'], (_request, payload, done) => done(null, payload))
+
+  fastify.post(
+    '/imports',
+    {
+      onRequest: fastify.requireRole('editor'),
+      preValidation: [
+        requireMediaType('text/csv', 'application/x-ndjson'),
+        // The body is a stream, read row by row in the handler; what the schema sees is a placeholder.
+        async (request) => {
+          streams.set(request, request.body as unknown as Readable)
+          request.body = ''
+        },
+      ],
+      schema: {
+        tags: ['facilities'],
+        operationId: 'importFacilities',
+        summary: 'Create and update many facilities from a CSV or NDJSON file',
+        description:
+          'Rows are matched on `externalId`: an unknown one creates a facility, a known one is merged into it like a PATCH ' +
+          '(empty CSV cells leave fields as they are), so importing the same file twice changes nothing. Every row is validated ' +
+          'and recorded like a single write. `dryRun=true` reports what would happen and writes nothing; `atomic=true` writes ' +
+          'nothing unless every row is accepted. Statuses of existing facilities are changed with status changes, not imports. ' +
+          `CSV (UTF-8, header row) columns: ${csvColumns.join(', ')}; the first five are required. NDJSON: one FacilityInput ` +
+          'merge patch per line, with externalId.',
+        security: [{ apiKey: [] }],
+        querystring: Type.Object(
+          {
+            dryRun: Type.Boolean({ default: false, description: 'Report only; write nothing.' }),
+            atomic: Type.Boolean({ default: false, description: 'All or nothing.' }),
+          },
+          { additionalProperties: false },
+        ),
+        body: Type.String({ description: 'The file: text/csv or application/x-ndjson.' }),
+        response: { 200: Type.Ref('ImportReport'), ...problemResponses(400, 401, 403, 413, 415, 429) },
+      },
+    },
+    async (request, reply) => {
+      const body = streams.get(request)
+      if (body === undefined) throw new Error('the import stream went missing')
+      const report = await importFacilities(fastify.db.prisma, body, {
+        format: mediaTypeOf(request) === 'text/csv' ? 'csv' : 'ndjson',
+        dryRun: request.query.dryRun,
+        atomic: request.query.atomic,
+        actor: { clientId: request.client?.id, role: request.client?.role },
+        now: fastify.clock(),
+        authorize: await fastify.scopeOf(request),
+        maxBytes: maxImportBytes,
+      })
+      reply.header('cache-control', 'no-store')
+      return report
+    },
+  )
+}
+
+export default importRoutes
