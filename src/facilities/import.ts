@@ -11,7 +11,7 @@ import mergePatch from 'json-merge-patch'
 import { ProblemError, type ProblemFieldError } from '../errors.js'
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js'
 import type { FacilityDocument } from './document.js'
-import { createIn, transactionOptions, updateIn, type Actor } from './repository.js'
+import { createIn, readReferences, updateIn, type Actor, type References } from './repository.js'
 
 export type ImportFormat = 'csv' | 'ndjson'
 
@@ -189,7 +189,12 @@ const errorsOf = (error: unknown): RowResult['errors'] => {
 }
 
 /** One row, inside the caller's transaction; a rejected row is rolled back to its savepoint. */
-async function importRow(tx: Prisma.TransactionClient, item: { row: number; patch?: Record<string, unknown>; error?: RowError }, seen: Map<string, number>, options: ImportOptions): Promise<RowResult> {
+async function importRow(
+  tx: Prisma.TransactionClient,
+  item: { row: number; patch?: Record<string, unknown>; error?: RowError },
+  seen: Map<string, number>,
+  options: ImportOptions & { references: References },
+): Promise<RowResult> {
   const externalId = typeof item.patch?.externalId === 'string' ? item.patch.externalId : null
   const result = (outcome: RowOutcome, extra: Partial<RowResult> = {}): RowResult => ({ row: item.row, externalId, outcome, ...extra })
   if (item.error !== undefined) return result('rejected', { errors: item.error.errors })
@@ -201,7 +206,7 @@ async function importRow(tx: Prisma.TransactionClient, item: { row: number; patc
   await tx.$executeRawUnsafe('SAVEPOINT import_row')
   try {
     const existing = await tx.facility.findUnique({ where: { externalId }, select: { id: true, deletedAt: true } })
-    const write = { actor: options.actor, now: options.now, authorize: options.authorize, reason: 'import' }
+    const write = { actor: options.actor, now: options.now, authorize: options.authorize, references: options.references, reason: 'import' }
     let outcome: RowResult
     if (existing === null) {
       const document = { slug: slugOf(externalId), ...item.patch } as FacilityDocument
@@ -221,6 +226,9 @@ async function importRow(tx: Prisma.TransactionClient, item: { row: number; patc
   }
 }
 
+/** A 10,000-row file takes minutes on a busy machine; the import is one transaction all the same. */
+const importTransaction = { maxWait: 10_000, timeout: 15 * 60_000 }
+
 /** Thrown to roll back a transaction whose writes must not stay (a dry run, a failed atomic import). */
 class Rollback extends Error {}
 
@@ -231,11 +239,12 @@ class Rollback extends Error {}
 export async function importFacilities(prisma: PrismaClient, body: Readable, options: ImportOptions) {
   const results: RowResult[] = []
   const seen = new Map<string, number>()
+  const references = await readReferences(prisma)
   try {
     await prisma.$transaction(async (tx) => {
-      for await (const item of rowsOf(body, options.format, options.maxBytes)) results.push(await importRow(tx, item, seen, options))
+      for await (const item of rowsOf(body, options.format, options.maxBytes)) results.push(await importRow(tx, item, seen, { ...options, references }))
       if (options.dryRun || (options.atomic && results.some((r) => r.outcome === 'rejected'))) throw new Rollback()
-    }, transactionOptions)
+    }, importTransaction)
   } catch (error) {
     if (!(error instanceof Rollback)) throw error
   }
