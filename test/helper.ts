@@ -1,5 +1,6 @@
 // Test helpers: every test gets its own clean, migrated database — an in-memory PGlite or a
-// fresh database on the PostgreSQL service — and an app built exactly as the server builds it.
+// fresh database on the PostgreSQL service — and an app built exactly as the server builds it,
+// whose every injected response is checked against its OpenAPI document (test/contract.ts).
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
@@ -11,6 +12,7 @@ import { openEmbeddedDatabase, openPostgresDatabase, type Database, type Databas
 import { prepareDatabase } from '../src/db/prepare.js'
 import { createFacility } from '../src/facilities/repository.js'
 import type { FacilityInput } from '../src/facilities/schemas.js'
+import { enforceContract } from './contract.js'
 
 /** Which databases the suite runs on: LINLI_TEST_DATABASES=pglite,postgresql (the default). */
 export const testEngines: DatabaseEngine[] = (process.env.LINLI_TEST_DATABASES ?? 'pglite,postgresql')
@@ -84,6 +86,7 @@ export async function build(t: Test, engine: DatabaseEngine, options: { seed?: b
   const app = await buildApp({ database, logLevel: 'silent' })
   t.teardown(() => app.close())
   await app.ready()
+  enforceContract(app)
   return app
 }
 
@@ -106,6 +109,7 @@ export async function buildClocked(t: Test, engine: DatabaseEngine, start = '202
   const app = await buildApp({ database, logLevel: 'silent', clock: () => now })
   t.teardown(() => app.close())
   await app.ready()
+  enforceContract(app)
   return {
     app,
     setNow(iso: string) {
