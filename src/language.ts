@@ -33,3 +33,9 @@ export function negotiateLanguage(header: string | undefined): Language {
 export function pick(text: { zh: string; en: string | null }, language: Language): string {
   return language === 'en' && text.en !== null ? text.en : text.zh
 }
+
+/** Response headers of a route that answers in the negotiated language, for its schema. */
+export const languageHeaders = {
+  'Content-Language': { type: 'string', enum: ['zh-Hans', 'en'], description: 'The language names and labels are in.', 'x-required': true },
+  Vary: { type: 'string', examples: ['Accept, Accept-Language'], 'x-required': true },
+}

@@ -44,3 +44,12 @@ export function decodeCursor(
   if (q !== fingerprint(query)) throw fail('the cursor belongs to a query with other filters; start again without it')
   return { after, ...(mode === undefined ? {} : { mode }) }
 }
+
+/** The Link header of a paged list, for its route schema. */
+export const nextLinkHeader = {
+  Link: {
+    type: 'string',
+    description: 'The next page, when there is one (RFC 8288): the same request with `cursor` set.',
+    examples: ['</v1/facilities?category=kindergarten&cursor=eyJhZnRlciI6…>; rel="next"'],
+  },
+}

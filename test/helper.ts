@@ -1,5 +1,6 @@
 // Test helpers: every test gets its own clean, migrated database — an in-memory PGlite or a
-// fresh database on the PostgreSQL service — and an app built exactly as the server builds it.
+// fresh database on the PostgreSQL service — and an app built exactly as the server builds it,
+// whose every injected response is checked against its OpenAPI document (test/contract.ts).
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
@@ -13,6 +14,7 @@ import { openEmbeddedDatabase, openPostgresDatabase, type Database, type Databas
 import { prepareDatabase } from '../src/db/prepare.js'
 import { createFacility } from '../src/facilities/repository.js'
 import type { FacilityInput } from '../src/facilities/schemas.js'
+import { enforceContract } from './contract.js'
 
 /** Which databases the suite runs on: LINLI_TEST_DATABASES=pglite,postgresql (the default). */
 export const testEngines: DatabaseEngine[] = (process.env.LINLI_TEST_DATABASES ?? 'pglite,postgresql')
@@ -93,6 +95,7 @@ export async function build(t: Test, engine: DatabaseEngine, options: { seed?: b
   const app = await buildApp({ database, logLevel: 'silent' })
   t.teardown(() => app.close())
   await app.ready()
+  enforceContract(app)
   return app
 }
 
@@ -115,6 +118,7 @@ export async function buildClocked(t: Test, engine: DatabaseEngine, start = '202
   const app = await buildApp({ database, logLevel: 'silent', clock: () => now })
   t.teardown(() => app.close())
   await app.ready()
+  enforceContract(app)
   return {
     app,
     setNow(iso: string) {
@@ -139,3 +143,36 @@ export async function keyFor(app: App, role: ClientRole, scope: Omit<NewClient, 
   const { key } = await createClient(app.db.prisma, { name: `test ${role}`, role, ...scope })
   return { authorization: `Bearer ${key}` }
 }
+
+// ---------------------------------------------------------------- staff writes through HTTP
+
+/** A kindergarten as staff would add it. */
+export const kindergarten = {
+  slug: 'hehua-sunshine-kindergarten',
+  externalId: 'LG-KG-0042',
+  category: 'kindergarten',
+  name: { zh: '禾花阳光幼儿园', en: 'Hehua Sunshine Kindergarten' },
+  area: 'hehua',
+  status: 'operational',
+  location: { lat: 22.69, lng: 114.12, precision: 'exact' },
+  openingHours: 'Mo-Fr 07:30-17:30',
+  capacity: [{ unit: 'places', total: 360, available: 12 }],
+}
+
+/** POST /v1/facilities as JSON. */
+export async function create(app: App, headers: Record<string, string>, body: unknown = kindergarten) {
+  return app.inject({ method: 'POST', url: '/v1/facilities', headers: { ...headers, 'content-type': 'application/json' }, payload: JSON.stringify(body) })
+}
+
+/** PATCH /v1/facilities/{id} as a merge patch. */
+export const patch = (app: App, id: string, headers: Record<string, string>, body: unknown) =>
+  app.inject({
+    method: 'PATCH',
+    url: `/v1/facilities/${id}`,
+    headers: { 'content-type': 'application/merge-patch+json', ...headers },
+    payload: JSON.stringify(body),
+  })
+
+/** POST /v1/facilities/{id}/status-changes. */
+export const postStatus = (app: App, id: string, headers: Record<string, string>, body: unknown) =>
+  app.inject({ method: 'POST', url: `/v1/facilities/${id}/status-changes`, headers: { 'content-type': 'application/json', ...headers }, payload: JSON.stringify(body) })

@@ -1,20 +1,21 @@
 // `npm run openapi`: writes openapi/openapi.json, the OpenAPI document the app generates from its
-// route schemas. A test fails when the committed file differs from what the app generates.
+// route schemas, and the typed client's types generated from it (src/cli/openapi-files.ts).
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { buildApp } from '../app.js'
 import { openEmbeddedDatabase } from '../db/database.js'
 import { projectRoot } from '../project-root.js'
-
-const openapiPath = path.join(projectRoot, 'openapi/openapi.json')
+import { openapiFiles } from './openapi-files.js'
 
 const database = await openEmbeddedDatabase()
 try {
   const app = await buildApp({ database, logLevel: 'silent' })
   await app.ready()
-  await writeFile(openapiPath, `${JSON.stringify(app.swagger(), null, 2)}\n`)
+  for (const [file, text] of Object.entries(await openapiFiles(app))) {
+    await writeFile(path.join(projectRoot, file), text)
+    console.log(`wrote ${file}`)
+  }
   await app.close()
-  console.log(`wrote ${path.relative(process.cwd(), openapiPath)}`)
 } finally {
   await database.close()
 }

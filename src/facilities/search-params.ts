@@ -35,6 +35,7 @@ export const filterParameters = {
       minimum: 1,
       maximum: maxRadius,
       description: `Metres around \`near\`; default ${defaultRadius}, at most ${maxRadius}.`,
+      examples: [2000],
     }),
   ),
   bbox: Type.Optional(
@@ -55,18 +56,34 @@ export const filterParameters = {
     }),
   ),
   area: Type.Optional(
-    Type.String({ minLength: 1, maxLength: 100, description: 'An area id: facilities in it or in any area within it.' }),
+    Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: 'An area id (GET /v1/areas lists them): facilities in it or in any area within it.',
+      examples: ['pinghu'],
+    }),
   ),
   hasCapacity: Type.Optional(Type.Boolean({ description: 'Only facilities with places available (true) or without (false).' })),
   openNow: Type.Optional(Type.Boolean({ description: 'Only facilities open (true) or closed (false) at this moment.' })),
-  openedAfter: Type.Optional({ ...day, description: 'Opened on or after this day (the whole published opening period).' }),
-  openedBefore: Type.Optional({ ...day, description: 'Opened before this day (the whole published opening period).' }),
+  openedAfter: Type.Optional({
+    ...day,
+    description: 'Opened on or after this day (the whole published opening period).',
+    examples: ['2022-01-01'],
+  }),
+  openedBefore: Type.Optional({
+    ...day,
+    description: 'Opened before this day (the whole published opening period).',
+    examples: ['2023-01-01'],
+  }),
   openingBefore: Type.Optional({
     ...day,
     description: 'Not open yet and expected to open before this day: "2026-Q4" is before 2027-01-01, not before 2026-11-01.',
+    examples: ['2027-01-01'],
   }),
   delayed: Type.Optional(Type.Boolean({ description: 'A milestone is later than first published (true) or not (false).' })),
-  updatedSince: Type.Optional(Type.String({ format: 'date-time', description: 'Changed at or after this instant.' })),
+  updatedSince: Type.Optional(
+    Type.String({ format: 'date-time', description: 'Changed at or after this instant.', examples: ['2026-01-01T00:00:00+08:00'] }),
+  ),
 }
 
 export const FacetQuery = Type.Object(filterParameters, { additionalProperties: false })
@@ -82,9 +99,12 @@ export const SearchQuery = Type.Object(
       }),
     ),
     view: Type.Enum(['summary', 'full'], { default: 'summary', description: 'The compact list item or the full record.' }),
-    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size, 1–100.' }),
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size, 1–100.', examples: [20] }),
     cursor: Type.Optional(
-      Type.String({ maxLength: 1000, description: 'The `nextCursor` of the previous page, to get the next one.' }),
+      Type.String({
+        maxLength: 1000,
+        description: 'The `nextCursor` of the previous page, to get the next one: opaque, and valid only with the same filters.',
+      }),
     ),
   },
   { additionalProperties: false },

@@ -37,7 +37,8 @@ export default fp(
 
     fastify.addHook('onRequest', async (request, reply) => {
       const header = request.headers.authorization
-      if (header === undefined) return
+      // Keys are for the API; health probes and the documentation never look at them.
+      if (header === undefined || !request.url.startsWith('/v1/')) return
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
       const client = match?.[1] === undefined ? null : await clientOfKey(fastify.db.prisma, match[1])
       if (client === null) {

@@ -78,3 +78,42 @@ export function parseIfMatch(header: string | undefined): number[] | 'any' {
   }
   return versions
 }
+
+// What route schemas say about the above, so the OpenAPI document describes the headers and the
+// 304 every cached read really sends. `x-required`: always sent (see src/plugins/openapi.ts).
+/** The ETag of one facility, on its reads and on the answers to writes. */
+export const facilityETagHeader = {
+  ETag: {
+    type: 'string',
+    description:
+      'Strong validator: "<version>.<hash of this representation>". Send it in If-None-Match to revalidate, and in If-Match ' +
+      'to write: a write is accepted only while the facility is still at that version.',
+    examples: ['"3.q1w2e3r4t5y6u7i8"'],
+    'x-required': true,
+  },
+}
+
+export const cacheHeaders = {
+  ETag: {
+    type: 'string',
+    description: 'Strong validator of this representation (a hash of the body): send it back in If-None-Match.',
+    examples: ['"3f1c2a9d0b7e4c1f8a6d5e2b9c0a7f3e1d4b6c8a"'],
+    'x-required': true,
+  },
+  'Cache-Control': { type: 'string', examples: ['public, max-age=60'], 'x-required': true },
+}
+
+export const lastModifiedHeader = {
+  'Last-Modified': {
+    type: 'string',
+    description:
+      "When the data behind this response last changed (HTTP-date), for If-Modified-Since. Absent when the response also depends on the clock (opening hours): then only the ETag tells.",
+    examples: ['Wed, 04 Mar 2026 02:00:00 GMT'],
+  },
+}
+
+export const notModified = {
+  description: 'Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body.',
+  type: 'null',
+  headers: cacheHeaders,
+} as const

@@ -1,7 +1,52 @@
-// The OpenAPI 3.1 document, generated from the route schemas and served at /openapi.json.
+// The OpenAPI 3.1 document, generated from the route schemas (never written beside them), served
+// at /openapi.json and /openapi.yaml, and browsable at /docs (Swagger UI, its assets served from
+// node_modules, so the page works without internet access).
 import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
 import fp from 'fastify-plugin'
 import { Facility, FacilitySummary } from '../facilities/schemas.js'
+
+type Parameter = { required?: boolean; schema: Record<string, unknown> }
+type Operation = { parameters?: Parameter[]; responses?: Record<string, Response> }
+type OpenApiDocument = Record<string, unknown> & { paths?: Record<string, Record<string, Operation>> }
+type Response = { headers?: Record<string, { required?: boolean; schema: Record<string, unknown> }> }
+
+/**
+ * Two things route schemas cannot say the way OpenAPI wants them: a parameter with a default is
+ * not required of the client (TypeBox makes it required, so handlers see the default), and a
+ * response header always sent is marked `x-required` in its schema (@fastify/swagger copies only
+ * the schema).
+ */
+function completeDocument({ openapiObject }: { openapiObject: Partial<OpenApiDocument> }) {
+  for (const operations of Object.values(openapiObject.paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      for (const parameter of operation.parameters ?? []) {
+        if (parameter.schema.default !== undefined) parameter.required = false
+      }
+      for (const response of Object.values(operation.responses ?? {})) {
+        for (const header of Object.values(response.headers ?? {})) {
+          if (header.schema['x-required'] !== true) continue
+          delete header.schema['x-required']
+          header.required = true
+        }
+      }
+    }
+  }
+  return openapiObject
+}
+
+/**
+ * Who may call an operation, for its route schema's `security`. OpenAPI 3.1 lets a bearer
+ * requirement name the roles it needs; a role includes the ones below it (admin ⊃ editor ⊃ reader).
+ */
+type SecurityRequirement = Record<string, string[]>
+export const access = {
+  /** No key is looked at (health probes). */
+  none: [] as SecurityRequirement[],
+  /** Anyone: a key may be sent but is not needed. */
+  anyone: [{}, { apiKey: [] }] as SecurityRequirement[],
+  role: (role: 'reader' | 'editor' | 'admin'): SecurityRequirement[] => [{ apiKey: [role] }],
+}
 
 export default fp(
   async (fastify) => {
@@ -14,27 +59,44 @@ export default fp(
           title: 'Linli (邻里) community facility directory',
           version: '1.0.0',
           description:
-            "Hospitals, schools, kindergartens, elder care, childcare and infrastructure projects of Shenzhen's Pinghu Street, with their status and dates.",
+            "Hospitals, schools, kindergartens, elder care, childcare and infrastructure projects of Shenzhen's Pinghu Street, " +
+            'with their status and dates.\n\n' +
+            'Every path is under `/v1`; within v1 changes are only additive, and anything to be removed is announced first ' +
+            'with `Deprecation` and `Sunset` headers. Errors are RFC 9457 problems (`application/problem+json`) with a ' +
+            'stable `code`. Reads need no key; staff operations need `Authorization: Bearer <key>` of the role they name.',
         },
+        // Relative: the documented examples run against whichever server serves the document.
+        servers: [{ url: '/', description: 'The server this document was fetched from' }],
         tags: [
-          { name: 'facilities', description: 'Facilities and projects' },
-          { name: 'areas', description: 'Administrative areas' },
-          { name: 'changes', description: 'The change feed, for keeping a copy in sync' },
-          { name: 'health', description: 'Liveness and readiness' },
+          { name: 'facilities', description: 'Facilities and projects: search, facets, export, one in full' },
+          { name: 'areas', description: 'Administrative areas: city, district, street, community' },
+          { name: 'changes', description: 'The change feed, for keeping a copy of the directory in sync' },
+          { name: 'health', description: 'Liveness and readiness, for load balancers and orchestrators' },
         ],
         components: {
           securitySchemes: {
             apiKey: {
               type: 'http',
               scheme: 'bearer',
-              description: 'An API key (`npm run keys -- create`), sent as `Authorization: Bearer lk_…`. Roles: reader, editor, admin.',
+              description: 'A client key (`npm run keys -- create`), sent as `Authorization: Bearer lk_…`. Each key has a role: reader, editor or admin.',
             },
           },
         },
       },
-      refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+      // Every shared schema has an $id, which names its component: no `def-0` in the document.
+      refResolver: {
+        buildLocalReference: (json) => {
+          if (typeof json.$id !== 'string') throw new Error(`a shared schema has no $id: ${JSON.stringify(json).slice(0, 80)}`)
+          return json.$id
+        },
+      },
+      transformObject: completeDocument as never,
     })
+    await fastify.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true, tryItOutEnabled: true } })
     fastify.get('/openapi.json', { schema: { hide: true } }, async () => fastify.swagger())
+    fastify.get('/openapi.yaml', { schema: { hide: true } }, async (_request, reply) =>
+      reply.type('application/yaml; charset=utf-8').send(fastify.swagger({ yaml: true })),
+    )
   },
   { name: 'openapi', dependencies: ['problems'] },
 )

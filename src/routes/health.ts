@@ -1,8 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { ProblemError } from '../errors.js'
+import { ProblemError, problemResponses } from '../errors.js'
+import { cacheHeaders, notModified } from '../plugins/caching.js'
+import { access } from '../plugins/openapi.js'
 
-const Health = Type.Object({ status: Type.Literal('ok') })
+const Health = Type.Object({ status: Type.Literal('ok') }, { examples: [{ status: 'ok' }] })
+const healthy = { description: 'Healthy', headers: cacheHeaders, content: { 'application/json': { schema: Health } } }
+// Like every endpoint, the probes refuse parameters they do not know.
+const noParameters = Type.Object({}, { additionalProperties: false })
 
 const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
@@ -11,8 +16,11 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         tags: ['health'],
         operationId: 'getLiveness',
+        security: access.none,
         summary: 'The process is up',
-        response: { 200: Health },
+        description: 'Answers as long as the process runs, whatever the database does: restart the process when it does not.',
+        querystring: noParameters,
+        response: { 200: healthy, 304: notModified, ...problemResponses(400) },
       },
     },
     async () => ({ status: 'ok' as const }),
@@ -24,8 +32,11 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         tags: ['health'],
         operationId: 'getReadiness',
+        security: access.none,
         summary: 'The service can answer requests: its database answers',
-        response: { 200: Health, 503: Type.Ref('Problem') },
+        description: 'Send traffic only while this answers 200; a 503 means the database does not answer.',
+        querystring: noParameters,
+        response: { 200: healthy, 304: notModified, ...problemResponses(400, 503) },
       },
     },
     async (request) => {

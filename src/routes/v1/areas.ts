@@ -2,13 +2,16 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { Area } from '../../generated/prisma/client.js'
 import { AreaLevel } from '../../generated/prisma/enums.js'
+import { problemResponses } from '../../errors.js'
+import { cacheHeaders, notModified } from '../../plugins/caching.js'
+import { access } from '../../plugins/openapi.js'
 
 /** Recursive: each area holds its child areas. */
 const AreaNode = Type.Object(
   {
-    id: Type.String({ examples: ['pinghu'] }),
+    id: Type.String({ description: 'Stable id, as taken by the `area` filter of the search.', examples: ['pinghu'] }),
     level: Type.Enum(AreaLevel),
-    name: Type.Object({ 'zh-Hans': Type.String(), en: Type.String() }),
+    name: Type.Object({ 'zh-Hans': Type.String({ examples: ['平湖街道'] }), en: Type.String({ examples: ['Pinghu Subdistrict'] }) }),
     children: Type.Array(Type.Ref('AreaNode')),
   },
   { $id: 'AreaNode', description: 'An administrative area and the areas within it.' },
@@ -46,10 +49,19 @@ const areaRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         tags: ['areas'],
         operationId: 'listAreas',
+        security: access.anyone,
         summary: 'The tree of administrative areas',
         description: 'City → district → street → community, each with its children, ordered by id.',
         querystring: Type.Object({}, { additionalProperties: false }),
-        response: { 200: Type.Object({ data: Type.Array(Type.Ref('AreaNode')) }), 400: Type.Ref('Problem') },
+        response: {
+          200: {
+            description: 'The areas, from the city down',
+            headers: cacheHeaders,
+            content: { 'application/json': { schema: Type.Object({ data: Type.Array(Type.Ref('AreaNode')) }) } },
+          },
+          304: notModified,
+          ...problemResponses(400, 401, 429),
+        },
       },
     },
     async () => {

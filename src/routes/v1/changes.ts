@@ -5,8 +5,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ProblemError, problemResponses } from '../../errors.js'
 import { ChangeAction } from '../../generated/prisma/enums.js'
+import { access } from '../../plugins/openapi.js'
+import { FacilityParams } from './params.js'
 
-const uuidPattern = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
 const changeIdPattern = '^[0-9]{1,18}$'
 
 const Action = Type.Enum(ChangeAction, {
@@ -66,8 +67,8 @@ const changeRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         operationId: 'getFacilityHistory',
         summary: "A facility's changes, field by field, newest first",
         description: 'Every change of the facility (deleted ones too): when, by which client, each field with its old and new value, and why. Needs any key.',
-        security: [{ apiKey: [] }],
-        params: Type.Object({ id: Type.String({ pattern: uuidPattern, description: 'The facility id (UUID).' }) }),
+        security: access.role('reader'),
+        params: FacilityParams,
         querystring: Type.Object(
           {
             limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Entries per page.' }),
@@ -123,6 +124,7 @@ const changeRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           'Start without `after` to replay everything since the beginning, then keep passing `page.nextCursor`. Events are in the ' +
           'order their writes committed, so a cursor never skips or repeats one, also while writes are happening. A scheduled ' +
           'status change appears when it takes effect. `page.nextCursor` is always set: at the end it is where to resume later.',
+        security: access.anyone,
         querystring: Type.Object(
           {
             after: Type.Optional(Type.String({ pattern: changeIdPattern, description: 'A `cursor` or `page.nextCursor` from before.' })),
@@ -139,7 +141,7 @@ const changeRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
               hasMore: Type.Boolean({ description: 'Whether more events follow right now.' }),
             }),
           }),
-          ...problemResponses(400, 429),
+          ...problemResponses(400, 401, 429),
         },
       },
     },

@@ -6,23 +6,24 @@ import { stringify } from 'csv-stringify/sync'
 import { categoryLabels } from '../../domain/categories.js'
 import { statusLabels } from '../../domain/lifecycle.js'
 import { evaluateOpeningHours } from '../../domain/opening-hours.js'
-import { ProblemError } from '../../errors.js'
+import { ProblemError, problemResponses } from '../../errors.js'
 import type { Crs } from '../../geo.js'
-import { negotiateLanguage, pick, setLanguage } from '../../language.js'
-import { decodeCursor, encodeCursor } from '../../paging.js'
-import { httpDate } from '../../plugins/caching.js'
+import { languageHeaders, negotiateLanguage, pick, setLanguage } from '../../language.js'
+import { decodeCursor, encodeCursor, nextLinkHeader } from '../../paging.js'
+import { cacheHeaders, facilityETagHeader, httpDate, lastModifiedHeader, notModified } from '../../plugins/caching.js'
 import { presentFacility, presentSummary, type PresentationContext } from '../../facilities/presenter.js'
 import { readFullRecords } from '../../facilities/full-records.js'
 import { FacetQuery, SearchQuery, multiValued, parseFilters, parseSort } from '../../facilities/search-params.js'
 import { facetCandidates, facetCounts, isSortValueOf, resolveTextMode, searchFacilities, type SearchHit, type SortKey } from '../../facilities/search.js'
 import type { FacilitySummary } from '../../facilities/schemas.js'
 import type { PrismaClient } from '../../generated/prisma/client.js'
+import { access } from '../../plugins/openapi.js'
+import { FacilityParams, uuidPattern } from './params.js'
 
-const uuidPattern = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
 const isUuid = (value: string) => new RegExp(uuidPattern).test(value)
 
 const Page = Type.Object({
-  limit: Type.Integer(),
+  limit: Type.Integer({ description: 'The page size asked for.' }),
   nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Cursor of the next page; null on the last page.' }),
 })
 
@@ -52,7 +53,17 @@ const FacilityFeatureCollection = Type.Object(
   { description: 'GeoJSON (RFC 7946). Coordinates are [lng, lat] in `crs`; properties are the list item.' },
 )
 
-const Facet = Type.Array(Type.Object({ value: Type.String(), label: Type.String(), count: Type.Integer() }))
+const Facet = Type.Array(
+  Type.Object({
+    value: Type.String({ description: 'The value to filter by.' }),
+    label: Type.String({ description: 'In the response language.' }),
+    count: Type.Integer({ minimum: 1 }),
+  }),
+  { description: 'Most frequent first.' },
+)
+
+const crsParameter = (what: string) =>
+  Type.Enum(['wgs84', 'gcj02'], { default: 'wgs84', description: `Coordinate system of ${what}: GCJ-02 is what Chinese map SDKs use.` })
 
 /** Splits comma-separated values of the multi-valued parameters before validation. */
 async function splitMultiValued(request: FastifyRequest) {
@@ -217,6 +228,7 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         tags: ['facilities'],
         operationId: 'searchFacilities',
+        security: access.anyone,
         summary: 'Search facilities and projects',
         description:
           'Text, nearby, bounding box and filters, sorted and paged. Follow `page.nextCursor` (or the `Link: rel="next"` ' +
@@ -226,14 +238,15 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         response: {
           200: {
             description: 'A page of facilities',
+            headers: { ...cacheHeaders, ...lastModifiedHeader, ...languageHeaders, ...nextLinkHeader },
             content: {
               'application/json': { schema: FacilityPage },
               'application/geo+json': { schema: FacilityFeatureCollection },
               'text/csv': { schema: Type.String({ description: 'UTF-8 with a byte-order mark; one row per facility.' }) },
             },
           },
-          400: Type.Ref('Problem'),
-          406: Type.Ref('Problem'),
+          304: notModified,
+          ...problemResponses(400, 401, 406, 429),
         },
       },
     },
@@ -286,12 +299,27 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         tags: ['facilities'],
         operationId: 'getFacilityFacets',
+        security: access.anyone,
         summary: 'Counts by category, status and area for a search',
         description: 'Takes the same filters as the search; each count is of facilities matching all of them.',
         querystring: FacetQuery,
         response: {
-          200: Type.Object({ total: Type.Integer(), category: Facet, status: Facet, area: Facet }),
-          400: Type.Ref('Problem'),
+          200: {
+            description: 'The counts',
+            headers: { ...cacheHeaders, ...languageHeaders },
+            content: {
+              'application/json': {
+                schema: Type.Object({
+                  total: Type.Integer({ description: 'Facilities matching the filters.' }),
+                  category: Facet,
+                  status: Facet,
+                  area: Facet,
+                }),
+              },
+            },
+          },
+          304: notModified,
+          ...problemResponses(400, 401, 429),
         },
       },
     },
@@ -339,20 +367,23 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         tags: ['facilities'],
         operationId: 'exportFacilities',
+        security: access.anyone,
         summary: 'Every facility, in full, one JSON object per line',
         description:
           'Streamed and unpaginated (application/x-ndjson), in creation order; deleted facilities are left out. ' +
           'Use the change feed to stay in sync afterwards.',
-        querystring: Type.Object(
-          { crs: Type.Enum(['wgs84', 'gcj02'], { default: 'wgs84', description: 'Coordinate system of the locations.' }) },
-          { additionalProperties: false },
-        ),
+        querystring: Type.Object({ crs: crsParameter('the locations') }, { additionalProperties: false }),
         response: {
           200: {
-            description: 'NDJSON: one Facility per line',
-            content: { 'application/x-ndjson': { schema: Type.String() } },
+            description: 'NDJSON: one Facility (as GET /v1/facilities/{id} answers it) per line',
+            headers: {
+              'Cache-Control': { type: 'string', examples: ['public, max-age=300'], 'x-required': true },
+              ...languageHeaders,
+            },
+            // Sent as a stream of those lines.
+            content: { 'application/x-ndjson': { schema: Type.Unsafe<Readable>(Type.String({ description: 'Lines of JSON, each a Facility.' })) } },
           },
-          400: Type.Ref('Problem'),
+          ...problemResponses(400, 401, 429),
         },
       },
     },
@@ -386,13 +417,22 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         tags: ['facilities'],
         operationId: 'getFacility',
+        security: access.anyone,
         summary: 'One facility or project, in full',
-        params: Type.Object({ id: Type.String({ pattern: uuidPattern, description: 'The facility id (UUID).' }) }),
-        querystring: Type.Object(
-          { crs: Type.Enum(['wgs84', 'gcj02'], { default: 'wgs84', description: 'Coordinate system of the location.' }) },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Ref('Facility'), 400: Type.Ref('Problem'), 404: Type.Ref('Problem') },
+        description:
+          'With its dates (planned, expected, actual; delayed or not), capacity, opening hours and whether it is open now, ' +
+          'and the source sentences it comes from. A deleted facility is a 404.',
+        params: FacilityParams,
+        querystring: Type.Object({ crs: crsParameter('the location') }, { additionalProperties: false }),
+        response: {
+          200: {
+            description: 'The facility',
+            headers: { ...cacheHeaders, ...facilityETagHeader, ...lastModifiedHeader, ...languageHeaders },
+            content: { 'application/json': { schema: Type.Ref('Facility') } },
+          },
+          304: notModified,
+          ...problemResponses(400, 401, 404, 429),
+        },
       },
     },
     async (request, reply) => {

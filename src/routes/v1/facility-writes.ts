@@ -20,11 +20,11 @@ import {
 } from '../../facilities/repository.js'
 import { FacilityInput, Status } from '../../facilities/schemas.js'
 import { negotiateLanguage, setLanguage } from '../../language.js'
-import { parseIfMatch } from '../../plugins/caching.js'
+import { facilityETagHeader, parseIfMatch } from '../../plugins/caching.js'
+import { access } from '../../plugins/openapi.js'
 import { requireMediaType } from './media-types.js'
+import { FacilityParams } from './params.js'
 
-const uuidPattern = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
-const FacilityParams = Type.Object({ id: Type.String({ pattern: uuidPattern, description: 'The facility id (UUID).' }) })
 const ReasonQuery = Type.Object(
   {
     reason: Type.Optional(
@@ -144,11 +144,15 @@ const facilityWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           'Needs an editor key (an editor limited to some areas or categories may add only those). Validated like the seed data: ' +
           "the status must belong to the category's lifecycle, dates must be EDTF, opening hours OpenStreetMap syntax, " +
           'the area and cited sources must exist. Answers the facility in full with its ETag and Location.',
-        security: [{ apiKey: [] }],
+        security: access.role('editor'),
         querystring: ReasonQuery,
         body: Type.Ref('FacilityInput'),
         response: {
-          201: Type.Ref('Facility'),
+          201: {
+            description: 'Created',
+            headers: { ...facilityETagHeader, Location: { type: 'string', description: 'Where the facility now is.', 'x-required': true } },
+            content: { 'application/json': { schema: Type.Ref('Facility') } },
+          },
           ...problemResponses(400, 401, 403, 409, 413, 415, 429),
         },
       },
@@ -178,13 +182,17 @@ const facilityWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           'JSON Merge Patch (`Content-Type: application/merge-patch+json`) with `If-Match`. The merged facility is validated ' +
           'as a whole; every changed field is recorded with its old and new value. Capacity (available places) is updated ' +
           'this way too. A patch that changes nothing keeps the version.',
-        security: [{ apiKey: [] }],
+        security: access.role('editor'),
         params: FacilityParams,
         headers: IfMatchHeaders,
         querystring: ReasonQuery,
         body: FacilityPatch,
         response: {
-          200: Type.Ref('Facility'),
+          200: {
+            description: 'The facility as it now is',
+            headers: facilityETagHeader,
+            content: { 'application/json': { schema: Type.Ref('Facility') } },
+          },
           ...problemResponses(400, 401, 403, 404, 409, 412, 413, 415, 428, 429),
         },
       },
@@ -211,7 +219,7 @@ const facilityWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         summary: 'Delete a facility (admin)',
         description:
           'A soft delete: the facility leaves every read, and the change feed carries the deletion. Its slug and external id stay taken.',
-        security: [{ apiKey: [] }],
+        security: access.role('admin'),
         params: FacilityParams,
         headers: IfMatchHeaders,
         querystring: ReasonQuery,
@@ -241,13 +249,17 @@ const facilityWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           'projects planned → in_preparation → under_construction ⇄ suspended → completed → in_service, cancelled. Nothing follows ' +
           'cancelled; permanently_closed → operational is for admins. With `effectiveAt` in the future the change is scheduled ' +
           '(202) and takes effect at that moment, in reads and in the change feed, whichever server process is running then.',
-        security: [{ apiKey: [] }],
+        security: access.role('editor'),
         params: FacilityParams,
         headers: IfMatchHeaders,
         body: StatusChangeInput,
         response: {
-          201: { ...Type.Ref('StatusChange'), description: 'Applied now; ETag is the facility’s new one' },
-          202: { ...Type.Ref('StatusChange'), description: 'Scheduled' },
+          201: {
+            description: 'Applied now',
+            headers: facilityETagHeader,
+            content: { 'application/json': { schema: Type.Ref('StatusChange') } },
+          },
+          202: { description: 'Scheduled', content: { 'application/json': { schema: Type.Ref('StatusChange') } } },
           ...problemResponses(400, 401, 403, 404, 412, 415, 422, 428, 429),
         },
       },

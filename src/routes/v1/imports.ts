@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { problemResponses } from '../../errors.js'
 import { csvColumns, importFacilities } from '../../facilities/import.js'
+import { access } from '../../plugins/openapi.js'
 import { mediaTypeOf, requireMediaType } from './media-types.js'
 
 /** 10,000 rows of a full CSV are about 3 MB; this leaves room without inviting abuse. */
@@ -66,7 +67,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           'nothing unless every row is accepted. Statuses of existing facilities are changed with status changes, not imports. ' +
           `CSV (UTF-8, header row) columns: ${csvColumns.join(', ')}; the first five are required. NDJSON: one FacilityInput ` +
           'merge patch per line, with externalId.',
-        security: [{ apiKey: [] }],
+        security: access.role('editor'),
         querystring: Type.Object(
           {
             dryRun: Type.Boolean({ default: false, description: 'Report only; write nothing.' }),
