@@ -275,3 +275,27 @@ export const Facility = Type.Object(
 )
 export type Facility = Static<typeof Facility>
 export type FacilitySummary = Static<typeof FacilitySummary>
+
+/** A status change, done or scheduled. */
+export const StatusChange = Type.Object(
+  {
+    id: Type.Integer(),
+    facilityId: Type.String({ format: 'uuid' }),
+    fromStatus: Type.Union([Status, Type.Null()]),
+    toStatus: Status,
+    effectiveAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'When it takes (or took) effect; null when only a period is known (statusEffective).',
+    }),
+    reason: Type.String(),
+    state: Type.Enum(['applied', 'scheduled', 'discarded'], {
+      description:
+        'applied: in effect (or superseded since); scheduled: takes effect at effectiveAt; discarded: was scheduled, but ' +
+        'by its moment the facility had been deleted or its status had moved on so the lifecycle no longer allowed it.',
+    }),
+    discardedReason: Type.Union([Type.String(), Type.Null()]),
+    recordedAt: Type.String({ format: 'date-time' }),
+    facilityVersion: Type.Optional(Type.Integer({ description: 'In the answer to a status change: the facility version after it.' })),
+  },
+  { $id: 'StatusChange', description: 'A status change, in effect, scheduled or discarded.' },
+)
+export type StatusChange = Static<typeof StatusChange>

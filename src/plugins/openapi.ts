@@ -4,7 +4,7 @@
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import fp from 'fastify-plugin'
-import { Facility, FacilitySummary } from '../facilities/schemas.js'
+import { Facility, FacilitySummary, StatusChange } from '../facilities/schemas.js'
 
 type Parameter = { required?: boolean; schema: Record<string, unknown> }
 type Operation = { parameters?: Parameter[]; responses?: Record<string, Response> }
@@ -52,6 +52,7 @@ export default fp(
   async (fastify) => {
     fastify.addSchema(Facility)
     fastify.addSchema(FacilitySummary)
+    fastify.addSchema(StatusChange)
     await fastify.register(swagger, {
       openapi: {
         openapi: '3.1.0',

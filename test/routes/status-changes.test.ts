@@ -79,12 +79,18 @@ forEachDatabase(t, 'a scheduled status change takes effect at its moment, in rea
       (e) => e.facilityId === id,
     )
   t.equal((await statusNow()).status, 'under_construction', 'not before its moment')
+  const timeline = async () =>
+    ((await app.inject({ url: `/v1/facilities/${id}/status-changes` })).json() as { data: { toStatus: string; state: string }[] }).data.map(
+      (c) => `${c.toStatus}:${c.state}`,
+    )
+  t.same(await timeline(), ['operational:scheduled', 'under_construction:applied'], 'what is to come, and what was')
   setNow('2026-11-30T15:59:59Z')
   t.equal((await statusNow()).status, 'under_construction', 'a second before')
   t.same((await feedActions()).map((e) => e.action), ['create'])
 
   setNow('2026-11-30T16:00:00Z')
   t.match(await statusNow(), { status: 'operational', version: 2 }, 'at the moment')
+  t.same(await timeline(), ['operational:applied', 'under_construction:applied'])
   const events = await feedActions()
   t.same(events.map((e) => e.action), ['create', 'status_change'])
   t.match(events[1], { at: '2026-11-30T16:00:00.000Z', fields: { status: 'operational', statusEffective: '2026-12-01' } })
@@ -108,6 +114,8 @@ forEachDatabase(t, 'a scheduled change the lifecycle no longer allows is discard
   t.equal(read.status, 'permanently_closed', 'the closure stands')
   const change = await app.db.prisma.statusChange.findFirstOrThrow({ where: { facilityId: id, toStatus: 'temporarily_closed' } })
   t.match(change.discardedReason, /permanently_closed by then/)
+  const listed = (await app.inject({ url: `/v1/facilities/${id}/status-changes` })).json() as { data: { toStatus: string; state: string; discardedReason: string | null }[] }
+  t.match(listed.data.find((c) => c.toStatus === 'temporarily_closed'), { state: 'discarded', discardedReason: /by then/ })
   t.ok(change.appliedAt)
 })
 

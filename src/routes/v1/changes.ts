@@ -4,7 +4,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ProblemError, problemResponses } from '../../errors.js'
+import type { StatusChange as StatusChangeRow } from '../../generated/prisma/client.js'
 import { ChangeAction } from '../../generated/prisma/enums.js'
+import type { StatusChange } from '../../facilities/schemas.js'
 import { access } from '../../plugins/openapi.js'
 import { FacilityParams } from './params.js'
 
@@ -53,10 +55,57 @@ const ChangeEvent = Type.Object(
   { $id: 'ChangeEvent' },
 )
 
+
+export function presentStatusChange(change: StatusChangeRow): StatusChange {
+  return {
+    id: change.id,
+    facilityId: change.facilityId,
+    fromStatus: change.fromStatus,
+    toStatus: change.toStatus,
+    effectiveAt: change.effectiveAt?.toISOString() ?? null,
+    reason: change.reason,
+    state: change.appliedAt === null ? 'scheduled' : change.discardedReason === null ? 'applied' : 'discarded',
+    discardedReason: change.discardedReason,
+    recordedAt: change.recordedAt.toISOString(),
+  }
+}
+
 const changeRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const prisma = () => fastify.db.prisma
   fastify.addSchema(HistoryEntry)
   fastify.addSchema(ChangeEvent)
+
+  fastify.get(
+    '/facilities/:id/status-changes',
+    {
+      schema: {
+        tags: ['facilities'],
+        operationId: 'listFacilityStatusChanges',
+        summary: "A facility's statuses: those it has had, and those scheduled",
+        description:
+          'Newest first by the moment they take effect; scheduled changes (still to come) first of all. Status changes are ' +
+          'made with POST on this path.',
+        security: access.anyone,
+        params: FacilityParams,
+        response: {
+          200: Type.Object({ data: Type.Array(Type.Ref('StatusChange')) }),
+          ...problemResponses(400, 401, 404, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      const id = request.params.id.toLowerCase()
+      const facility = await prisma().facility.findUnique({ where: { id }, select: { deletedAt: true } })
+      if (facility === null || facility.deletedAt !== null) throw new ProblemError('not_found', `There is no facility with id ${id}`)
+      const changes = await prisma().statusChange.findMany({
+        where: { facilityId: id },
+        orderBy: [{ effectiveAt: { sort: 'desc', nulls: 'last' } }, { id: 'desc' }],
+      })
+      reply.header('cache-control', 'no-cache')
+      const scheduled = changes.filter((c) => c.appliedAt === null)
+      return { data: [...scheduled, ...changes.filter((c) => c.appliedAt !== null)].map(presentStatusChange) }
+    },
+  )
 
   fastify.get(
     '/facilities/:id/history',

@@ -23,6 +23,7 @@ import { negotiateLanguage, setLanguage } from '../../language.js'
 import { facilityETagHeader, parseIfMatch } from '../../plugins/caching.js'
 import { access } from '../../plugins/openapi.js'
 import { requireMediaType } from './media-types.js'
+import { presentStatusChange } from './changes.js'
 import { FacilityParams } from './params.js'
 
 const ReasonQuery = Type.Object(
@@ -77,22 +78,6 @@ const StatusChangeInput = Type.Object(
   { additionalProperties: false },
 )
 
-const StatusChange = Type.Object(
-  {
-    id: Type.Integer(),
-    facilityId: Type.String({ format: 'uuid' }),
-    fromStatus: Type.Union([Status, Type.Null()]),
-    toStatus: Status,
-    effectiveAt: Type.String({ format: 'date-time' }),
-    reason: Type.String(),
-    state: Type.Enum(['applied', 'scheduled'], {
-      description: 'applied: in effect now (the facility has a new version); scheduled: takes effect at effectiveAt.',
-    }),
-    recordedAt: Type.String({ format: 'date-time' }),
-    facilityVersion: Type.Integer({ description: 'The facility version after this request.' }),
-  },
-  { $id: 'StatusChange' },
-)
 
 const actorOf = (request: FastifyRequest): Actor => ({
   clientId: request.client?.id,
@@ -103,7 +88,6 @@ const facilityWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const prisma = () => fastify.db.prisma
 
   fastify.addSchema(FacilityInput)
-  fastify.addSchema(StatusChange)
   fastify.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'))
 
   /** Answers with the facility as it now is, and its ETag (which names its version). */
@@ -278,17 +262,7 @@ const facilityWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       if (scheduled) fastify.statusSchedule.changed()
       if (!scheduled) reply.facilityVersion = result.version
       reply.header('cache-control', 'no-store')
-      return reply.code(scheduled ? 202 : 201).send({
-        id: change.id,
-        facilityId: change.facilityId,
-        fromStatus: change.fromStatus,
-        toStatus: change.toStatus,
-        effectiveAt: (change.effectiveAt ?? change.recordedAt).toISOString(),
-        reason: change.reason,
-        state: scheduled ? 'scheduled' : 'applied',
-        recordedAt: change.recordedAt.toISOString(),
-        facilityVersion: result.version,
-      })
+      return reply.code(scheduled ? 202 : 201).send({ ...presentStatusChange(change), facilityVersion: result.version })
     },
   )
 }
