@@ -3,7 +3,7 @@
 // hook is added to each route, and route hooks run after the app-level onRequest hook of the
 // auth plugin, so request.client is known when the budget is chosen.
 import rateLimit, { normalizeIP } from '@fastify/rate-limit'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Redis } from 'ioredis'
 import { ProblemError } from '../errors.js'
@@ -22,24 +22,37 @@ const unlimitedPaths = ['/health/', '/openapi.json', '/docs']
 const budgetOf = (limits: RateLimits, request: FastifyRequest) =>
   request.client === null ? limits.anonymous : (request.client.rateLimitPerMinute ?? limits[request.client.role])
 
+/** A connected Redis, or an error naming the variable and the cause, so the server does not start. */
+async function connectStore(url: string, log: FastifyBaseLogger): Promise<Redis> {
+  // Fail fast rather than queue: while the store is unreachable requests are served unlimited
+  // (skipOnError below) instead of waiting for it.
+  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 1, enableOfflineQueue: false })
+  // The error event names the cause (ECONNREFUSED, ENOTFOUND); connect() only says it closed.
+  let cause: Error | undefined
+  const remember = (err: Error) => {
+    cause = err
+  }
+  redis.on('error', remember)
+  try {
+    await redis.connect()
+  } catch (error) {
+    redis.disconnect()
+    throw new Error(`the rate-limit store RATE_LIMIT_REDIS_URL cannot be reached: ${(cause ?? (error as Error)).message}`)
+  }
+  redis.off('error', remember)
+  redis.on('error', (err) => log.warn({ err }, 'rate-limit store unreachable: requests are not limited meanwhile'))
+  return redis
+}
+
 export default fp<RateLimits>(
   async (fastify, limits) => {
     const windowMs = limits.windowMs ?? 60_000
-    let redis: Redis | undefined
-    if (limits.redisUrl !== undefined) {
-      // Fail fast rather than queue: while the store is unreachable requests are served
-      // unlimited (skipOnError below) instead of waiting for it.
-      redis = new Redis(limits.redisUrl, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 1, enableOfflineQueue: false })
-      redis.on('error', (err) => fastify.log.warn({ err }, 'rate-limit store unreachable: requests are not limited meanwhile'))
-      try {
-        await redis.connect()
-      } catch (error) {
-        redis.disconnect()
-        throw new Error(`the rate-limit store RATE_LIMIT_REDIS_URL cannot be reached: ${(error as Error).message}`)
-      }
-      const connection = redis
+    const redis = limits.redisUrl === undefined ? undefined : await connectStore(limits.redisUrl, fastify.log)
+    if (redis !== undefined) {
       fastify.addHook('onClose', async () => {
-        await connection.quit()
+        // quit() waits for pending replies, but refuses while the store is unreachable.
+        if (redis.status === 'ready') await redis.quit()
+        else redis.disconnect()
       })
     }
 

@@ -3,6 +3,7 @@
 // Redis store shared by two processes. The limits do not depend on the database, so every app
 // here shares one PGlite database, migrated once.
 import { randomInt } from 'node:crypto'
+import net from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis } from 'ioredis'
 import t, { type Test } from 'tap'
@@ -176,5 +177,33 @@ t.test('a Redis store shares the budgets between server processes', { skip: redi
 })
 
 t.test('an unreachable Redis stops the app from starting, naming the variable', async (t) => {
-  await t.rejects(appWith(t, { ...small, redisUrl: 'redis://127.0.0.1:1' }), /RATE_LIMIT_REDIS_URL cannot be reached/)
+  await t.rejects(appWith(t, { ...small, redisUrl: 'redis://127.0.0.1:1' }), {
+    message: 'the rate-limit store RATE_LIMIT_REDIS_URL cannot be reached: connect ECONNREFUSED 127.0.0.1:1',
+  })
+})
+
+t.test('while Redis is unreachable, requests are served uncounted rather than refused', { skip: redisSkipReason }, async (t) => {
+  // A relay between the app and Redis, which the test cuts.
+  const redis = new URL(redisUrl)
+  const connections = new Set<net.Socket>()
+  const relay = net.createServer((client) => {
+    const upstream = net.connect(Number(redis.port || 6379), redis.hostname)
+    for (const socket of [client, upstream]) {
+      connections.add(socket)
+      socket.on('error', () => {})
+      socket.on('close', () => [client, upstream].forEach((end) => end.destroy()))
+    }
+    client.pipe(upstream).pipe(client)
+  })
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve))
+  const app = await appWith(t, { ...small, anonymous: 1, redisUrl: `redis://127.0.0.1:${(relay.address() as net.AddressInfo).port}` })
+
+  const address = freshAddress()
+  t.equal((await read(app, address)).statusCode, 200)
+  t.equal((await read(app, address)).statusCode, 429)
+  relay.close()
+  connections.forEach((socket) => socket.destroy())
+  const served = await read(app, address)
+  t.equal(served.statusCode, 200)
+  t.same(budget(served), { limit: 1, remaining: 1 }, 'nothing could be counted')
 })
