@@ -16,8 +16,8 @@ export type RateLimits = Record<'anonymous' | ClientRole, number> & {
   redisUrl?: string
 }
 
-/** Monitoring and documentation must always be reachable. */
-const unlimitedPaths = ['/health/', '/openapi.json', '/docs']
+/** Monitoring and documentation (the OpenAPI document in any format, its browsable /docs) must always be reachable. */
+const unlimitedPaths = ['/health/', '/openapi.', '/docs']
 
 const budgetOf = (limits: RateLimits, request: FastifyRequest) =>
   request.client === null ? limits.anonymous : (request.client.rateLimitPerMinute ?? limits[request.client.role])
