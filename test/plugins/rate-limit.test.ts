@@ -83,7 +83,7 @@ t.test('anonymous callers have a budget per address, counted down in the headers
   t.equal((await app.inject({ url: '/v1/facilities/no-such-facility', remoteAddress: '10.0.0.1' })).statusCode, 429, 'every limited endpoint shares the budget')
 })
 
-t.test('a key has its budget by role, whatever address it calls from, apart from its address', async (t) => {
+t.test("a key has its role's budget wherever it calls from, counted apart from anonymous calls", async (t) => {
   const app = await appWith(t, small)
   const reader = await keyFor(app, 'reader')
 
@@ -115,7 +115,7 @@ t.test('health and the OpenAPI document are never limited', async (t) => {
   const app = await appWith(t, { ...small, anonymous: 1 })
   await read(app, '10.0.3.1')
   t.equal((await read(app, '10.0.3.1')).statusCode, 429)
-  for (const url of ['/health/live', '/health/ready', '/openapi.json', '/health/live']) {
+  for (const url of ['/health/live', '/health/ready', '/openapi.json']) {
     const response = await app.inject({ url, remoteAddress: '10.0.3.1' })
     t.equal(response.statusCode, 200, url)
     t.notOk(response.headers['ratelimit-limit'], `${url} carries no budget`)
@@ -127,7 +127,7 @@ t.test('the budget comes back when the window ends', async (t) => {
   t.equal((await read(app, '10.0.4.1')).statusCode, 200)
   const refused = await read(app, '10.0.4.1')
   t.equal(refused.statusCode, 429)
-  t.equal(refused.headers['retry-after'], '2', 'whole seconds, rounded up')
+  t.match(refused.headers['retry-after'], /^[12]$/, 'whole seconds, rounded up')
   await sleep(1600)
   const again = await read(app, '10.0.4.1')
   t.equal(again.statusCode, 200)
