@@ -423,6 +423,8 @@ async function main(): Promise<void> {
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
       SEED_ON_START: 'false',
+      // Every request comes from this one address: limits would measure the 429 path.
+      RATE_LIMIT_ENABLED: 'false',
       NODE_ENV: 'production',
     },
     serverPort,

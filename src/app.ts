@@ -9,6 +9,8 @@ import databasePlugin from './plugins/database.js'
 import problemsPlugin from './plugins/problems.js'
 import openapiPlugin from './plugins/openapi.js'
 import authPlugin from './plugins/auth.js'
+import rateLimitPlugin, { type RateLimits } from './plugins/rate-limit.js'
+import { defaultRateLimits } from './config.js'
 import schedulerPlugin from './plugins/scheduler.js'
 import healthRoutes from './routes/health.js'
 import areaRoutes from './routes/v1/areas.js'
@@ -21,6 +23,8 @@ export interface AppOptions {
   database: Database
   /** The clock "open now" and scheduled changes are decided by; tests inject their own. */
   clock?: () => Date
+  /** Requests a minute by key and by anonymous address (the defaults unless given); false for none. */
+  rateLimits?: RateLimits | false
 }
 
 declare module 'fastify' {
@@ -37,6 +41,9 @@ export const app = fp<AppOptions>(
     await fastify.register(cachingPlugin)
     await fastify.register(databasePlugin, { database: options.database })
     await fastify.register(authPlugin)
+    // After auth: the budget depends on the request's client.
+    const rateLimits = options.rateLimits ?? defaultRateLimits
+    if (rateLimits !== false) await fastify.register(rateLimitPlugin, rateLimits)
     await fastify.register(schedulerPlugin)
     await fastify.register(openapiPlugin)
     await fastify.register(healthRoutes)
@@ -78,6 +85,6 @@ export function serverOptions(logLevel: string, logStream?: LogStream): FastifyS
 
 export async function buildApp(options: AppOptions & { logLevel: string; logStream?: LogStream }): Promise<FastifyInstance> {
   const fastify = Fastify(serverOptions(options.logLevel, options.logStream)).withTypeProvider<TypeBoxTypeProvider>()
-  await fastify.register(app, { database: options.database, clock: options.clock })
+  await fastify.register(app, { database: options.database, clock: options.clock, rateLimits: options.rateLimits })
   return fastify
 }

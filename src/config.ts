@@ -2,6 +2,16 @@
 // stops the process with a message naming the variable, instead of failing later.
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
+import type { RateLimits } from './plugins/rate-limit.js'
+
+/**
+ * Requests a minute, when no RATE_LIMIT_* variable says otherwise. Residents browse anonymously
+ * (2 a second per address is more than a person paging through results needs); integrations
+ * that keep a copy in sync read with a key; editors write by hand or in small batches.
+ */
+export const defaultRateLimits = { anonymous: 120, reader: 1200, editor: 600, admin: 1200 } satisfies RateLimits
+
+const perMinute = (value: number) => Type.Integer({ minimum: 1, default: value })
 
 const ConfigSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
@@ -14,6 +24,15 @@ const ConfigSchema = Type.Object({
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
   /** Load the Pinghu seed data into an empty database at start-up. */
   SEED_ON_START: Type.Boolean({ default: true }),
+  /** false serves every request without counting (a load test from one address). */
+  RATE_LIMIT_ENABLED: Type.Boolean({ default: true }),
+  /** Requests a minute for each address without a key, and for each key by its role. */
+  RATE_LIMIT_ANONYMOUS: perMinute(defaultRateLimits.anonymous),
+  RATE_LIMIT_READER: perMinute(defaultRateLimits.reader),
+  RATE_LIMIT_EDITOR: perMinute(defaultRateLimits.editor),
+  RATE_LIMIT_ADMIN: perMinute(defaultRateLimits.admin),
+  /** A Redis shared by several server processes, so a limit holds across them. */
+  RATE_LIMIT_REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
 })
 
 export type Config = Static<typeof ConfigSchema>
@@ -31,4 +50,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   })
   if (problems.length > 0) throw new Error(`invalid configuration: ${problems.join('; ')}`)
   return config as Config
+}
+
+/** The rate limits buildApp takes, from the configuration; false when they are switched off. */
+export function rateLimitsOf(config: Config): RateLimits | false {
+  if (!config.RATE_LIMIT_ENABLED) return false
+  return {
+    anonymous: config.RATE_LIMIT_ANONYMOUS,
+    reader: config.RATE_LIMIT_READER,
+    editor: config.RATE_LIMIT_EDITOR,
+    admin: config.RATE_LIMIT_ADMIN,
+    ...(config.RATE_LIMIT_REDIS_URL === undefined ? {} : { redisUrl: config.RATE_LIMIT_REDIS_URL }),
+  }
 }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { loadConfig } from '../src/config.js'
+import { loadConfig, rateLimitsOf } from '../src/config.js'
 
 t.test('defaults', async (t) => {
   t.same(loadConfig({}), {
@@ -9,6 +9,11 @@ t.test('defaults', async (t) => {
     DATA_DIR: './data',
     LOG_LEVEL: 'info',
     SEED_ON_START: true,
+    RATE_LIMIT_ENABLED: true,
+    RATE_LIMIT_ANONYMOUS: 120,
+    RATE_LIMIT_READER: 1200,
+    RATE_LIMIT_EDITOR: 600,
+    RATE_LIMIT_ADMIN: 1200,
   })
 })
 
@@ -28,4 +33,18 @@ t.test('a bad value is refused with the variable named', async (t) => {
   t.throws(() => loadConfig({ PORT: '70000' }), /PORT/)
   t.throws(() => loadConfig({ DATABASE_URL: 'mysql://db/linli' }), /DATABASE_URL/)
   t.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL/)
+  t.throws(() => loadConfig({ RATE_LIMIT_ANONYMOUS: '0' }), /RATE_LIMIT_ANONYMOUS/)
+  t.throws(() => loadConfig({ RATE_LIMIT_REDIS_URL: '127.0.0.1:6379' }), /RATE_LIMIT_REDIS_URL/)
+})
+
+t.test('the rate limits the app is built with', async (t) => {
+  t.same(rateLimitsOf(loadConfig({})), { anonymous: 120, reader: 1200, editor: 600, admin: 1200 })
+  t.same(rateLimitsOf(loadConfig({ RATE_LIMIT_ANONYMOUS: '60', RATE_LIMIT_REDIS_URL: 'redis://127.0.0.1:6379' })), {
+    anonymous: 60,
+    reader: 1200,
+    editor: 600,
+    admin: 1200,
+    redisUrl: 'redis://127.0.0.1:6379',
+  })
+  t.equal(rateLimitsOf(loadConfig({ RATE_LIMIT_ENABLED: 'false' })), false)
 })

@@ -159,7 +159,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * A facility's statuses: those it has had, and those scheduled
+         * @description Newest first by the moment they take effect; scheduled changes (still to come) first of all. Status changes are made with POST on this path.
+         */
+        get: operations["listFacilityStatusChanges"];
         put?: never;
         /**
          * Change the status of a facility, now or at a moment to come
@@ -790,6 +794,31 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        /** @description A status change, in effect, scheduled or discarded. */
+        StatusChange: {
+            id: number;
+            /** Format: uuid */
+            facilityId: string;
+            fromStatus: ("planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed") | null;
+            /**
+             * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → under_construction ⇄ suspended → completed → in_service; cancelled.
+             * @enum {unknown}
+             */
+            toStatus: "planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
+            /** @description When it takes (or took) effect; null when only a period is known (statusEffective). */
+            effectiveAt: string | null;
+            reason: string;
+            /**
+             * @description applied: in effect (or superseded since); scheduled: takes effect at effectiveAt; discarded: was scheduled, but by its moment the facility had been deleted or its status had moved on so the lifecycle no longer allowed it.
+             * @enum {unknown}
+             */
+            state: "applied" | "scheduled" | "discarded";
+            discardedReason: string | null;
+            /** Format: date-time */
+            recordedAt: string;
+            /** @description In the answer to a status change: the facility version after it. */
+            facilityVersion?: number;
+        };
         /** @description An administrative area and the areas within it. */
         AreaNode: {
             /**
@@ -958,29 +987,6 @@ export interface components {
                 source: string;
                 quote: string;
             }[];
-        };
-        StatusChange: {
-            id: number;
-            /** Format: uuid */
-            facilityId: string;
-            fromStatus: ("planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed") | null;
-            /**
-             * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → under_construction ⇄ suspended → completed → in_service; cancelled.
-             * @enum {unknown}
-             */
-            toStatus: "planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
-            /** Format: date-time */
-            effectiveAt: string;
-            reason: string;
-            /**
-             * @description applied: in effect now (the facility has a new version); scheduled: takes effect at effectiveAt.
-             * @enum {unknown}
-             */
-            state: "applied" | "scheduled";
-            /** Format: date-time */
-            recordedAt: string;
-            /** @description The facility version after this request. */
-            facilityVersion: number;
         };
         HistoryEntry: {
             /** @description The change id. */
@@ -2048,6 +2054,70 @@ export interface operations {
             };
             /** @description If-Match is required (`precondition_required`) */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listFacilityStatusChanges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The facility id (UUID), as listed by the search.
+                 * @example 0b9f3c2e-6a1d-4f7e-9c35-2d8a4b6e1f70
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["StatusChange"][];
+                    };
+                };
+            };
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,74 @@
+// Rate limits: a budget of requests a minute for each API key (its own rateLimitPerMinute, else
+// its role's) and for each address of anonymous callers, counted by @fastify/rate-limit. Its
+// hook is added to each route, and route hooks run after the app-level onRequest hook of the
+// auth plugin, so request.client is known when the budget is chosen.
+import rateLimit, { normalizeIP } from '@fastify/rate-limit'
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { Redis } from 'ioredis'
+import { ProblemError } from '../errors.js'
+import type { ClientRole } from '../generated/prisma/enums.js'
+
+export type RateLimits = Record<'anonymous' | ClientRole, number> & {
+  /** The counting window in milliseconds; a minute unless a test shortens it. */
+  windowMs?: number
+  /** redis://… of a store several server processes share; without it each process counts alone. */
+  redisUrl?: string
+}
+
+/** Monitoring and documentation (the OpenAPI document in any format, its browsable /docs) must always be reachable. */
+const unlimitedPaths = ['/health/', '/openapi.', '/docs']
+
+const budgetOf = (limits: RateLimits, request: FastifyRequest) =>
+  request.client === null ? limits.anonymous : (request.client.rateLimitPerMinute ?? limits[request.client.role])
+
+/** A connected Redis, or an error naming the variable and the cause, so the server does not start. */
+async function connectStore(url: string, log: FastifyBaseLogger): Promise<Redis> {
+  // Fail fast rather than queue: while the store is unreachable requests are served unlimited
+  // (skipOnError below) instead of waiting for it.
+  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 1, enableOfflineQueue: false })
+  // The error event names the cause (ECONNREFUSED, ENOTFOUND); connect() only says it closed.
+  let cause: Error | undefined
+  const remember = (err: Error) => {
+    cause = err
+  }
+  redis.on('error', remember)
+  try {
+    await redis.connect()
+  } catch (error) {
+    redis.disconnect()
+    throw new Error(`the rate-limit store RATE_LIMIT_REDIS_URL cannot be reached: ${(cause ?? (error as Error)).message}`)
+  }
+  redis.off('error', remember)
+  redis.on('error', (err) => log.warn({ err }, 'rate-limit store unreachable: requests are not limited meanwhile'))
+  return redis
+}
+
+export default fp<RateLimits>(
+  async (fastify, limits) => {
+    const windowMs = limits.windowMs ?? 60_000
+    const redis = limits.redisUrl === undefined ? undefined : await connectStore(limits.redisUrl, fastify.log)
+    if (redis !== undefined) {
+      fastify.addHook('onClose', async () => {
+        // quit() waits for pending replies, but refuses while the store is unreachable.
+        if (redis.status === 'ready') await redis.quit()
+        else redis.disconnect()
+      })
+    }
+
+    await fastify.register(rateLimit, {
+      enableDraftSpec: true,
+      timeWindow: windowMs,
+      ...(redis === undefined ? {} : { redis, nameSpace: 'linli:rate-limit:', skipOnError: true }),
+      keyGenerator: (request) => (request.client === null ? `ip:${normalizeIP(request.ip)}` : `client:${request.client.id}`),
+      max: async (request) => budgetOf(limits, request),
+      allowList: (request) => unlimitedPaths.some((path) => request.routeOptions.url?.startsWith(path) === true),
+      errorResponseBuilder: (request, context) =>
+        new ProblemError(
+          'rate_limited',
+          `${request.client === null ? 'This address' : `The key "${request.client.name}"`} may make ${context.max} requests per ${windowMs / 1000} s; retry in ${context.after}.`,
+        ),
+    })
+  },
+  { name: 'rate-limit', dependencies: ['auth', 'problems'] },
+)
