@@ -1065,7 +1065,10 @@ export interface components {
                 externalId: string | null;
                 /** @enum {unknown} */
                 outcome: "created" | "updated" | "unchanged" | "rejected";
-                /** Format: uuid */
+                /**
+                 * Format: uuid
+                 * @description The facility; not given for one a dry run would create.
+                 */
                 id?: string;
                 errors?: {
                     /** @description JSON Pointer into the facility, e.g. /location/lat. */

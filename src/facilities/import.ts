@@ -211,7 +211,8 @@ async function importRow(
     if (existing === null) {
       const document = { slug: slugOf(externalId), ...item.patch } as FacilityDocument
       const facility = await createIn(tx, document, write)
-      outcome = result('created', { id: facility.id })
+      // A dry run's new facility is rolled back: its id would name nothing.
+      outcome = result('created', options.dryRun ? {} : { id: facility.id })
     } else if (existing.deletedAt !== null) {
       throw new RowError([{ field: '/externalId', message: 'belongs to a deleted facility' }])
     } else {

@@ -32,6 +32,7 @@ forEachDatabase(t, 'a CSV import creates, then is idempotent, then updates', asy
   t.equal(dry.statusCode, 200)
   t.match(dry.json(), { dryRun: true, committed: false, summary: { rows: 3, created: 3, rejected: 0 } })
   t.equal(await facilityCount(app), before, 'a dry run writes nothing')
+  t.notOk((dry.json() as Report).rows.some((row) => row.id !== undefined), 'nor names ids of facilities it did not keep')
 
   const first = await post(app, editor, csv(...stations))
   t.match(first.json(), { committed: true, summary: { created: 3, updated: 0, unchanged: 0, rejected: 0 } })

@@ -27,7 +27,7 @@ const ImportReport = Type.Object(
         row: Type.Integer({ description: 'The data row of a CSV (after the header), the line of an NDJSON file.' }),
         externalId: Type.Union([Type.String(), Type.Null()]),
         outcome: Type.Enum(['created', 'updated', 'unchanged', 'rejected']),
-        id: Type.Optional(Type.String({ format: 'uuid' })),
+        id: Type.Optional(Type.String({ format: 'uuid', description: 'The facility; not given for one a dry run would create.' })),
         errors: Type.Optional(
           Type.Array(Type.Object({ field: Type.String({ description: 'JSON Pointer into the facility, e.g. /location/lat.' }), message: Type.String() })),
         ),
