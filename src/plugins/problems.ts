@@ -3,6 +3,7 @@
 // answered with a generic 500 that reveals no internals.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { isDatabaseUnavailable } from '../db/unavailable.js'
 import { ProblemError, ProblemSchema, problemBody, type ProblemCode, type ProblemExtensions, type ProblemFieldError } from '../errors.js'
 
 const validationPlaces: Record<string, ProblemFieldError['in']> = {
@@ -67,6 +68,11 @@ export default fp(
       if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
         request.log.info({ err: error }, 'client error')
         return send(reply, request, 'validation_failed', error.message)
+      }
+      if (isDatabaseUnavailable(error)) {
+        request.log.warn({ err: error }, 'the database is unavailable')
+        reply.header('retry-after', '5')
+        return send(reply, request, 'service_unavailable', 'The database does not answer; try again in a few seconds')
       }
       request.log.error({ err: error }, 'unhandled error')
       return send(reply, request, 'internal_error', 'Something went wrong on our side; it has been logged.')

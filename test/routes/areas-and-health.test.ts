@@ -67,11 +67,17 @@ forEachDatabase(t, 'areas and health', async (t, engine) => {
     })
   })
 
-  t.test('readiness is a 503 problem when the database is gone', async (t) => {
+  t.test('readiness and reads are a 503 problem when the database is gone', async (t) => {
     await takeDatabaseAway(app.db)
     const response = await app.inject({ url: '/health/ready' })
     t.equal(response.statusCode, 503)
     t.match(response.json(), { code: 'service_unavailable', status: 503, detail: 'The database does not answer' })
     t.same((await app.inject({ url: '/health/live' })).json(), { status: 'ok' }, 'still alive')
+    for (const url of ['/v1/facilities?q=hnyy', '/v1/areas', '/v1/changes']) {
+      const read = await app.inject({ url })
+      t.equal(read.statusCode, 503, `${url}: a 503, not a 500`)
+      t.match(read.json(), { code: 'service_unavailable' })
+      t.equal(read.headers['retry-after'], '5', 'with when to try again')
+    }
   })
 })

@@ -60,7 +60,7 @@ const areaRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
             content: { 'application/json': { schema: Type.Object({ data: Type.Array(Type.Ref('AreaNode')) }) } },
           },
           304: notModified,
-          ...problemResponses(400, 401, 429),
+          ...problemResponses(400, 401, 429, 503),
         },
       },
     },

@@ -76,7 +76,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           { additionalProperties: false },
         ),
         body: Type.String({ description: 'The file: text/csv or application/x-ndjson.' }),
-        response: { 200: Type.Ref('ImportReport'), ...problemResponses(400, 401, 403, 413, 415, 429) },
+        response: { 200: Type.Ref('ImportReport'), ...problemResponses(400, 401, 403, 413, 415, 429, 503) },
       },
     },
     async (request, reply) => {
