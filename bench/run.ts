@@ -3,12 +3,12 @@
 //
 //   npx tsx bench/run.ts [--database-url …] [--connections 32] [--duration 10] [--warmup 2]
 //
-// The server under test runs as a child process (`node --import tsx src/server.ts`), so the RSS
-// reported is its own; each ceiling runs in a child process of its own too, so none of them shares
+// The server under test runs as a child process, compiled and started as `npm start` does it, so
+// the RSS reported is its own; each ceiling runs in a child process of its own too, so none of them shares
 // an event loop with autocannon, which runs here. An endpoint that is not built yet (400/404) is
 // reported in the table, never a reason to stop.
 import { readFileSync } from 'node:fs'
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { readFile, writeFile } from 'node:fs/promises'
 import net from 'node:net'
 import os from 'node:os'
@@ -411,7 +411,9 @@ async function main(): Promise<void> {
   console.log(`database ${databaseUrl}: ${total} facilities (${synthetic} synthetic)`)
   if (ids.length === 0) throw new Error('the database has no facilities; run bench/generate.ts first')
 
-  // The server runs with the node options of `npm start`, so the memory measured is what users get.
+  // The server runs with the node options of `npm start`, so the memory measured is what users get;
+  // like `npm start`, the sources are compiled first.
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: projectRoot, stdio: 'inherit' })
   const packageJson = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { scripts: { start: string } }
   const server = startChild(
     'Linli server',

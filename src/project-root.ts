@@ -1,5 +1,5 @@
 // The folder holding package.json, prisma/ and seed/, whether the code runs from src/ (tsx) or
-// from its compiled copy in dist/src/.
+// from its compiled copy in dist/.
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'

@@ -1,6 +1,6 @@
 // The real server process, started as `npm start` starts it: embedded by default, PostgreSQL
 // with DATABASE_URL, stopped by a signal.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import t, { type Test } from 'tap'
 import { createPostgresDatabase, tempDir, testEngines } from './helper.js'
@@ -11,6 +11,9 @@ const startArguments = (
 ).scripts.start
   .split(' ')
   .slice(1)
+
+// `npm start` compiles first (prestart); so does this test, so it never runs a stale dist/.
+execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' })
 
 interface RunningServer {
   url: string

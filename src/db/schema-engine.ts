@@ -60,12 +60,17 @@ export async function withSchemaEngine<T>(
   }
 }
 
-export async function readMigrations(): Promise<MigrationList> {
+/** The migrations in prisma/migrations, oldest first. */
+export async function migrationNames(): Promise<string[]> {
   const entries = await readdir(migrationsDir, { withFileTypes: true })
-  const directories = entries
+  return entries
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort()
+}
+
+export async function readMigrations(): Promise<MigrationList> {
+  const directories = await migrationNames()
   const lockfilePath = path.join(migrationsDir, 'migration_lock.toml')
   return {
     baseDir: migrationsDir,

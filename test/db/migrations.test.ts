@@ -1,6 +1,7 @@
 import t from 'tap'
 import { applyMigrations, migrationDrift, readMigrations } from '../../src/db/schema-engine.js'
 import type { Database } from '../../src/db/database.js'
+import { prepareDatabase } from '../../src/db/prepare.js'
 import { forEachDatabase, openTestDatabase, testEngines } from '../helper.js'
 
 forEachDatabase(t, 'migrations', async (t, engine) => {
@@ -24,6 +25,15 @@ forEachDatabase(t, 'migrations', async (t, engine) => {
       t.match(row.checksum, /^[0-9a-f]{64}$/, `${row.migration_name} has a SHA-256 checksum`)
       t.ok(row.finished_at instanceof Date, `${row.migration_name} finished`)
     }
+  })
+
+  t.test('start-up leaves an up-to-date database alone, and hands a failed migration to the engine', async (t) => {
+    const log = { info: (fields: object) => t.fail(`nothing to log: ${JSON.stringify(fields)}`) }
+    await prepareDatabase(database, { seed: false, log })
+    const last = names.at(-1)!
+    await database.prisma.$executeRaw`UPDATE _prisma_migrations SET finished_at = NULL WHERE migration_name = ${last}`
+    await t.rejects(prepareDatabase(database, { seed: false, log }), { message: new RegExp(last) })
+    await database.prisma.$executeRaw`UPDATE _prisma_migrations SET finished_at = now() WHERE migration_name = ${last}`
   })
 
   // The Wasm engine cannot describe a schema through node-postgres (it fails on a `"char"` column

@@ -402,7 +402,8 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           next = batch(last.id)
           // A client that hangs up leaves this read behind: its failure must not go unhandled.
           next.catch(() => undefined)
-          yield rows.map((row) => JSON.stringify(presentFacility(row, presentation))).join('\n') + '\n'
+          // Bytes, not one joined string: each line is encoded once, and the socket writes them as they are.
+          yield Buffer.concat(rows.map((row) => Buffer.from(`${JSON.stringify(presentFacility(row, presentation))}\n`)))
         }
       }
       setLanguage(reply, presentation.language)
