@@ -1446,7 +1446,10 @@ export interface operations {
     createFacility: {
         parameters: {
             query?: {
-                /** @description Why, for the history (e.g. "places confirmed by phone"). */
+                /**
+                 * @description Why, for the history.
+                 * @example places confirmed by phone
+                 */
                 reason?: string;
             };
             header?: never;
@@ -1861,7 +1864,10 @@ export interface operations {
     deleteFacility: {
         parameters: {
             query?: {
-                /** @description Why, for the history (e.g. "places confirmed by phone"). */
+                /**
+                 * @description Why, for the history.
+                 * @example places confirmed by phone
+                 */
                 reason?: string;
             };
             header?: {
@@ -1966,7 +1972,10 @@ export interface operations {
     updateFacility: {
         parameters: {
             query?: {
-                /** @description Why, for the history (e.g. "places confirmed by phone"). */
+                /**
+                 * @description Why, for the history.
+                 * @example places confirmed by phone
+                 */
                 reason?: string;
             };
             header?: {
@@ -2374,9 +2383,15 @@ export interface operations {
     getFacilityHistory: {
         parameters: {
             query?: {
-                /** @description Entries per page. */
+                /**
+                 * @description Entries per page.
+                 * @example 20
+                 */
                 limit?: number;
-                /** @description `page.nextCursor` of the previous page. */
+                /**
+                 * @description `page.nextCursor` of the previous page.
+                 * @example 431
+                 */
                 cursor?: string;
             };
             header?: never;
@@ -2465,9 +2480,15 @@ export interface operations {
     listChanges: {
         parameters: {
             query?: {
-                /** @description A `cursor` or `page.nextCursor` from before. */
+                /**
+                 * @description A `cursor` or `page.nextCursor` from before.
+                 * @example 431
+                 */
                 after?: string;
-                /** @description Events per page. */
+                /**
+                 * @description Events per page.
+                 * @example 100
+                 */
                 limit?: number;
             };
             header?: never;
@@ -2535,9 +2556,15 @@ export interface operations {
     importFacilities: {
         parameters: {
             query?: {
-                /** @description Report only; write nothing. */
+                /**
+                 * @description Report only; write nothing.
+                 * @example true
+                 */
                 dryRun?: boolean;
-                /** @description All or nothing. */
+                /**
+                 * @description All or nothing.
+                 * @example true
+                 */
                 atomic?: boolean;
             };
             header?: never;

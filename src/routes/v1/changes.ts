@@ -120,8 +120,10 @@ const changeRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         params: FacilityParams,
         querystring: Type.Object(
           {
-            limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Entries per page.' }),
-            cursor: Type.Optional(Type.String({ pattern: changeIdPattern, description: '`page.nextCursor` of the previous page.' })),
+            limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Entries per page.', examples: [20] }),
+            cursor: Type.Optional(
+              Type.String({ pattern: changeIdPattern, description: '`page.nextCursor` of the previous page.', examples: ['431'] }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -176,8 +178,10 @@ const changeRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         security: access.anyone,
         querystring: Type.Object(
           {
-            after: Type.Optional(Type.String({ pattern: changeIdPattern, description: 'A `cursor` or `page.nextCursor` from before.' })),
-            limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Events per page.' }),
+            after: Type.Optional(
+              Type.String({ pattern: changeIdPattern, description: 'A `cursor` or `page.nextCursor` from before.', examples: ['431'] }),
+            ),
+            limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Events per page.', examples: [100] }),
           },
           { additionalProperties: false },
         ),

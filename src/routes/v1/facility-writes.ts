@@ -29,7 +29,12 @@ import { FacilityParams } from './params.js'
 const ReasonQuery = Type.Object(
   {
     reason: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 500, description: 'Why, for the history (e.g. "places confirmed by phone").' }),
+      Type.String({
+        minLength: 1,
+        maxLength: 500,
+        description: 'Why, for the history.',
+        examples: ['places confirmed by phone'],
+      }),
     ),
   },
   { additionalProperties: false },

@@ -70,8 +70,8 @@ const importRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         security: access.role('editor'),
         querystring: Type.Object(
           {
-            dryRun: Type.Boolean({ default: false, description: 'Report only; write nothing.' }),
-            atomic: Type.Boolean({ default: false, description: 'All or nothing.' }),
+            dryRun: Type.Boolean({ default: false, description: 'Report only; write nothing.', examples: [true] }),
+            atomic: Type.Boolean({ default: false, description: 'All or nothing.', examples: [true] }),
           },
           { additionalProperties: false },
         ),
