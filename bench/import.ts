@@ -22,6 +22,7 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '10000' },
     engines: { type: 'string', default: 'pglite,postgresql' },
     'admin-url': { type: 'string', default: 'postgresql://postgres@127.0.0.1:5432/postgres' },
+    order: { type: 'string', default: 'dry,import,again' },
   },
 })
 const rows = Number(values.rows)
@@ -88,7 +89,8 @@ for (const engine of values.engines!.split(',')) {
     return { seconds: ((performance.now() - started) / 1000).toFixed(1), status: response.status, summary: report.summary }
   }
   const before = rssMb()
-  for (const [label, query] of [['dry run', '?dryRun=true'], ['import', ''], ['same file again', '']] as const) {
+  const runs = { dry: ['dry run', '?dryRun=true'], import: ['import', ''], again: ['same file again', ''] } as const
+  for (const [label, query] of values.order!.split(',').map((name) => runs[name as keyof typeof runs])) {
     const result = await run(query)
     console.log(`${engine}\t${label}\t${rows} rows\t${result.seconds} s\tHTTP ${result.status}\t${JSON.stringify(result.summary)}\tRSS ${rssMb()} MB (was ${before})`)
   }
