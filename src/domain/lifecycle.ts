@@ -68,14 +68,6 @@ export function isStatusOfCategory(category: FacilityCategory, status: FacilityS
   return statusesOfKind[kindOfCategory[category]].includes(status)
 }
 
-export function canTransition(
-  category: FacilityCategory,
-  from: FacilityStatus,
-  to: FacilityStatus,
-): boolean {
-  return transitions[kindOfCategory[category]][from]?.includes(to) ?? false
-}
-
 export const statusLabels: Record<FacilityStatus, { zh: string; en: string }> = {
   planned: { zh: '规划中', en: 'Planned' },
   in_preparation: { zh: '前期工作', en: 'In preparation' },

@@ -451,10 +451,7 @@ async function applyStatus(
     where: { id },
     data: { status: change.status, statusEffectiveAt: change.effectiveAt, statusEffectiveEdtf: statusEffective, version },
   })
-  const fields = changedFields(
-    { ...current.document },
-    { ...current.document, status: change.status, statusEffective },
-  )
+  const fields = changedFields(current.document, { ...current.document, status: change.status, statusEffective })
   await recordChange(tx, {
     facilityId: id,
     action: 'status_change',
