@@ -9,6 +9,7 @@ import { ProblemError } from '../errors.js'
 import type { ApiClient } from '../generated/prisma/client.js'
 import type { ClientRole } from '../generated/prisma/enums.js'
 import type { FacilityDocument } from '../facilities/document.js'
+import type { Actor } from '../facilities/repository.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -22,6 +23,9 @@ declare module 'fastify' {
     scopeOf: (request: FastifyRequest) => Promise<(document: FacilityDocument) => void>
   }
 }
+
+/** Who a write is by, for the change log: the request's client. */
+export const actorOf = (request: FastifyRequest): Actor => ({ clientId: request.client?.id, role: request.client?.role })
 
 const rank: Record<ClientRole, number> = { reader: 1, editor: 2, admin: 3 }
 

@@ -18,6 +18,7 @@ import { facetCandidates, facetCounts, isSortValueOf, resolveTextMode, searchFac
 import type { FacilitySummary } from '../../facilities/schemas.js'
 import type { PrismaClient } from '../../generated/prisma/client.js'
 import { access } from '../../plugins/openapi.js'
+import { presentedFacility } from './facility-reply.js'
 import { FacilityParams, uuidPattern } from './params.js'
 
 const isUuid = (value: string) => new RegExp(uuidPattern).test(value)
@@ -437,13 +438,8 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const [row] = await readFullRecords(prisma(), { ids: [request.params.id.toLowerCase()] })
-      if (row === undefined) throw new ProblemError('not_found', `There is no facility with id ${request.params.id}`)
-      const presentation = context(request, request.query.crs)
-      setLanguage(reply, presentation.language)
-      const facility = presentFacility(row, presentation)
-      if (facility.hours === null) reply.header('last-modified', httpDate(row.updatedAt))
-      reply.facilityVersion = row.version
+      const facility = await presentedFacility(fastify, request, reply, request.params.id, request.query.crs)
+      if (facility.hours === null) reply.header('last-modified', httpDate(new Date(facility.updatedAt)))
       return facility
     },
   )

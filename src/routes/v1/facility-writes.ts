@@ -5,25 +5,23 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import mergePatch from 'json-merge-patch'
 import { Type } from 'typebox'
-import { ProblemError, problemResponses } from '../../errors.js'
+import { problemResponses } from '../../errors.js'
 import type { FacilityDocument } from '../../facilities/document.js'
-import { readFullRecords } from '../../facilities/full-records.js'
-import { presentFacility } from '../../facilities/presenter.js'
 import {
   changeStatus,
   checkDocument,
   createFacility,
   deleteFacility,
   updateFacility,
-  type Actor,
   type VersionedWrite,
 } from '../../facilities/repository.js'
 import { FacilityInput, Status } from '../../facilities/schemas.js'
-import { negotiateLanguage, setLanguage } from '../../language.js'
+import { actorOf } from '../../plugins/auth.js'
 import { facilityETagHeader, parseIfMatch } from '../../plugins/caching.js'
 import { access } from '../../plugins/openapi.js'
 import { requireMediaType } from './media-types.js'
 import { presentStatusChange } from './changes.js'
+import { presentedFacility } from './facility-reply.js'
 import { FacilityParams } from './params.js'
 
 const ReasonQuery = Type.Object(
@@ -84,11 +82,6 @@ const StatusChangeInput = Type.Object(
 )
 
 
-const actorOf = (request: FastifyRequest): Actor => ({
-  clientId: request.client?.id,
-  role: request.client?.role,
-})
-
 const facilityWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const prisma = () => fastify.db.prisma
 
@@ -97,13 +90,9 @@ const facilityWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   /** Answers with the facility as it now is, and its ETag (which names its version). */
   async function sendFacility(request: FastifyRequest, reply: FastifyReply, id: string, status: number) {
-    const [row] = await readFullRecords(prisma(), { ids: [id] })
-    if (row === undefined) throw new ProblemError('not_found', `There is no facility with id ${id}`)
-    const language = negotiateLanguage(request.headers['accept-language'])
-    setLanguage(reply, language)
-    reply.facilityVersion = row.version
+    const facility = await presentedFacility(fastify, request, reply, id)
     reply.header('cache-control', 'no-store')
-    return reply.code(status).send(presentFacility(row, { language, crs: 'wgs84', now: fastify.clock() }))
+    return reply.code(status).send(facility)
   }
 
   const writeOptions = async (request: FastifyRequest, reason: string | undefined): Promise<VersionedWrite> => ({

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { problemResponses } from '../../errors.js'
 import { csvColumns, importFacilities } from '../../facilities/import.js'
+import { actorOf } from '../../plugins/auth.js'
 import { access } from '../../plugins/openapi.js'
 import { mediaTypeOf, requireMediaType } from './media-types.js'
 
@@ -86,7 +87,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         format: mediaTypeOf(request) === 'text/csv' ? 'csv' : 'ndjson',
         dryRun: request.query.dryRun,
         atomic: request.query.atomic,
-        actor: { clientId: request.client?.id, role: request.client?.role },
+        actor: actorOf(request),
         now: fastify.clock(),
         authorize: await fastify.scopeOf(request),
         maxBytes: maxImportBytes,
