@@ -7,9 +7,9 @@ import path from 'node:path'
 import type { PGlite } from '@electric-sql/pglite'
 import { PrismaPg } from '@prisma/adapter-pg'
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils'
-import type pg from 'pg'
+import pg from 'pg'
 import lockfile from 'proper-lockfile'
-import { PrismaClient } from '../generated/prisma/client.js'
+import { type Prisma, PrismaClient } from '../generated/prisma/client.js'
 
 export type DatabaseEngine = 'pglite' | 'postgresql'
 
@@ -18,6 +18,11 @@ export interface Database {
   prisma: PrismaClient
   /** The adapter the schema engine migrates through. */
   adapterFactory: SqlMigrationAwareDriverAdapterFactory
+  /**
+   * Rows straight from the driver, as node-postgres or PGlite parse them, for large reads outside
+   * any transaction (the export): Prisma's per-column conversion costs more than the read itself.
+   */
+  readRows<Row>(query: Prisma.Sql): Promise<Row[]>
   /** Closes the database; closing it again does nothing. */
   close(): Promise<void>
 }
@@ -96,6 +101,8 @@ export async function openEmbeddedDatabase(dataDir?: string): Promise<Database> 
     engine: 'pglite',
     prisma,
     adapterFactory,
+    // PGlite runs a query only when no transaction holds its one connection.
+    readRows: async <Row>(query: Prisma.Sql) => (await pglite.query<Row>(query.text, query.values)).rows,
     close: once(async () => {
       await prisma.$disconnect()
       await pglite.close()
@@ -126,8 +133,8 @@ function wholeScripts<Adapter extends SqlDriverAdapter>(adapter: Adapter): Adapt
  * (the string's database name wins over the shadow's), so the shadow is made here: a new database,
  * dropped when the schema engine lets go of it.
  */
-function postgresAdapterFactory(url: string, poolSize: number): SqlMigrationAwareDriverAdapterFactory {
-  const factory = new PrismaPg({ connectionString: url, max: poolSize })
+function postgresAdapterFactory(pool: pg.Pool, url: string): SqlMigrationAwareDriverAdapterFactory {
+  const factory = new PrismaPg(pool)
   const connect = factory.connect.bind(factory)
   factory.connect = async () => wholeScripts(await connect())
   factory.connectToShadowDb = async () => {
@@ -149,14 +156,20 @@ function postgresAdapterFactory(url: string, poolSize: number): SqlMigrationAwar
 }
 
 export async function openPostgresDatabase(url: string, poolSize = 10): Promise<Database> {
-  const adapterFactory = postgresAdapterFactory(url, poolSize)
+  // One pool for Prisma and the driver-level reads; Prisma leaves a pool it was given open.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize })
+  const adapterFactory = postgresAdapterFactory(pool, url)
   const prisma = new PrismaClient({ adapter: adapterFactory })
   await prisma.$connect()
   return {
     engine: 'postgresql',
     prisma,
     adapterFactory,
-    close: once(() => prisma.$disconnect()),
+    readRows: async <Row>(query: Prisma.Sql) => (await pool.query({ text: query.text, values: query.values })).rows as Row[],
+    close: once(async () => {
+      await prisma.$disconnect()
+      await pool.end()
+    }),
   }
 }
 

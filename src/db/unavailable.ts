@@ -35,7 +35,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
       e.name === 'PrismaClientInitializationError' ||
       (e.name === 'PrismaClientKnownRequestError' && /^P10\d\d$/.test(e.code ?? '') && e.code !== 'P1012') ||
       unavailableKinds.has(adapterCause?.kind ?? e.kind ?? '') ||
-      unavailableStates.test(adapterCause?.originalCode ?? e.originalCode ?? '') ||
+      unavailableStates.test(adapterCause?.originalCode ?? e.originalCode ?? e.code ?? '') ||
       nodeNetworkCodes.has(e.code ?? '') ||
       e.message === 'PGlite is closed'
     ) {

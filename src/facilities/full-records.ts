@@ -2,6 +2,7 @@
 // query for all three. The facility's own columns come back typed; its area, dates, capacity and
 // citations come along as JSON, so one statement reads everything without materialising relations
 // through Prisma Client.
+import type { Database } from '../db/database.js'
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js'
 import type { FullSource } from './presenter.js'
 
@@ -21,11 +22,22 @@ function sourceOf(row: RecordRow): FullSource {
     capacities: row.capacities.length === 0 ? [] : row.capacities.map((c) => ({ ...c, asOf: new Date(c.asOf) })),
   })
 }
+type Selection = { ids: string[] } | { after: string | undefined; limit: number }
+
 /** Not-deleted facilities in id order: those with the given ids, or a batch after an id. */
-export async function readFullRecords(
-  prisma: PrismaClient,
-  select: { ids: string[] } | { after: string | undefined; limit: number },
-): Promise<FullSource[]> {
+export async function readFullRecords(prisma: PrismaClient, select: Selection): Promise<FullSource[]> {
+  return (await prisma.$queryRaw<RecordRow[]>(fullRecordsSql(select))).map(sourceOf)
+}
+
+/**
+ * The same for the export, through the driver: reading 100,000 rows through Prisma cost 1.8 s of
+ * the server's CPU, through node-postgres 1.2 s. Outside any transaction only.
+ */
+export async function readFullRecordBatch(db: Database, after: string | undefined, limit: number): Promise<FullSource[]> {
+  return (await db.readRows<RecordRow>(fullRecordsSql({ after, limit }))).map(sourceOf)
+}
+
+function fullRecordsSql(select: Selection): Prisma.Sql {
   const which =
     'ids' in select
       ? Prisma.sql`AND f.id = ANY(ARRAY[${select.ids.length === 0 ? Prisma.sql`NULL` : Prisma.join(select.ids)}]::uuid[])`
@@ -35,7 +47,7 @@ export async function readFullRecords(
   const limit = 'ids' in select ? select.ids.length : select.limit
   // Typed columns rather than one JSON object per row: building and parsing that JSON cost
   // PostgreSQL 30 µs a row, more than the whole rest of the query.
-  const rows = await prisma.$queryRaw<RecordRow[]>`
+  return Prisma.sql`
     SELECT f.id, f.slug, f.external_id AS "externalId", f.category,
       f.name_zh AS "nameZh", f.name_en AS "nameEn", f.aliases,
       f.description_zh AS "descriptionZh", f.description_en AS "descriptionEn",
@@ -59,5 +71,4 @@ export async function readFullRecords(
     WHERE f.deleted_at IS NULL ${which}
     ORDER BY f.id
     LIMIT ${limit}`
-  return rows.map(sourceOf)
 }

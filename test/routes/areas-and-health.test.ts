@@ -73,7 +73,7 @@ forEachDatabase(t, 'areas and health', async (t, engine) => {
     t.equal(response.statusCode, 503)
     t.match(response.json(), { code: 'service_unavailable', status: 503, detail: 'The database does not answer' })
     t.same((await app.inject({ url: '/health/live' })).json(), { status: 'ok' }, 'still alive')
-    for (const url of ['/v1/facilities?q=hnyy', '/v1/areas', '/v1/changes']) {
+    for (const url of ['/v1/facilities?q=hnyy', '/v1/areas', '/v1/changes', '/v1/facilities/export.ndjson']) {
       const read = await app.inject({ url })
       t.equal(read.statusCode, 503, `${url}: a 503, not a 500`)
       t.match(read.json(), { code: 'service_unavailable' })

@@ -12,7 +12,7 @@ import { languageHeaders, negotiateLanguage, pick, setLanguage } from '../../lan
 import { decodeCursor, encodeCursor, nextLinkHeader } from '../../paging.js'
 import { cacheHeaders, facilityETagHeader, httpDate, lastModifiedHeader, notModified } from '../../plugins/caching.js'
 import { presentFacility, presentSummary, type PresentationContext } from '../../facilities/presenter.js'
-import { readFullRecords } from '../../facilities/full-records.js'
+import { readFullRecordBatch, readFullRecords } from '../../facilities/full-records.js'
 import { FacetQuery, SearchQuery, multiValued, parseFilters, parseSort } from '../../facilities/search-params.js'
 import { facetCandidates, facetCounts, isSortValueOf, resolveTextMode, searchFacilities, type SearchHit, type SortKey } from '../../facilities/search.js'
 import type { FacilitySummary } from '../../facilities/schemas.js'
@@ -390,21 +390,23 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const presentation = context(request, request.query.crs)
-      const database = prisma()
-      const batch = (after: string | undefined) => readFullRecords(database, { after, limit: 1000 })
+      const batch = (after: string | undefined) => readFullRecordBatch(fastify.db, after, 1000)
+      // The first batch is read before anything is sent, so a database that does not answer is a
+      // 503 rather than a cut-off download.
+      const first = await batch(undefined)
       // Keyset batches, the next one read while this one is written: memory stays flat and the
       // database and the presentation work side by side.
       async function* lines() {
-        let next = batch(undefined)
+        let rows = first
         for (;;) {
-          const rows = await next
           const last = rows.at(-1)
           if (last === undefined) return
-          next = batch(last.id)
+          const next = batch(last.id)
           // A client that hangs up leaves this read behind: its failure must not go unhandled.
           next.catch(() => undefined)
           // Bytes, not one joined string: each line is encoded once, and the socket writes them as they are.
           yield Buffer.concat(rows.map((row) => Buffer.from(`${JSON.stringify(presentFacility(row, presentation))}\n`)))
+          rows = await next
         }
       }
       setLanguage(reply, presentation.language)
