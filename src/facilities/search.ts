@@ -111,14 +111,19 @@ function summarySourceOf(row: HitRow): SummarySource {
 }
 
 const earthRadiusMeters = 6_371_008.8
-/** On the same sphere as the distance, so the box never cuts into the circle. */
-const metersPerDegreeLatitude = (earthRadiusMeters * Math.PI) / 180
 
-function distanceSql(lat: number, lng: number): Prisma.Sql {
-  return Prisma.sql`(2 * ${earthRadiusMeters}::float8 * asin(sqrt(
-    power(sin(radians(f.latitude - ${lat}::float8) / 2), 2) +
-    cos(radians(${lat}::float8)) * cos(radians(f.latitude)) * power(sin(radians(f.longitude - ${lng}::float8) / 2), 2))))`
-}
+/** The point on the unit sphere, as the generated column earth_point holds facilities (migration earth_point). */
+const earthPointSql = (lat: number, lng: number) => Prisma.sql`earth_point_of(${lat}::float8, ${lng}::float8)`
+
+/**
+ * The chord between a facility and the point: it grows with the distance on the ground, and the
+ * GiST index on earth_point orders by it ("nearest first") without reading the whole circle.
+ */
+const chordSql = (lat: number, lng: number) => Prisma.sql`(f.earth_point <-> ${earthPointSql(lat, lng)})`
+
+/** Metres on the ground (great circle) ↔ the chord of the unit sphere. */
+const chordOfMeters = (meters: number) => 2 * Math.sin(meters / (2 * earthRadiusMeters))
+const metersSql = (chord: Prisma.Sql) => Prisma.sql`(2 * ${earthRadiusMeters}::float8 * asin(least(${chord} / 2, 1)))`
 
 /**
  * Cheap enough to compute for every match: a whole-word match ranks first, then a word that
@@ -144,13 +149,11 @@ function whereSql(filters: SearchFilters): Prisma.Sql[] {
   }
   if (filters.near !== undefined) {
     const { lat, lng, radius } = filters.near
-    // The GiST index narrows to a box around the circle (a hair larger, for rounding); the exact
-    // distance decides.
-    const dLat = (radius * 1.001) / metersPerDegreeLatitude
-    const dLng = (radius * 1.001) / (metersPerDegreeLatitude * Math.max(Math.cos((lat * Math.PI) / 180), 0.01))
+    // The GiST index narrows to the cube around the circle; the chord decides.
+    const chord = chordOfMeters(radius)
     where.push(
-      Prisma.sql`f.geo_point <@ box(point(${lng - dLng}::float8, ${lat - dLat}::float8), point(${lng + dLng}::float8, ${lat + dLat}::float8))`,
-      Prisma.sql`${distanceSql(lat, lng)} <= ${radius}::float8`,
+      Prisma.sql`f.earth_point <@ cube_enlarge(${earthPointSql(lat, lng)}, ${chord}::float8, 3)`,
+      Prisma.sql`${chordSql(lat, lng)} <= ${chord}::float8`,
     )
   }
   if (filters.bbox !== undefined) {
@@ -222,7 +225,7 @@ function orderingOf(sort: Sort, filters: SearchFilters): Ordering {
       return { value: relevanceSql(q, filters.textMode ?? 'substring'), type: 'float8', descending: true }
     }
     case 'distance':
-      return { value: distanceSql(filters.near?.lat ?? 0, filters.near?.lng ?? 0), type: 'float8', descending: false }
+      return { value: chordSql(filters.near?.lat ?? 0, filters.near?.lng ?? 0), type: 'float8', descending: false }
     case 'name':
       return { value: Prisma.sql`f.name_pinyin`, type: 'text', descending: false }
     case 'openingDate':
@@ -316,10 +319,25 @@ async function selectHits(
 ): Promise<SearchHit[]> {
   const ordering = orderingOf(options.sort, filters)
   if (options.after !== undefined) where.push(afterSql(ordering, options.after))
-  const distance = filters.near === undefined ? Prisma.sql`NULL::float8` : distanceSql(filters.near.lat, filters.near.lng)
+  const near = filters.near
+  const distance = near === undefined ? Prisma.sql`NULL::float8` : metersSql(chordSql(near.lat, near.lng))
   const direction = ordering.descending ? Prisma.sql`DESC` : Prisma.sql`ASC`
+  let nearest = Prisma.empty
+  if (options.sort === 'distance' && near !== undefined) {
+    // The index gives rows nearest first, but not in (distance, id) order, which paging needs
+    // when two facilities are equally far (one building): the index finds how far the page
+    // reaches, and the page is every match within that reach, sorted.
+    const chord = chordSql(near.lat, near.lng)
+    nearest = Prisma.sql`WITH nearest AS MATERIALIZED (SELECT ${chord} AS chord FROM facility f
+      WHERE ${Prisma.join(where, ' AND ')} ORDER BY ${chord} LIMIT ${options.limit})`
+    const reach = Prisma.sql`(SELECT max(chord) FROM nearest)`
+    where.push(
+      Prisma.sql`f.earth_point <@ cube_enlarge(${earthPointSql(near.lat, near.lng)}, ${reach}, 3)`,
+      Prisma.sql`${chord} <= ${reach}`,
+    )
+  }
   // One round trip: the hits and what their list items show (the area, the dates as JSON).
-  const rows = await prisma.$queryRaw<HitRow[]>`SELECT f.id::text AS id, ${ordering.value} AS sort_key,
+  const rows = await prisma.$queryRaw<HitRow[]>`${nearest} SELECT f.id::text AS id, ${ordering.value} AS sort_key,
       ${distance} AS distance, f.slug, f.category::text AS category, f.name_zh, f.name_en,
       f.status::text AS status, f.status_effective_at, f.status_effective_edtf, f.latitude, f.longitude,
       f.location_precision::text AS location_precision, f.location_note, f.opening_hours, f.time_zone,
