@@ -316,6 +316,7 @@ export interface components {
                 /** @description In the response language. */
                 name: string;
             };
+            /** @description A point in WGS-84; `approximate` when the site is not known exactly. */
             location: {
                 lat: number;
                 lng: number;
@@ -330,9 +331,18 @@ export interface components {
             } | null;
             /** @description From the `near` point; only when searching near one. */
             distanceMeters?: number;
+            /** @description Computed from openingHours in the facility time zone, honouring Chinese public holidays and make-up working days. */
             hours: {
                 openNow: boolean;
+                /**
+                 * Format: date-time
+                 * @description Next opening, in the facility time zone.
+                 */
                 nextOpenAt: string | null;
+                /**
+                 * Format: date-time
+                 * @description Next closing, in the facility time zone.
+                 */
                 nextCloseAt: string | null;
                 /** @description The regular weekly hours, Monday first; no intervals = closed that day. */
                 weekdayHours: {
@@ -358,6 +368,7 @@ export interface components {
                          * @description Last day the date covers.
                          */
                         latest: string;
+                        /** @description The source's own words for the date. */
                         sourceText: string | null;
                     };
                     expected?: {
@@ -375,6 +386,7 @@ export interface components {
                          * @description Last day the date covers.
                          */
                         latest: string;
+                        /** @description The source's own words for the date. */
                         sourceText: string | null;
                     };
                     actual?: {
@@ -392,8 +404,10 @@ export interface components {
                          * @description Last day the date covers.
                          */
                         latest: string;
+                        /** @description The source's own words for the date. */
                         sourceText: string | null;
                     };
+                    /** @description Whether the actual (or else expected) date ends later than the first published (planned) one; null without a planned date. */
                     delayed: boolean | null;
                 };
                 completion?: {
@@ -412,6 +426,7 @@ export interface components {
                          * @description Last day the date covers.
                          */
                         latest: string;
+                        /** @description The source's own words for the date. */
                         sourceText: string | null;
                     };
                     expected?: {
@@ -429,6 +444,7 @@ export interface components {
                          * @description Last day the date covers.
                          */
                         latest: string;
+                        /** @description The source's own words for the date. */
                         sourceText: string | null;
                     };
                     actual?: {
@@ -446,8 +462,10 @@ export interface components {
                          * @description Last day the date covers.
                          */
                         latest: string;
+                        /** @description The source's own words for the date. */
                         sourceText: string | null;
                     };
+                    /** @description Whether the actual (or else expected) date ends later than the first published (planned) one; null without a planned date. */
                     delayed: boolean | null;
                 };
                 opening?: {
@@ -466,6 +484,7 @@ export interface components {
                          * @description Last day the date covers.
                          */
                         latest: string;
+                        /** @description The source's own words for the date. */
                         sourceText: string | null;
                     };
                     expected?: {
@@ -483,6 +502,7 @@ export interface components {
                          * @description Last day the date covers.
                          */
                         latest: string;
+                        /** @description The source's own words for the date. */
                         sourceText: string | null;
                     };
                     actual?: {
@@ -500,8 +520,10 @@ export interface components {
                          * @description Last day the date covers.
                          */
                         latest: string;
+                        /** @description The source's own words for the date. */
                         sourceText: string | null;
                     };
+                    /** @description Whether the actual (or else expected) date ends later than the first published (planned) one; null without a planned date. */
                     delayed: boolean | null;
                 };
             };
@@ -509,17 +531,22 @@ export interface components {
             updatedAt: string;
             externalId: string | null;
             aliases: string[];
+            /** @description In the response language. */
             description: string | null;
+            /** @description In the response language. */
             address: string | null;
+            /** @description GeoJSON geometry of a linear project. */
             geometry: {
                 [key: string]: unknown;
             } | null;
-            elderCareTier: ("street_centre" | "community_station" | "residential_point") | null;
+            /** @enum {string|null} */
+            elderCareTier: "street_centre" | "community_station" | "residential_point" | null;
             ageRange: {
                 minMonths: number | null;
                 maxMonths: number | null;
             } | null;
             accessibility: ("step_free_entrance" | "lift" | "accessible_toilet" | "accessible_parking" | "hearing_loop" | "braille_signage" | "wheelchair_loan")[];
+            /** @description OpenStreetMap opening_hours syntax. */
             openingHours: string | null;
             /** @example Asia/Shanghai */
             timeZone: string;
@@ -546,6 +573,7 @@ export interface components {
                 };
                 quote: string;
             }[];
+            /** Format: date-time */
             verifiedAt: string | null;
             version: number;
             /** Format: date-time */
@@ -602,6 +630,7 @@ export interface components {
                 /** @description In the response language. */
                 name: string;
             };
+            /** @description A point in WGS-84; `approximate` when the site is not known exactly. */
             location: {
                 lat: number;
                 lng: number;
@@ -616,9 +645,18 @@ export interface components {
             } | null;
             /** @description From the `near` point; only when searching near one. */
             distanceMeters?: number;
+            /** @description Computed from openingHours in the facility time zone, honouring Chinese public holidays and make-up working days. */
             hours: {
                 openNow: boolean;
+                /**
+                 * Format: date-time
+                 * @description Next opening, in the facility time zone.
+                 */
                 nextOpenAt: string | null;
+                /**
+                 * Format: date-time
+                 * @description Next closing, in the facility time zone.
+                 */
                 nextCloseAt: string | null;
                 /** @description The regular weekly hours, Monday first; no intervals = closed that day. */
                 weekdayHours: {
@@ -644,6 +682,7 @@ export interface components {
                          * @description Last day the date covers.
                          */
                         latest: string;
+                        /** @description The source's own words for the date. */
                         sourceText: string | null;
                     };
                     expected?: {
@@ -661,6 +700,7 @@ export interface components {
                          * @description Last day the date covers.
                          */
                         latest: string;
+                        /** @description The source's own words for the date. */
                         sourceText: string | null;
                     };
                     actual?: {
@@ -678,8 +718,10 @@ export interface components {
                          * @description Last day the date covers.
                          */
                         latest: string;
+                        /** @description The source's own words for the date. */
                         sourceText: string | null;
                     };
+                    /** @description Whether the actual (or else expected) date ends later than the first published (planned) one; null without a planned date. */
                     delayed: boolean | null;
                 };
                 completion?: {
@@ -698,6 +740,7 @@ export interface components {
                          * @description Last day the date covers.
                          */
                         latest: string;
+                        /** @description The source's own words for the date. */
                         sourceText: string | null;
                     };
                     expected?: {
@@ -715,6 +758,7 @@ export interface components {
                          * @description Last day the date covers.
                          */
                         latest: string;
+                        /** @description The source's own words for the date. */
                         sourceText: string | null;
                     };
                     actual?: {
@@ -732,8 +776,10 @@ export interface components {
                          * @description Last day the date covers.
                          */
                         latest: string;
+                        /** @description The source's own words for the date. */
                         sourceText: string | null;
                     };
+                    /** @description Whether the actual (or else expected) date ends later than the first published (planned) one; null without a planned date. */
                     delayed: boolean | null;
                 };
                 opening?: {
@@ -752,6 +798,7 @@ export interface components {
                          * @description Last day the date covers.
                          */
                         latest: string;
+                        /** @description The source's own words for the date. */
                         sourceText: string | null;
                     };
                     expected?: {
@@ -769,6 +816,7 @@ export interface components {
                          * @description Last day the date covers.
                          */
                         latest: string;
+                        /** @description The source's own words for the date. */
                         sourceText: string | null;
                     };
                     actual?: {
@@ -786,8 +834,10 @@ export interface components {
                          * @description Last day the date covers.
                          */
                         latest: string;
+                        /** @description The source's own words for the date. */
                         sourceText: string | null;
                     };
+                    /** @description Whether the actual (or else expected) date ends later than the first published (planned) one; null without a planned date. */
                     delayed: boolean | null;
                 };
             };
@@ -799,13 +849,20 @@ export interface components {
             id: number;
             /** Format: uuid */
             facilityId: string;
-            fromStatus: ("planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed") | null;
+            /**
+             * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → under_construction ⇄ suspended → completed → in_service; cancelled.
+             * @enum {string|null}
+             */
+            fromStatus: "planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed" | null;
             /**
              * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → under_construction ⇄ suspended → completed → in_service; cancelled.
              * @enum {unknown}
              */
             toStatus: "planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
-            /** @description When it takes (or took) effect; null when only a period is known (statusEffective). */
+            /**
+             * Format: date-time
+             * @description When it takes (or took) effect; null when only a period is known (statusEffective).
+             */
             effectiveAt: string | null;
             reason: string;
             /**
@@ -1010,6 +1067,7 @@ export interface components {
                     id: string;
                     name: string;
                 } | null;
+                /** @description Who, when no API client did (seed, scheduler). */
                 actor: string | null;
             };
             fields: {

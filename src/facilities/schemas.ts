@@ -1,6 +1,6 @@
 // API and input schemas for facilities. TypeScript types are derived from them (Static), so a
 // schema and its type cannot drift apart. `$id`s give the OpenAPI document stable names.
-import { Type, type Static } from 'typebox'
+import { Type, type Static, type TSchema } from 'typebox'
 import {
   AccessibilityFeature,
   CapacityUnit,
@@ -132,8 +132,20 @@ export type FacilityInput = Static<typeof FacilityInput>
 
 // ---------------------------------------------------------------- responses
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()])
+/**
+ * A value or null, as `type: [T, "null"]` rather than `anyOf: [T, null]`: the same to a client,
+ * but the response serializer (fast-json-stringify) settles an anyOf by validating the value
+ * against each branch, formats included — an eighth of a text search's CPU, for 20 list items.
+ * Takes a schema with a single `type`, or an `enum`.
+ */
+export function Nullable<T extends TSchema>(schema: T, options: { description?: string } = {}) {
+  const { type, enum: values, ...rest } = schema as TSchema & { type?: string; enum?: unknown[] }
+  const nullable =
+    values !== undefined
+      ? { ...rest, type: ['string', 'null'], enum: [...values, null] }
+      : { ...rest, type: [type, 'null'] }
+  return Type.Unsafe<Static<T> | null>({ ...nullable, ...options })
+}
 
 export const LocalizedText = Type.Object(
   { 'zh-Hans': Type.String(), en: Nullable(Type.String()) },
@@ -281,9 +293,9 @@ export const StatusChange = Type.Object(
   {
     id: Type.Integer(),
     facilityId: Type.String({ format: 'uuid' }),
-    fromStatus: Type.Union([Status, Type.Null()]),
+    fromStatus: Nullable(Status),
     toStatus: Status,
-    effectiveAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    effectiveAt: Nullable(Type.String({ format: 'date-time' }), {
       description: 'When it takes (or took) effect; null when only a period is known (statusEffective).',
     }),
     reason: Type.String(),
@@ -292,7 +304,7 @@ export const StatusChange = Type.Object(
         'applied: in effect (or superseded since); scheduled: takes effect at effectiveAt; discarded: was scheduled, but ' +
         'by its moment the facility had been deleted or its status had moved on so the lifecycle no longer allowed it.',
     }),
-    discardedReason: Type.Union([Type.String(), Type.Null()]),
+    discardedReason: Nullable(Type.String()),
     recordedAt: Type.String({ format: 'date-time' }),
     facilityVersion: Type.Optional(Type.Integer({ description: 'In the answer to a status change: the facility version after it.' })),
   },

@@ -6,7 +6,7 @@ import { Type } from 'typebox'
 import { ProblemError, problemResponses } from '../../errors.js'
 import type { StatusChange as StatusChangeRow } from '../../generated/prisma/client.js'
 import { ChangeAction } from '../../generated/prisma/enums.js'
-import type { StatusChange } from '../../facilities/schemas.js'
+import { Nullable, type StatusChange } from '../../facilities/schemas.js'
 import { access } from '../../plugins/openapi.js'
 import { FacilityParams } from './params.js'
 
@@ -28,10 +28,10 @@ const HistoryEntry = Type.Object(
     action: Action,
     at: Type.String({ format: 'date-time', description: 'When it took effect.' }),
     version: Type.Integer({ description: 'The facility version it made.' }),
-    reason: Type.Union([Type.String(), Type.Null()]),
+    reason: Nullable(Type.String()),
     by: Type.Object({
-      client: Type.Union([Type.Object({ id: Type.String({ format: 'uuid' }), name: Type.String() }), Type.Null()]),
-      actor: Type.Union([Type.String({ description: 'Who, when no API client did (seed, scheduler).' }), Type.Null()]),
+      client: Nullable(Type.Object({ id: Type.String({ format: 'uuid' }), name: Type.String() })),
+      actor: Nullable(Type.String({ description: 'Who, when no API client did (seed, scheduler).' })),
     }),
     fields: Type.Array(FieldChange),
   },
@@ -45,7 +45,7 @@ const ChangeEvent = Type.Object(
     facilityId: Type.String({ format: 'uuid' }),
     version: Type.Integer({ description: 'The facility version after this event.' }),
     at: Type.String({ format: 'date-time', description: 'When it took effect.' }),
-    reason: Type.Union([Type.String(), Type.Null()]),
+    reason: Nullable(Type.String()),
     fields: Type.Record(Type.String(), Type.Unknown(), {
       description:
         'The new values of the FacilityInput fields this event set (null: removed). A create carries every field; ' +
@@ -130,7 +130,7 @@ const changeRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         response: {
           200: Type.Object({
             data: Type.Array(Type.Ref('HistoryEntry')),
-            page: Type.Object({ limit: Type.Integer(), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+            page: Type.Object({ limit: Type.Integer(), nextCursor: Nullable(Type.String()) }),
           }),
           ...problemResponses(400, 401, 403, 404, 429, 503),
         },

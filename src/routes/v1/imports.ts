@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { problemResponses } from '../../errors.js'
 import { csvColumns, importFacilities } from '../../facilities/import.js'
+import { Nullable } from '../../facilities/schemas.js'
 import { actorOf } from '../../plugins/auth.js'
 import { access } from '../../plugins/openapi.js'
 import { mediaTypeOf, requireMediaType } from './media-types.js'
@@ -26,7 +27,7 @@ const ImportReport = Type.Object(
     rows: Type.Array(
       Type.Object({
         row: Type.Integer({ description: 'The data row of a CSV (after the header), the line of an NDJSON file.' }),
-        externalId: Type.Union([Type.String(), Type.Null()]),
+        externalId: Nullable(Type.String()),
         outcome: Type.Enum(['created', 'updated', 'unchanged', 'rejected']),
         id: Type.Optional(Type.String({ format: 'uuid', description: 'The facility; not given for one a dry run would create.' })),
         errors: Type.Optional(
