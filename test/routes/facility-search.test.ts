@@ -2,7 +2,7 @@
 // English, nearby and on a map, filters, "open now", sorting and paging, languages, facets, and
 // the 400 problems for what cannot be answered. Every group runs on PGlite and on PostgreSQL.
 import t, { type Test } from 'tap'
-import { addFacility, buildClocked, forEachDatabase, type App } from '../helper.js'
+import { addFacility, buildClocked, forEachDatabase, keyFor, patch, type App } from '../helper.js'
 
 // ------------------------------------------------------------------ helpers
 
@@ -277,6 +277,22 @@ forEachDatabase(t, 'nearby, bounding box and coordinate systems', async (t, engi
     // The same numbers read as WGS-84 are ~600 m off: nothing within 100 m.
     const asWgs = await list(app, `near=${located.location.lat},${located.location.lng}&radius=100`)
     t.same(asWgs.body.data, [])
+  })
+
+  t.test('a facility that moves is found at its new place, nearest first, and no longer at the old one', async (t) => {
+    // The nearby index holds a point derived from latitude and longitude: an edit must move it.
+    const moved = await addFacility(app, {
+      slug: 'moving-culture-station',
+      name: { zh: '流动文化站' },
+      location: { lat: 22.71, lng: 114.2, precision: 'exact' },
+    })
+    const editor = await keyFor(app, 'editor')
+    const response = await patch(app, moved.id, { ...editor, 'if-match': '*' }, { location: { ...eastPoint, precision: 'exact' } })
+    t.equal(response.statusCode, 200)
+    const atNew = await list(app, `near=${eastPoint.lat},${eastPoint.lng}&radius=50`)
+    t.same(atNew.body.data.map((item) => [item.id, item.distanceMeters]).sort(), [[east.id, 0], [moved.id, 0]].sort())
+    const atOld = await list(app, 'near=22.71,114.2&radius=500')
+    t.same(atOld.body.data, [])
   })
 })
 
