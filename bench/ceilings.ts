@@ -1,8 +1,8 @@
 // Two "ceilings" the real app is measured against:
 //   fixed:  a bare Fastify server returning a fixed 20-item facility-list body — the most this
 //           machine's Node + Fastify + HTTP stack can serve, with no database at all;
-//   rawSql: a bare Fastify server answering "operational kindergartens near a point" with one
-//           hand-written SQL query through a pg Pool of 10 — the most a search endpoint can do
+//   rawSql: a bare Fastify server answering the bench's nearby and text searches with the app's
+//           own SQL written by hand, through a pg Pool of 10 — the most a search endpoint can do
 //           against the same database without Prisma, validation or presentation.
 //
 // run.ts starts each in a child process of its own (so they do not share an event loop with the
@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import Fastify, { type FastifyInstance } from 'fastify'
 import pg from 'pg'
+import { randomPageCost } from '../src/db/database.js'
 
 export interface Ceiling {
   url: string
@@ -60,42 +61,80 @@ export async function startFixedCeiling(port: number): Promise<Ceiling> {
   return listen(fastify, port)
 }
 
-export const rawNearbySql =
-  'SELECT id, name_zh, name_en, category, status, latitude, longitude FROM facility ' +
-  'WHERE deleted_at IS NULL AND category = $1 AND status = $2 ' +
-  'AND geo_point <@ box(point($3,$4), point($5,$6)) ' +
-  'ORDER BY (geo_point <-> point($7,$8)) LIMIT 20'
+/** What a list item shows: the facility's own columns, its area and its dates as JSON. */
+const listColumns = `f.slug, f.category, f.name_zh, f.name_en, f.status, f.status_effective_at, f.status_effective_edtf,
+    f.latitude, f.longitude, f.location_precision, f.location_note, f.opening_hours, f.time_zone, f.updated_at,
+    a.id AS area_id, a.level AS area_level, a.name_zh AS area_name_zh, a.name_en AS area_name_en,
+    (SELECT coalesce(json_agg(json_build_object('milestone', d.milestone, 'basis', d.basis, 'edtf', d.edtf,
+        'precision', d.precision, 'earliest', d.earliest, 'latest', d.latest, 'sourceText', d.source_text)), '[]')
+      FROM facility_date d WHERE d.facility_id = f.id) AS dates`
 
-/** The bounding box around (lat, lng) of a circle of `radius` metres, as [minLng, minLat, maxLng, maxLat]. */
-export function boundingBox(lat: number, lng: number, radius: number): [number, number, number, number] {
-  const dLat = radius / 111_320
-  const dLng = radius / (111_320 * Math.cos((lat * Math.PI) / 180))
-  return [lng - dLng, lat - dLat, lng + dLng, lat + dLat]
+/**
+ * The app's nearby query, written by hand: the same filters, the same page in the same order
+ * (nearest first through the GiST index on earth_point, ties by id), the same columns.
+ * $1, $2 = lat, lng; $3 = the chord of the radius on the unit sphere; $4, $5 = category, status.
+ */
+export const rawNearbySql = `WITH nearest AS MATERIALIZED (
+    SELECT f.earth_point <-> earth_point_of($1, $2) AS chord FROM facility f
+    WHERE f.deleted_at IS NULL AND f.category = $4 AND f.status = $5
+      AND f.earth_point <@ cube_enlarge(earth_point_of($1, $2), $3, 3) AND f.earth_point <-> earth_point_of($1, $2) <= $3
+    ORDER BY f.earth_point <-> earth_point_of($1, $2) LIMIT 21)
+  SELECT f.id, 2 * 6371008.8 * asin(least((f.earth_point <-> earth_point_of($1, $2)) / 2, 1)) AS distance, ${listColumns}
+  FROM facility f JOIN area a ON a.id = f.area_id
+  WHERE f.deleted_at IS NULL AND f.category = $4 AND f.status = $5
+    AND f.earth_point <@ cube_enlarge(earth_point_of($1, $2), (SELECT max(chord) FROM nearest), 3)
+    AND f.earth_point <-> earth_point_of($1, $2) <= (SELECT max(chord) FROM nearest)
+  ORDER BY f.earth_point <-> earth_point_of($1, $2), f.id
+  LIMIT 21`
+
+/**
+ * The app's text search for a word of three or more letters, written by hand: the facilities
+ * where the text starts a word, by relevance (a whole word first, then a word starting with it,
+ * then the name starting with it), then — only when that band does not fill the page — the other
+ * substring matches in id order. $1 = '%text%', $2 = '% text%', $3 = '% text %', $4 = ' text%'.
+ */
+export const rawTextSql = {
+  top: `SELECT f.id, (CASE WHEN f.search_text LIKE $3 THEN 2 ELSE 0 END + CASE WHEN f.search_text LIKE $2 THEN 1 ELSE 0 END
+      + CASE WHEN f.search_text LIKE $4 THEN 1 ELSE 0 END)::float8 AS relevance, ${listColumns}
+    FROM facility f JOIN area a ON a.id = f.area_id
+    WHERE f.deleted_at IS NULL AND f.search_text LIKE $1 AND f.search_text LIKE $2
+    ORDER BY relevance DESC, f.id LIMIT 21`,
+  rest: `SELECT f.id, ${listColumns}
+    FROM facility f JOIN area a ON a.id = f.area_id
+    WHERE f.deleted_at IS NULL AND f.search_text LIKE $1 AND NOT f.search_text LIKE $2
+    ORDER BY f.id LIMIT $3`,
 }
 
 /**
  * (b) A bare Fastify server whose GET /v1/facilities answers ?near=lat,lng&radius=m&category=&status=
- * with the hand-written SQL above, through a pg Pool of 10.
+ * and ?q=text (three letters or more) with the app's own SQL written by hand (above), through a
+ * pg Pool of 10: what the search endpoint could do without Prisma, validation and presentation.
  */
 export async function startRawSqlCeiling(port: number, databaseUrl: string): Promise<Ceiling> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 })
+  // The planner setting the app's connections have (src/db/database.ts).
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10, options: `-c random_page_cost=${randomPageCost}` })
   const fastify = Fastify({ logger: false })
   fastify.get<{ Querystring: Record<string, string | undefined> }>('/v1/facilities', async (request, reply) => {
+    const q = request.query.q?.trim().toLowerCase()
+    if (q !== undefined) {
+      if ([...q].length < 3) return reply.code(400).send({ error: 'q needs three letters or more here' })
+      const top = await pool.query(rawTextSql.top, [`%${q}%`, `% ${q}%`, `% ${q} %`, ` ${q}%`])
+      if (top.rows.length === 21) return { data: top.rows }
+      const rest = await pool.query(rawTextSql.rest, [`%${q}%`, `% ${q}%`, 21 - top.rows.length])
+      return { data: [...top.rows, ...rest.rows] }
+    }
     const [lat, lng] = (request.query.near ?? '22.60,114.05').split(',').map(Number) as [number, number]
     const radius = Number(request.query.radius ?? 3000)
     if (!Number.isFinite(lat) || !Number.isFinite(lng) || !Number.isFinite(radius)) {
       return reply.code(400).send({ error: 'bad near/radius' })
     }
-    const [minLng, minLat, maxLng, maxLat] = boundingBox(lat, lng, radius)
+    const chord = 2 * Math.sin(radius / (2 * 6_371_008.8))
     const result = await pool.query(rawNearbySql, [
+      lat,
+      lng,
+      chord,
       request.query.category ?? 'kindergarten',
       request.query.status ?? 'operational',
-      minLng,
-      minLat,
-      maxLng,
-      maxLat,
-      lng,
-      lat,
     ])
     return { data: result.rows }
   })
