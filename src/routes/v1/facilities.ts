@@ -17,7 +17,7 @@ import { readFullRecordBatch, readFullRecords } from '../../facilities/full-reco
 import { FacetQuery, SearchQuery, multiValued, parseFilters, parseSort } from '../../facilities/search-params.js'
 import { facetCandidates, facetCounts, isSortValueOf, resolveTextMode, searchFacilities, type SearchHit, type SortKey } from '../../facilities/search.js'
 import { Facility, FacilitySummary, Nullable } from '../../facilities/schemas.js'
-import type { PrismaClient } from '../../generated/prisma/client.js'
+import type { Database } from '../../db/database.js'
 import { access } from '../../plugins/openapi.js'
 import { presentedFacility } from './facility-reply.js'
 import { FacilityParams, uuidPattern } from './params.js'
@@ -169,19 +169,19 @@ function geoJsonOf(items: FacilitySummary[], page: { limit: number; nextCursor: 
  * cannot decide, so candidates are read in batches and their hours evaluated here.
  */
 async function findPage(
-  prisma: PrismaClient,
+  db: Database,
   filters: ReturnType<typeof parseFilters>,
   options: { sort: ReturnType<typeof parseSort>; limit: number; after?: SortKey; openNow?: boolean; now: Date },
 ): Promise<SearchHit[]> {
   if (options.openNow === undefined) {
-    return searchFacilities(prisma, filters, { sort: options.sort, limit: options.limit + 1, after: options.after })
+    return searchFacilities(db, filters, { sort: options.sort, limit: options.limit + 1, after: options.after })
   }
   const wanted = options.limit + 1
   const batchSize = 200
   const hits: SearchHit[] = []
   let after = options.after
   for (;;) {
-    const batch = await searchFacilities(prisma, { ...filters, hasOpeningHours: true }, { sort: options.sort, limit: batchSize, after })
+    const batch = await searchFacilities(db, { ...filters, hasOpeningHours: true }, { sort: options.sort, limit: batchSize, after })
     for (const hit of batch) {
       if (hit.openingHours === null) continue
       const { openNow } = evaluateOpeningHours(hit.openingHours, { timeZone: hit.timeZone, now: options.now })
@@ -278,10 +278,10 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       // Text matches substrings unless nothing contains it (then fuzzily, for a typo); a first page
       // with substring hits answers that question without asking the database separately.
       filters.textMode = position?.mode === 'fuzzy' ? 'fuzzy' : 'substring'
-      let hits = await findPage(prisma(), filters, pageOptions)
+      let hits = await findPage(fastify.db, filters, pageOptions)
       if (hits.length === 0 && position === undefined && (await resolveTextMode(prisma(), filters)) === 'fuzzy') {
         filters.textMode = 'fuzzy'
-        hits = await findPage(prisma(), filters, pageOptions)
+        hits = await findPage(fastify.db, filters, pageOptions)
       }
       const pageHits = hits.slice(0, limit)
       const last = pageHits.at(-1)
