@@ -13,7 +13,7 @@ import { languageHeaders, negotiateLanguage, pick, setLanguage } from '../../lan
 import { decodeCursor, encodeCursor, nextLinkHeader } from '../../paging.js'
 import { cacheHeaders, facilityETagHeader, httpDate, lastModifiedHeader, notModified } from '../../plugins/caching.js'
 import { presentFacility, presentSummary, type PresentationContext } from '../../facilities/presenter.js'
-import { readFullRecordBatch, readFullRecords } from '../../facilities/full-records.js'
+import { fetchFullRecords } from '../../facilities/full-records.js'
 import { FacetQuery, SearchQuery, multiValued, parseFilters, parseSort } from '../../facilities/search-params.js'
 import { facetCandidates, facetCounts, isSortValueOf, resolveTextMode, searchFacilities, type SearchHit, type SortKey } from '../../facilities/search.js'
 import { Facility, FacilitySummary, Nullable } from '../../facilities/schemas.js'
@@ -206,7 +206,7 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   /** The rows of the hits, presented in the hits' order; a row deleted meanwhile is left out. */
   async function presentHits(hits: SearchHit[], view: 'summary' | 'full', presentation: PresentationContext) {
     if (view === 'full') {
-      const records = new Map((await readFullRecords(prisma(), { ids: hits.map((hit) => hit.id) })).map((r) => [r.id, r]))
+      const records = new Map((await fetchFullRecords(fastify.db, { ids: hits.map((hit) => hit.id) })).map((r) => [r.id, r]))
       return hits.flatMap((hit) => {
         const record = records.get(hit.id)
         return record === undefined
@@ -408,7 +408,7 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const presentation = context(request, request.query.crs)
-      const batch = (after: string | undefined) => readFullRecordBatch(fastify.db, after, 1000)
+      const batch = (after: string | undefined) => fetchFullRecords(fastify.db, { after, limit: 1000 })
       // The first batch is read before anything is sent, so a database that does not answer is a
       // 503 rather than a cut-off download.
       const first = await batch(undefined)

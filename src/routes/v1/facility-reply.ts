@@ -3,7 +3,7 @@
 // its version (so the answer to one write is ready to base the next on).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ProblemError } from '../../errors.js'
-import { readFullRecords } from '../../facilities/full-records.js'
+import { fetchFullRecords } from '../../facilities/full-records.js'
 import { presentFacility } from '../../facilities/presenter.js'
 import type { Facility } from '../../facilities/schemas.js'
 import type { Crs } from '../../geo.js'
@@ -16,7 +16,7 @@ export async function presentedFacility(
   id: string,
   crs: Crs = 'wgs84',
 ): Promise<Facility> {
-  const [row] = await readFullRecords(fastify.db.prisma, { ids: [id.toLowerCase()] })
+  const [row] = await fetchFullRecords(fastify.db, { ids: [id.toLowerCase()] })
   if (row === undefined) throw new ProblemError('not_found', `There is no facility with id ${id}`)
   const language = negotiateLanguage(request.headers['accept-language'])
   setLanguage(reply, language)
