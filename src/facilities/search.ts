@@ -342,9 +342,12 @@ async function selectHits(
     )
   }
   // One round trip: the hits and what their list items show (the area, the dates as JSON).
-  // A date is read as the instant of its midnight in UTC: drivers turn a bare date into a Date at
-  // their own local midnight.
-  const sortKey = ordering.type === 'date' ? Prisma.sql`(${ordering.value})::timestamp AT TIME ZONE 'UTC'` : ordering.value
+  // A date is read as the instant of its midnight in UTC (drivers turn a bare date into a Date at
+  // their own local midnight), and the rows are still ordered by the date itself, which the index
+  // on opening_on gives (ordered by the converted value they were sorted whole: 1.3 → 189 ms).
+  const isDate = ordering.type === 'date'
+  const sortKey = isDate ? Prisma.sql`(${ordering.value})::timestamp AT TIME ZONE 'UTC'` : ordering.value
+  const orderBy = isDate ? ordering.value : Prisma.sql`sort_key`
   const rows = await db.readRows<HitRow>(Prisma.sql`${nearest} SELECT f.id::text AS id, ${sortKey} AS sort_key,
       ${distance} AS distance, f.slug, f.category::text AS category, f.name_zh, f.name_en,
       f.status::text AS status, f.status_effective_at, f.status_effective_edtf, f.latitude, f.longitude,
@@ -356,7 +359,7 @@ async function selectHits(
         FROM facility_date d WHERE d.facility_id = f.id)::text AS dates
     FROM facility f JOIN area a ON a.id = f.area_id
     WHERE ${Prisma.join(where, ' AND ')}
-    ORDER BY sort_key ${direction} NULLS LAST, f.id ASC
+    ORDER BY ${orderBy} ${direction} NULLS LAST, f.id ASC
     LIMIT ${options.limit}`)
   return rows.map((row) => ({
     id: row.id,
