@@ -306,6 +306,11 @@ const nearPoints: [number, number][] = [
   [22.66, 114.03],
 ]
 const pinyinQueries = ['youeryuan', 'yanglao', 'longcheng', 'xiaoxue', 'pinghu', 'yey']
+const nearbyPath = ([lat, lng]: [number, number]) =>
+  `/v1/facilities?near=${lat.toFixed(4)},${lng.toFixed(4)}&radius=3000&category=kindergarten&status=operational`
+/** The same requests go to the server and to its raw-SQL ceiling. */
+const nearbyRequests: Request[] = nearPoints.map((point) => ({ method: 'GET', path: nearbyPath(point) }))
+const pinyinRequests: Request[] = pinyinQueries.map((q) => ({ method: 'GET', path: `/v1/facilities?q=${encodeURIComponent(q)}` }))
 
 async function sampleIds(): Promise<{ ids: string[]; total: number; synthetic: number }> {
   const client = new pg.Client({ connectionString: databaseUrl })
@@ -455,15 +460,13 @@ async function main(): Promise<void> {
     const etags = await etagsOf(server.url, ids)
     const withEtag = [...etags].filter((entry): entry is [string, string] => entry[1] !== null)
 
-    const nearbyPath = ([lat, lng]: [number, number]) =>
-      `/v1/facilities?near=${lat.toFixed(4)},${lng.toFixed(4)}&radius=3000&category=kindergarten&status=operational`
     const scenarios: LoadScenario[] = [
       {
         scenario: 'nearby',
         description: 'GET /v1/facilities?near=…&radius=3000&category=kindergarten&status=operational (6 points in turn)',
         url: server.url,
         pid: server.process.pid,
-        requests: nearPoints.map((point) => ({ method: 'GET', path: nearbyPath(point) })),
+        requests: nearbyRequests,
         expected: is2xxOr304,
       },
       {
@@ -471,7 +474,7 @@ async function main(): Promise<void> {
         description: `GET /v1/facilities?q=… (${pinyinQueries.join(', ')} in turn)`,
         url: server.url,
         pid: server.process.pid,
-        requests: pinyinQueries.map((q) => ({ method: 'GET', path: `/v1/facilities?q=${encodeURIComponent(q)}` })),
+        requests: pinyinRequests,
         expected: is2xxOr304,
       },
       {
@@ -522,7 +525,7 @@ async function main(): Promise<void> {
         description: "bare Fastify + pg Pool(10), the app's nearby SQL written by hand (same 6 points)",
         url: raw.url,
         pid: raw.process.pid,
-        requests: nearPoints.map((point) => ({ method: 'GET', path: nearbyPath(point) })),
+        requests: nearbyRequests,
         expected: is2xxOr304,
       },
       {
@@ -530,7 +533,7 @@ async function main(): Promise<void> {
         description: "bare Fastify + pg Pool(10), the app's text-search SQL written by hand (same 6 texts)",
         url: raw.url,
         pid: raw.process.pid,
-        requests: pinyinQueries.map((q) => ({ method: 'GET', path: `/v1/facilities?q=${encodeURIComponent(q)}` })),
+        requests: pinyinRequests,
         expected: is2xxOr304,
       },
     ]

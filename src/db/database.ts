@@ -19,8 +19,10 @@ export interface Database {
   /** The adapter the schema engine migrates through. */
   adapterFactory: SqlMigrationAwareDriverAdapterFactory
   /**
-   * Rows straight from the driver, as node-postgres or PGlite parse them, for large reads outside
-   * any transaction (the export): Prisma's per-column conversion costs more than the read itself.
+   * Rows straight from the driver, as node-postgres or PGlite parse them, for the frequent and
+   * the large reads outside any transaction (searches, full records, the export): Prisma's
+   * per-row conversion cost more than the rest of those requests' work. Never inside a
+   * transaction: PGlite would wait for it to end.
    * A `statement` name makes PostgreSQL keep the statement parsed, and after a few runs planned,
    * per connection: for a frequent statement whose text never changes (a facility by id).
    */
