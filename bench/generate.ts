@@ -10,19 +10,13 @@
 import { parseArgs } from 'node:util'
 import pg from 'pg'
 import { pinyin } from 'pinyin-pro'
-import { openPostgresDatabase, type Database } from '../src/db/database.js'
+import { openPostgresDatabase } from '../src/db/database.js'
 import { prepareDatabase } from '../src/db/prepare.js'
 import { kindOfCategory } from '../src/domain/categories.js'
 import { statusesOfKind } from '../src/domain/lifecycle.js'
 import { parseUncertainDate } from '../src/domain/uncertain-date.js'
 import { namePinyinOf, searchTextOf } from '../src/facilities/search-text.js'
-import type {
-  AccessibilityFeature,
-  CapacityUnit,
-  ElderCareTier,
-  FacilityCategory,
-  FacilityStatus,
-} from '../src/generated/prisma/enums.js'
+import type { AccessibilityFeature, CapacityUnit, ElderCareTier, FacilityCategory, FacilityStatus } from '../src/generated/prisma/enums.js'
 
 export const defaultDatabaseUrl = 'postgresql://postgres@127.0.0.1:5432/linli_bench'
 
@@ -71,7 +65,11 @@ class Random {
   }
   /** A version-4-shaped UUID from this generator, so ids are reproducible too. */
   uuid(): string {
-    const hex = Array.from({ length: 4 }, () => Math.floor(this.next() * 2 ** 32).toString(16).padStart(8, '0')).join('')
+    const hex = Array.from({ length: 4 }, () =>
+      Math.floor(this.next() * 2 ** 32)
+        .toString(16)
+        .padStart(8, '0'),
+    ).join('')
     const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`
   }
@@ -82,22 +80,155 @@ class Random {
 
 /** Street and community names of Shenzhen, plus a few common place words. */
 const places = [
-  '龙城', '坂田', '布吉', '平湖', '横岗', '园山', '宝龙', '龙岗', '南湾', '吉华', '坪地', '南澳', '葵涌', '大鹏',
-  '福田', '罗湖', '南山', '西乡', '沙井', '松岗', '观澜', '龙华', '民治', '大浪', '石岩', '光明', '公明', '华南',
-  '禾花', '山厦', '良安田', '新木', '鹅公岭', '白坭坑', '力昌', '凤凰', '上木古', '辅城坳', '新南', '新厦', '守珍',
-  '华侨城', '蛇口', '梅林', '莲花', '香蜜湖', '景田', '笋岗', '东门', '翠竹', '黄贝', '东晓', '清水河', '沙头角',
-  '盐田', '梅沙', '海山', '新安', '福永', '航城', '新桥', '燕罗', '石龙', '龙田', '坪山', '碧岭', '马峦', '坑梓',
-  '宝安', '新湖', '凤岗', '清湖', '樟坑径', '丹竹头', '爱联', '五联', '南联', '同乐', '荷坳', '六约', '安良',
+  '龙城',
+  '坂田',
+  '布吉',
+  '平湖',
+  '横岗',
+  '园山',
+  '宝龙',
+  '龙岗',
+  '南湾',
+  '吉华',
+  '坪地',
+  '南澳',
+  '葵涌',
+  '大鹏',
+  '福田',
+  '罗湖',
+  '南山',
+  '西乡',
+  '沙井',
+  '松岗',
+  '观澜',
+  '龙华',
+  '民治',
+  '大浪',
+  '石岩',
+  '光明',
+  '公明',
+  '华南',
+  '禾花',
+  '山厦',
+  '良安田',
+  '新木',
+  '鹅公岭',
+  '白坭坑',
+  '力昌',
+  '凤凰',
+  '上木古',
+  '辅城坳',
+  '新南',
+  '新厦',
+  '守珍',
+  '华侨城',
+  '蛇口',
+  '梅林',
+  '莲花',
+  '香蜜湖',
+  '景田',
+  '笋岗',
+  '东门',
+  '翠竹',
+  '黄贝',
+  '东晓',
+  '清水河',
+  '沙头角',
+  '盐田',
+  '梅沙',
+  '海山',
+  '新安',
+  '福永',
+  '航城',
+  '新桥',
+  '燕罗',
+  '石龙',
+  '龙田',
+  '坪山',
+  '碧岭',
+  '马峦',
+  '坑梓',
+  '宝安',
+  '新湖',
+  '凤岗',
+  '清湖',
+  '樟坑径',
+  '丹竹头',
+  '爱联',
+  '五联',
+  '南联',
+  '同乐',
+  '荷坳',
+  '六约',
+  '安良',
 ]
 
 /** Two-character "good" words used in names of schools, kindergartens, venues. */
 const niceWords = [
-  '阳光', '育才', '实验', '启智', '童心', '新星', '博雅', '明德', '启航', '未来', '彩虹', '春晖', '晨曦', '华英',
-  '书香', '爱心', '金色', '欢乐', '丽景', '雅苑', '翠园', '碧海', '锦绣', '和谐', '康乐', '悦康', '颐年', '福寿',
-  '东方', '星河', '中心', '嘉华', '天骄', '宏远', '振兴', '英才', '花园', '海韵', '怡景', '美丽',
+  '阳光',
+  '育才',
+  '实验',
+  '启智',
+  '童心',
+  '新星',
+  '博雅',
+  '明德',
+  '启航',
+  '未来',
+  '彩虹',
+  '春晖',
+  '晨曦',
+  '华英',
+  '书香',
+  '爱心',
+  '金色',
+  '欢乐',
+  '丽景',
+  '雅苑',
+  '翠园',
+  '碧海',
+  '锦绣',
+  '和谐',
+  '康乐',
+  '悦康',
+  '颐年',
+  '福寿',
+  '东方',
+  '星河',
+  '中心',
+  '嘉华',
+  '天骄',
+  '宏远',
+  '振兴',
+  '英才',
+  '花园',
+  '海韵',
+  '怡景',
+  '美丽',
 ]
 
-const roadWords = ['深惠', '龙平', '平安', '富民', '建设', '人民', '龙翔', '吉华', '布龙', '清平', '丹平', '新区', '环城', '宝荷', '坂雪岗', '五和', '华为', '沙河', '横坪', '碧新']
+const roadWords = [
+  '深惠',
+  '龙平',
+  '平安',
+  '富民',
+  '建设',
+  '人民',
+  '龙翔',
+  '吉华',
+  '布龙',
+  '清平',
+  '丹平',
+  '新区',
+  '环城',
+  '宝荷',
+  '坂雪岗',
+  '五和',
+  '华为',
+  '沙河',
+  '横坪',
+  '碧新',
+]
 
 const ordinals = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '十一', '十二']
 
@@ -149,7 +280,10 @@ const projectStatusWeights: Partial<Record<FacilityStatus, number>> = {
   suspended: 4,
   cancelled: 3,
 }
-for (const [kind, weights] of [['service', serviceStatusWeights], ['project', projectStatusWeights]] as const) {
+for (const [kind, weights] of [
+  ['service', serviceStatusWeights],
+  ['project', projectStatusWeights],
+] as const) {
   for (const status of Object.keys(weights) as FacilityStatus[]) {
     if (!statusesOfKind[kind].includes(status)) throw new Error(`${status} is not a ${kind} status`)
   }
@@ -318,11 +452,34 @@ interface Row {
 }
 
 const facilityColumns = [
-  'id', 'slug', 'category', 'name_zh', 'name_en', 'aliases', 'status', 'status_effective_at',
-  'status_effective_edtf', 'area_id', 'address_zh', 'address_en', 'latitude', 'longitude',
-  'location_precision', 'elder_care_tier', 'age_min_months', 'age_max_months', 'accessibility',
-  'opening_hours', 'phone', 'attributes', 'verified_at', 'created_at', 'updated_at', 'search_text',
-  'name_pinyin', 'opening_on',
+  'id',
+  'slug',
+  'category',
+  'name_zh',
+  'name_en',
+  'aliases',
+  'status',
+  'status_effective_at',
+  'status_effective_edtf',
+  'area_id',
+  'address_zh',
+  'address_en',
+  'latitude',
+  'longitude',
+  'location_precision',
+  'elder_care_tier',
+  'age_min_months',
+  'age_max_months',
+  'accessibility',
+  'opening_hours',
+  'phone',
+  'attributes',
+  'verified_at',
+  'created_at',
+  'updated_at',
+  'search_text',
+  'name_pinyin',
+  'opening_on',
 ]
 const capacityColumns = ['facility_id', 'unit', 'total', 'available', 'as_of']
 const dateColumns = ['facility_id', 'milestone', 'basis', 'edtf', 'precision', 'earliest', 'latest', 'source_text', 'recorded_at']
@@ -360,9 +517,7 @@ function makeRow(index: number, random: Random, ids: Random): Row {
   const isCare = category === 'kindergarten' || category === 'childcare'
   const ageMin = category === 'kindergarten' ? 36 : category === 'childcare' ? random.pick([0, 6, 12]) : null
   const ageMax = category === 'kindergarten' ? 72 : category === 'childcare' ? 36 : null
-  const accessibility = kind === 'service' && random.chance(0.4)
-    ? accessibilityFeatures.filter(() => random.chance(0.35))
-    : []
+  const accessibility = kind === 'service' && random.chance(0.4) ? accessibilityFeatures.filter(() => random.chance(0.35)) : []
   const openingHours = kind === 'service' && random.chance(0.7) ? random.pick(openingHoursChoices) : null
   const phone = kind === 'service' && random.chance(0.5) ? `0755-${random.int(2000_0000, 8999_9999)}` : null
   const createdAt = new Date(baseTime - random.int(0, 3 * 365) * 86_400_000)
@@ -385,8 +540,7 @@ function makeRow(index: number, random: Random, ids: Random): Row {
           () => `${random.int(2026, 2028)}-${pad2(random.int(1, 12))}`,
         ])()
     const parsed = parseUncertainDate(edtf)
-    date = [id, 'opening', open ? 'actual' : 'expected', parsed.edtf, parsed.precision, parsed.earliest, parsed.latest,
-      null, updatedAt]
+    date = [id, 'opening', open ? 'actual' : 'expected', parsed.edtf, parsed.precision, parsed.earliest, parsed.latest, null, updatedAt]
     openingOn = parsed.earliest
     if (open) {
       statusEffectiveEdtf = parsed.edtf
@@ -405,11 +559,34 @@ function makeRow(index: number, random: Random, ids: Random): Row {
   const nameZh = names.zh
   const nameEn = names.en
   const facility = [
-    id, slug, category, nameZh, nameEn, aliases, status, statusEffectiveAt, statusEffectiveEdtf,
-    random.pick(areaIds), addressZh, addressEn, lat, lng, 'exact',
-    category === 'elder_care' ? tierOf(nameZh) : null, ageMin, ageMax, accessibility, openingHours, phone,
-    JSON.stringify({ synthetic: true }), verifiedAt, createdAt, updatedAt,
-    searchTextOf({ nameZh, nameEn, aliases }), namePinyinOf(nameZh), openingOn,
+    id,
+    slug,
+    category,
+    nameZh,
+    nameEn,
+    aliases,
+    status,
+    statusEffectiveAt,
+    statusEffectiveEdtf,
+    random.pick(areaIds),
+    addressZh,
+    addressEn,
+    lat,
+    lng,
+    'exact',
+    category === 'elder_care' ? tierOf(nameZh) : null,
+    ageMin,
+    ageMax,
+    accessibility,
+    openingHours,
+    phone,
+    JSON.stringify({ synthetic: true }),
+    verifiedAt,
+    createdAt,
+    updatedAt,
+    searchTextOf({ nameZh, nameEn, aliases }),
+    namePinyinOf(nameZh),
+    openingOn,
   ]
   return { facility, capacity, date }
 }
@@ -493,9 +670,7 @@ async function main() {
   try {
     const existing = await client.query<{ n: string }>(`SELECT count(*) AS n FROM facility WHERE slug LIKE 'bench-%'`)
     if (Number(existing.rows[0]!.n) > 0) {
-      throw new Error(
-        `the database already holds ${existing.rows[0]!.n} synthetic facilities; run with --fresh to start over`,
-      )
+      throw new Error(`the database already holds ${existing.rows[0]!.n} synthetic facilities; run with --fresh to start over`)
     }
     const random = new Random(mulberry32(seed))
     const ids = new Random(mulberry32(seed ^ 0x5eed1d5))
@@ -508,7 +683,12 @@ async function main() {
       for (let b = 0; b < 10 && done < count; b += 1) {
         const size = Math.min(batchSize, count - done)
         const rows = Array.from({ length: size }, (_, i) => makeRow(done + i, random, ids))
-        await insertMany(client, 'facility', facilityColumns, rows.map((r) => r.facility))
+        await insertMany(
+          client,
+          'facility',
+          facilityColumns,
+          rows.map((r) => r.facility),
+        )
         const capacityRows = rows.flatMap((r) => (r.capacity === null ? [] : [r.capacity]))
         const dateRows = rows.flatMap((r) => (r.date === null ? [] : [r.date]))
         await insertMany(client, 'capacity', capacityColumns, capacityRows)

@@ -41,7 +41,8 @@ function* csvFile() {
       yield chunk
       chunk = ''
     }
-    chunk += `BENCH-${i},平湖服务点${i}号,${category},${areas[i % areas.length]},operational,Pinghu service point ${i},` +
+    chunk +=
+      `BENCH-${i},平湖服务点${i}号,${category},${areas[i % areas.length]},operational,Pinghu service point ${i},` +
       `${(22.6 + (i % 100) / 1000).toFixed(4)},${(114.1 + (i % 97) / 1000).toFixed(4)},${unit},${50 + (i % 50)},${i % 7}\r\n`
   }
   yield chunk
@@ -92,7 +93,9 @@ for (const engine of values.engines!.split(',')) {
   const runs = { dry: ['dry run', '?dryRun=true'], import: ['import', ''], again: ['same file again', ''] } as const
   for (const [label, query] of values.order!.split(',').map((name) => runs[name as keyof typeof runs])) {
     const result = await run(query)
-    console.log(`${engine}\t${label}\t${rows} rows\t${result.seconds} s\tHTTP ${result.status}\t${JSON.stringify(result.summary)}\tRSS ${rssMb()} MB (was ${before})`)
+    console.log(
+      `${engine}\t${label}\t${rows} rows\t${result.seconds} s\tHTTP ${result.status}\t${JSON.stringify(result.summary)}\tRSS ${rssMb()} MB (was ${before})`,
+    )
   }
   await app.close()
   await database.close()

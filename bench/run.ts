@@ -372,7 +372,10 @@ function verdicts(rows: Row[], peakMb: number | null, facilityCount: number): st
   const byName = new Map(rows.map((row) => [row.scenario, row]))
   const lines: string[] = []
   const mark = (ok: boolean | null) => (ok === null ? '❔' : ok ? '✅' : '❌')
-  for (const [name, ceilingName] of [['nearby', 'ceilingRawSqlNearby'], ['pinyin', 'ceilingRawSqlPinyin']] as const) {
+  for (const [name, ceilingName] of [
+    ['nearby', 'ceilingRawSqlNearby'],
+    ['pinyin', 'ceilingRawSqlPinyin'],
+  ] as const) {
     const row = byName.get(name)
     if (row === undefined) continue
     const ceiling = byName.get(ceilingName)?.rps ?? null
@@ -450,11 +453,7 @@ async function main(): Promise<void> {
   const rows: Row[] = []
   let memory: { peakMb: number | null; currentMb: number | null } = { peakMb: null, currentMb: null }
   try {
-    await Promise.all([
-      waitUntilUp(server, '/health/ready'),
-      waitUntilUp(fixed, '/v1/facilities'),
-      waitUntilUp(raw, '/v1/facilities'),
-    ])
+    await Promise.all([waitUntilUp(server, '/health/ready'), waitUntilUp(fixed, '/v1/facilities'), waitUntilUp(raw, '/v1/facilities')])
     console.log(`server pid ${server.process.pid} on ${server.url}; ceilings on ${fixed.url}, ${raw.url}`)
 
     const etags = await etagsOf(server.url, ids)

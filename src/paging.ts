@@ -23,19 +23,14 @@ export function encodeCursor(payload: CursorPayload, query: Record<string, unkno
   return Buffer.from(JSON.stringify({ ...payload, q: fingerprint(query) })).toString('base64url')
 }
 
-export function decodeCursor(
-  cursor: string,
-  query: Record<string, unknown>,
-  isValidKey: (key: unknown) => boolean,
-): CursorPayload {
+export function decodeCursor(cursor: string, query: Record<string, unknown>, isValidKey: (key: unknown) => boolean): CursorPayload {
   let decoded: unknown
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
   } catch {
     decoded = undefined
   }
-  const fail = (detail: string) =>
-    new ProblemError('invalid_cursor', detail, [{ in: 'query', name: 'cursor', message: detail }])
+  const fail = (detail: string) => new ProblemError('invalid_cursor', detail, [{ in: 'query', name: 'cursor', message: detail }])
   if (typeof decoded !== 'object' || decoded === null) throw fail('the cursor is not one this API issued')
   const { after, q, mode } = decoded as Record<string, unknown>
   if (!isValidKey(after) || typeof q !== 'string' || (mode !== undefined && typeof mode !== 'string')) {

@@ -6,7 +6,7 @@ import { loadConfig, rateLimitsOf } from './config.js'
 import { openDatabase } from './db/database.js'
 import { prepareDatabase } from './db/prepare.js'
 
-let config
+let config: ReturnType<typeof loadConfig>
 try {
   config = loadConfig()
 } catch (error) {

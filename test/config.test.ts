@@ -18,10 +18,12 @@ t.test('defaults', async (t) => {
 })
 
 t.test('values from the environment', async (t) => {
-  t.match(
-    loadConfig({ PORT: '8080', DATABASE_URL: 'postgresql://db/linli', LOG_LEVEL: 'warn', SEED_ON_START: 'false' }),
-    { PORT: 8080, DATABASE_URL: 'postgresql://db/linli', LOG_LEVEL: 'warn', SEED_ON_START: false },
-  )
+  t.match(loadConfig({ PORT: '8080', DATABASE_URL: 'postgresql://db/linli', LOG_LEVEL: 'warn', SEED_ON_START: 'false' }), {
+    PORT: 8080,
+    DATABASE_URL: 'postgresql://db/linli',
+    LOG_LEVEL: 'warn',
+    SEED_ON_START: false,
+  })
 })
 
 t.test('an empty variable counts as unset', async (t) => {

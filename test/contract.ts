@@ -76,7 +76,9 @@ export class Contract {
   operationOf(method: string, url: string): { template: string; method: string } | undefined {
     const path = new URL(url, 'http://localhost').pathname
     const documented = method === 'HEAD' ? 'get' : method.toLowerCase()
-    const template = this.#paths.find((candidate) => candidate.pattern.test(path) && this.document.paths[candidate.template]?.[documented])?.template
+    const template = this.#paths.find(
+      (candidate) => candidate.pattern.test(path) && this.document.paths[candidate.template]?.[documented],
+    )?.template
     return template === undefined ? undefined : { template, method: documented }
   }
 
@@ -110,7 +112,10 @@ export class Contract {
       if (errors !== undefined) mismatches.push(errors)
     }
 
-    const mediaType = String(exchange.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
+    const mediaType = String(exchange.headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim()
+      .toLowerCase()
     if (response.content === undefined) {
       if (exchange.body !== '') mismatches.push(`a body (${mediaType}) where the document describes none`)
       return mismatches

@@ -131,11 +131,9 @@ export type App = Awaited<ReturnType<typeof buildClocked>>['app']
 
 /** A facility with everything a test does not care about filled in plainly. */
 export async function addFacility(app: App, input: Partial<FacilityInput> & Pick<FacilityInput, 'slug' | 'name'>) {
-  return createFacility(
-    app.db.prisma,
-    { category: 'culture_venue', status: 'operational', area: 'pinghu', ...input } as FacilityInput,
-    { actor: { name: 'test' } },
-  )
+  return createFacility(app.db.prisma, { category: 'culture_venue', status: 'operational', area: 'pinghu', ...input } as FacilityInput, {
+    actor: { name: 'test' },
+  })
 }
 
 /** Headers carrying a new key of the role (optionally limited, for editors). */
@@ -161,7 +159,12 @@ export const kindergarten = {
 
 /** POST /v1/facilities as JSON. */
 export async function create(app: App, headers: Record<string, string>, body: unknown = kindergarten) {
-  return app.inject({ method: 'POST', url: '/v1/facilities', headers: { ...headers, 'content-type': 'application/json' }, payload: JSON.stringify(body) })
+  return app.inject({
+    method: 'POST',
+    url: '/v1/facilities',
+    headers: { ...headers, 'content-type': 'application/json' },
+    payload: JSON.stringify(body),
+  })
 }
 
 /** PATCH /v1/facilities/{id} as a merge patch. */
@@ -175,4 +178,9 @@ export const patch = (app: App, id: string, headers: Record<string, string>, bod
 
 /** POST /v1/facilities/{id}/status-changes. */
 export const postStatus = (app: App, id: string, headers: Record<string, string>, body: unknown) =>
-  app.inject({ method: 'POST', url: `/v1/facilities/${id}/status-changes`, headers: { 'content-type': 'application/json', ...headers }, payload: JSON.stringify(body) })
+  app.inject({
+    method: 'POST',
+    url: `/v1/facilities/${id}/status-changes`,
+    headers: { 'content-type': 'application/json', ...headers },
+    payload: JSON.stringify(body),
+  })

@@ -31,7 +31,11 @@ t.test('every operation is documented for a third-party app', async (t) => {
   const document = app.swagger() as unknown as OpenApiDocument & {
     paths: Record<string, Record<string, { summary?: string; description?: string; tags?: string[]; security?: unknown[] }>>
   }
-  t.same(Object.keys(document.components.schemas).filter((name) => /^def-\d+$/.test(name)), [], 'shared schemas are named')
+  t.same(
+    Object.keys(document.components.schemas).filter((name) => /^def-\d+$/.test(name)),
+    [],
+    'shared schemas are named',
+  )
   const operations = Object.entries(document.paths).flatMap(([route, methods]) =>
     Object.entries(methods).map(([method, operation]) => ({ name: `${method.toUpperCase()} ${route}`, operation })),
   )

@@ -2,13 +2,11 @@
 // with DATABASE_URL, stopped by a signal.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { createPostgresDatabase, tempDir, testEngines } from './helper.js'
 
 /** Node's arguments in `npm start`: the process is started exactly as users start it. */
-const startArguments = (
-  JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }
-).scripts.start
+const startArguments = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start
   .split(' ')
   .slice(1)
 
@@ -62,7 +60,11 @@ t.test('on the embedded default: seeded on first start, kept and not duplicated 
   t.ok(names.includes('融湖盛世幼儿园'))
   t.match(first.output(), /loaded seed data into the empty database/)
 
-  await t.rejects(startServer({ DATA_DIR: dataDir }), { message: /is in use by another Linli process/ }, 'a second server on the same folder is refused')
+  await t.rejects(
+    startServer({ DATA_DIR: dataDir }),
+    { message: /is in use by another Linli process/ },
+    'a second server on the same folder is refused',
+  )
 
   t.equal(await stopServer(first), 0, 'stops cleanly on SIGTERM')
 

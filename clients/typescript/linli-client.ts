@@ -12,7 +12,7 @@ export type Problem = components['schemas']['Problem']
 /** Answers as JSON (and errors as problems); GeoJSON and CSV are there for clients that ask for them. */
 export function linliClient(
   baseUrl: string,
-  options: { fetch?: typeof fetch; language?: 'zh-Hans' | 'en'; /** An API key, for staff operations. */ key?: string } = {},
+  options: { fetch?: typeof fetch; language?: 'zh-Hans' | 'en' /** An API key, for staff operations. */; key?: string } = {},
 ) {
   return createClient<paths, 'application/json' | 'application/problem+json'>({
     baseUrl,

@@ -14,7 +14,11 @@ const usage = `usage:
   npm run keys -- revoke <client id or key prefix>`
 
 const quiet = { info() {} }
-const list = (value: string | undefined) => (value ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '')
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '')
 
 function fail(message: string): never {
   console.error(`error: ${message}\n${usage}`)
@@ -56,7 +60,7 @@ if (command === 'create') {
     const missing = areaIds.filter((id) => !known.some((area) => area.id === id))
     if (missing.length > 0) throw new Error(`unknown areas: ${missing.join(', ')} (is the database seeded?)`)
     const { client, key } = await createClient(database.prisma, {
-      name: values.name!.trim(),
+      name: (values.name ?? '').trim(),
       role,
       areaIds,
       categories,
@@ -72,12 +76,22 @@ if (command === 'create') {
     const clients = await database.prisma.apiClient.findMany({ orderBy: { createdAt: 'asc' } })
     if (clients.length === 0) console.log('No keys yet: npm run keys -- create --name <name> --role <role>')
     for (const c of clients) {
-      const scope = [c.areaIds.length > 0 ? `areas ${c.areaIds.join(',')}` : '', c.categories.length > 0 ? `categories ${c.categories.join(',')}` : '']
+      const scope = [
+        c.areaIds.length > 0 ? `areas ${c.areaIds.join(',')}` : '',
+        c.categories.length > 0 ? `categories ${c.categories.join(',')}` : '',
+      ]
         .filter((s) => s !== '')
         .join('; ')
       console.log(
-        [c.id, `${c.keyPrefix}…`, c.role, JSON.stringify(c.name), scope || 'all', c.revokedAt === null ? 'active' : `revoked ${c.revokedAt.toISOString()}`,
-          c.lastUsedAt === null ? 'never used' : `last used ${c.lastUsedAt.toISOString()}`].join('\t'),
+        [
+          c.id,
+          `${c.keyPrefix}…`,
+          c.role,
+          JSON.stringify(c.name),
+          scope || 'all',
+          c.revokedAt === null ? 'active' : `revoked ${c.revokedAt.toISOString()}`,
+          c.lastUsedAt === null ? 'never used' : `last used ${c.lastUsedAt.toISOString()}`,
+        ].join('\t'),
       )
     }
   })

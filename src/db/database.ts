@@ -188,11 +188,7 @@ export async function openPostgresDatabase(url: string, poolSize = 10): Promise<
   }
 }
 
-export function openDatabase(options: {
-  databaseUrl?: string
-  dataDir: string
-  poolSize: number
-}): Promise<Database> {
+export function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize: number }): Promise<Database> {
   return options.databaseUrl === undefined
     ? openEmbeddedDatabase(options.dataDir)
     : openPostgresDatabase(options.databaseUrl, options.poolSize)

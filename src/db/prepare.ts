@@ -24,10 +24,7 @@ async function migrationsPending(prisma: PrismaClient): Promise<boolean> {
   return (await migrationNames()).some((name) => !finished.has(name))
 }
 
-export async function prepareDatabase(
-  database: Database,
-  options: { seed: boolean; log: Pick<FastifyBaseLogger, 'info'> },
-): Promise<void> {
+export async function prepareDatabase(database: Database, options: { seed: boolean; log: Pick<FastifyBaseLogger, 'info'> }): Promise<void> {
   const applied = (await migrationsPending(database.prisma)) ? await applyMigrations(database.adapterFactory) : []
   if (applied.length > 0) options.log.info({ migrations: applied }, 'applied migrations')
   if (options.seed && (await database.prisma.facility.count()) === 0) {

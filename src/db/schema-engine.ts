@@ -4,10 +4,7 @@
 import { readFile, readdir } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import {
-  bindMigrationAwareSqlAdapterFactory,
-  type SqlMigrationAwareDriverAdapterFactory,
-} from '@prisma/driver-adapter-utils'
+import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils'
 import * as glue from '@prisma/schema-engine-wasm/schema_engine_bg'
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm/schema_engine_bg'
 import { projectRoot } from '../project-root.js'
@@ -22,16 +19,12 @@ let instantiated: Promise<void> | undefined
 function instantiateWasm(): Promise<void> {
   instantiated ??= (async () => {
     const require = createRequire(import.meta.url)
-    const wasmPath = path.join(
-      path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')),
-      'schema_engine_bg.wasm',
-    )
+    const wasmPath = path.join(path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm')
     // The engine races each database call against a timer it never clears; unref'd, such a
     // timer no longer keeps a finished command (or a test process) alive for ten more seconds.
     const imports: WebAssembly.ModuleImports = { ...(glue as unknown as WebAssembly.ModuleImports) }
     for (const name of Object.keys(imports).filter((key) => key.startsWith('__wbg_setTimeout_'))) {
-      imports[name] = (callback: () => void, milliseconds: number) =>
-        setTimeout(callback, milliseconds >>> 0).unref()
+      imports[name] = (callback: () => void, milliseconds: number) => setTimeout(callback, milliseconds >>> 0).unref()
     }
     const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), {
       './schema_engine_bg.js': imports,
@@ -97,9 +90,7 @@ export async function readMigrations(): Promise<MigrationList> {
 const noFilter = { externalTables: [], externalEnums: [] }
 
 /** Applies the migrations not yet applied; returns their names. */
-export async function applyMigrations(
-  adapterFactory: SqlMigrationAwareDriverAdapterFactory,
-): Promise<string[]> {
+export async function applyMigrations(adapterFactory: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {
   const migrationsList = await readMigrations()
   return withSchemaEngine(adapterFactory, async (engine) => {
     const { appliedMigrationNames } = await engine.applyMigrations({

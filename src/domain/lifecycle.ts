@@ -14,15 +14,7 @@ import { kindOfCategory, type FacilityKind } from './categories.js'
 
 export const statusesOfKind: Record<FacilityKind, readonly FacilityStatus[]> = {
   service: ['planned', 'under_construction', 'operational', 'temporarily_closed', 'permanently_closed'],
-  project: [
-    'planned',
-    'in_preparation',
-    'under_construction',
-    'suspended',
-    'completed',
-    'in_service',
-    'cancelled',
-  ],
+  project: ['planned', 'in_preparation', 'under_construction', 'suspended', 'completed', 'in_service', 'cancelled'],
 }
 
 const transitions: Record<FacilityKind, Partial<Record<FacilityStatus, readonly FacilityStatus[]>>> = {

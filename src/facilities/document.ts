@@ -45,7 +45,9 @@ const optional = <T>(value: T | null | undefined) => (value === null ? undefined
 export function documentOf(row: FullSource): FacilityDocument {
   const dates: Partial<Record<Milestone, Partial<Record<DateBasis, { edtf: string; text?: string }>>>> = {}
   for (const date of row.dates) {
-    ;(dates[date.milestone] ??= {})[date.basis] = { edtf: date.edtf, text: optional(date.sourceText) }
+    const bases = dates[date.milestone] ?? {}
+    bases[date.basis] = { edtf: date.edtf, text: optional(date.sourceText) }
+    dates[date.milestone] = bases
   }
   return canonicalDocument({
     slug: row.slug,

@@ -5,7 +5,7 @@
 // change log as a single write, each in a savepoint: a bad row is rolled back alone and reported,
 // or (atomic) rolls back the whole import.
 import { createInterface } from 'node:readline'
-import { Readable, Transform } from 'node:stream'
+import { type Readable, Transform } from 'node:stream'
 import { parse as parseCsv } from 'csv-parse'
 import mergePatch from 'json-merge-patch'
 import { ProblemError, type ProblemFieldError } from '../errors.js'
@@ -40,10 +40,28 @@ export interface RowResult {
 
 /** Columns a CSV may have; the first five must be there. Empty cells leave a field as it is. */
 export const csvColumns = [
-  'external_id', 'name_zh', 'category', 'area', 'status',
-  'slug', 'name_en', 'aliases', 'description_zh', 'description_en', 'address_zh', 'address_en',
-  'lat', 'lng', 'location_precision', 'location_note', 'phone', 'website', 'opening_hours',
-  'capacity_unit', 'capacity_total', 'capacity_available',
+  'external_id',
+  'name_zh',
+  'category',
+  'area',
+  'status',
+  'slug',
+  'name_en',
+  'aliases',
+  'description_zh',
+  'description_en',
+  'address_zh',
+  'address_en',
+  'lat',
+  'lng',
+  'location_precision',
+  'location_note',
+  'phone',
+  'website',
+  'opening_hours',
+  'capacity_unit',
+  'capacity_total',
+  'capacity_available',
 ] as const
 const requiredColumns = csvColumns.slice(0, 5)
 
@@ -77,7 +95,10 @@ function patchOfCsvRow(cells: Record<string, string>): Record<string, unknown> {
     slug: given('slug'),
     category: given('category'),
     name: { zh: given('name_zh'), en: given('name_en') },
-    aliases: given('aliases')?.split(/[;；]/).map((alias) => alias.trim()).filter((alias) => alias !== ''),
+    aliases: given('aliases')
+      ?.split(/[;；]/)
+      .map((alias) => alias.trim())
+      .filter((alias) => alias !== ''),
     description: given('description_zh') === undefined ? undefined : { zh: given('description_zh'), en: given('description_en') },
     area: given('area'),
     address: given('address_zh') === undefined ? undefined : { zh: given('address_zh'), en: given('address_en') },
@@ -117,7 +138,11 @@ function checkedUtf8(maxBytes: number) {
 }
 
 /** The rows of a file, each as a merge patch (or the error that kept it from being one). */
-async function* rowsOf(body: Readable, format: ImportFormat, maxBytes: number): AsyncGenerator<{ row: number; patch?: Record<string, unknown>; error?: RowError }> {
+async function* rowsOf(
+  body: Readable,
+  format: ImportFormat,
+  maxBytes: number,
+): AsyncGenerator<{ row: number; patch?: Record<string, unknown>; error?: RowError }> {
   const text = body.pipe(checkedUtf8(maxBytes))
   body.on('error', (error) => text.destroy(error))
   if (format === 'ndjson') {
@@ -164,13 +189,13 @@ function checkHeader(header: string[]): string[] {
   if (missing.length > 0 || unknown.length > 0 || duplicated.length > 0) {
     throw new ProblemError(
       'validation_failed',
-      [
+      `${[
         missing.length > 0 ? `missing column(s): ${missing.join(', ')}` : '',
         unknown.length > 0 ? `unknown column(s): ${unknown.join(', ')}` : '',
         duplicated.length > 0 ? `column(s) twice: ${duplicated.join(', ')}` : '',
       ]
         .filter((part) => part !== '')
-        .join('; ') + `. The columns are: ${csvColumns.join(', ')} (the first five required).`,
+        .join('; ')}. The columns are: ${csvColumns.join(', ')} (the first five required).`,
     )
   }
   return columns
@@ -178,12 +203,17 @@ function checkHeader(header: string[]): string[] {
 
 /** A slug for a facility first seen in an import without one: from its external id. */
 const slugOf = (externalId: string) =>
-  `ext-${externalId.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '')}`.slice(0, 100)
+  `ext-${externalId
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')}`.slice(0, 100)
 
 const errorsOf = (error: unknown): RowResult['errors'] => {
   if (error instanceof RowError) return error.errors
   if (error instanceof ProblemError) {
-    return error.errors?.length ? error.errors.map((e: ProblemFieldError) => ({ field: e.name, message: e.message })) : [{ field: '/', message: error.message }]
+    return error.errors?.length
+      ? error.errors.map((e: ProblemFieldError) => ({ field: e.name, message: e.message }))
+      : [{ field: '/', message: error.message }]
   }
   throw error
 }
@@ -198,7 +228,8 @@ async function importRow(
   const externalId = typeof item.patch?.externalId === 'string' ? item.patch.externalId : null
   const result = (outcome: RowOutcome, extra: Partial<RowResult> = {}): RowResult => ({ row: item.row, externalId, outcome, ...extra })
   if (item.error !== undefined) return result('rejected', { errors: item.error.errors })
-  if (externalId === null) return result('rejected', { errors: [{ field: '/externalId', message: 'is required: imports match facilities on it' }] })
+  if (externalId === null)
+    return result('rejected', { errors: [{ field: '/externalId', message: 'is required: imports match facilities on it' }] })
   const earlier = seen.get(externalId)
   if (earlier !== undefined) return result('rejected', { errors: [{ field: '/externalId', message: `is also on row ${earlier}` }] })
   seen.set(externalId, item.row)
@@ -216,7 +247,10 @@ async function importRow(
     } else if (existing.deletedAt !== null) {
       throw new RowError([{ field: '/externalId', message: 'belongs to a deleted facility' }])
     } else {
-      const { changed } = await updateIn(tx, existing.id, (current) => mergePatch.apply(structuredClone(current), item.patch), { ...write, ifMatch: 'any' })
+      const { changed } = await updateIn(tx, existing.id, (current) => mergePatch.apply(structuredClone(current), item.patch), {
+        ...write,
+        ifMatch: 'any',
+      })
       outcome = result(changed ? 'updated' : 'unchanged', { id: existing.id })
     }
     await tx.$executeRawUnsafe('RELEASE SAVEPOINT import_row')
@@ -243,7 +277,8 @@ export async function importFacilities(prisma: PrismaClient, body: Readable, opt
   const references = await readReferences(prisma)
   try {
     await prisma.$transaction(async (tx) => {
-      for await (const item of rowsOf(body, options.format, options.maxBytes)) results.push(await importRow(tx, item, seen, { ...options, references }))
+      for await (const item of rowsOf(body, options.format, options.maxBytes))
+        results.push(await importRow(tx, item, seen, { ...options, references }))
       if (options.dryRun || (options.atomic && results.some((r) => r.outcome === 'rejected'))) throw new Rollback()
     }, importTransaction)
   } catch (error) {

@@ -54,7 +54,8 @@ function presentDates(rows: SummarySource['dates']): FacilitySummary['dates'] {
   const dates: FacilitySummary['dates'] = {}
   for (const row of rows) {
     const key = milestoneKeys[row.milestone]
-    const milestone = (dates[key] ??= { delayed: null })
+    const milestone = dates[key] ?? { delayed: null }
+    dates[key] = milestone
     milestone[row.basis] = {
       edtf: row.edtf,
       precision: row.precision,
@@ -66,8 +67,7 @@ function presentDates(rows: SummarySource['dates']): FacilitySummary['dates'] {
   // "Delayed" is computed against the frozen first published date, never typed in.
   for (const milestone of Object.values(dates)) {
     const latestKnown = milestone.actual ?? milestone.expected
-    milestone.delayed =
-      milestone.planned === undefined || latestKnown === undefined ? null : latestKnown.latest > milestone.planned.latest
+    milestone.delayed = milestone.planned === undefined || latestKnown === undefined ? null : latestKnown.latest > milestone.planned.latest
   }
   return dates
 }
@@ -104,11 +104,7 @@ function hoursOf(row: SummarySource, now: Date): FacilitySummary['hours'] {
   }
 }
 
-export function presentSummary(
-  row: SummarySource,
-  context: PresentationContext,
-  distanceMeters?: number | null,
-): FacilitySummary {
+export function presentSummary(row: SummarySource, context: PresentationContext, distanceMeters?: number | null): FacilitySummary {
   const { language } = context
   return {
     id: row.id,
@@ -167,10 +163,7 @@ export function presentFacility(row: FullSource, context: PresentationContext): 
     address: row.addressZh === null ? null : pick({ zh: row.addressZh, en: row.addressEn }, language),
     geometry: row.geometry as Facility['geometry'],
     elderCareTier: row.elderCareTier,
-    ageRange:
-      row.ageMinMonths === null && row.ageMaxMonths === null
-        ? null
-        : { minMonths: row.ageMinMonths, maxMonths: row.ageMaxMonths },
+    ageRange: row.ageMinMonths === null && row.ageMaxMonths === null ? null : { minMonths: row.ageMinMonths, maxMonths: row.ageMaxMonths },
     accessibility: row.accessibility,
     openingHours: row.openingHours,
     timeZone: row.timeZone,

@@ -146,7 +146,8 @@ async function checkReferences(tx: Tx, document: FacilityDocument, known?: Refer
       return { areas: new Set(area === null ? [] : [area.id]), sources: new Set(found.map((s) => s.id)) }
     })())
   const errors: ProblemFieldError[] = []
-  if (!areas.has(document.area)) errors.push({ in: 'body', name: '/area', message: `no area with id ${document.area}; GET /v1/areas lists them` })
+  if (!areas.has(document.area))
+    errors.push({ in: 'body', name: '/area', message: `no area with id ${document.area}; GET /v1/areas lists them` })
   citations.forEach((citation, index) => {
     if (!sources.has(citation.source)) {
       errors.push({ in: 'body', name: `/citations/${index}/source`, message: `no source with id ${citation.source}` })
@@ -217,8 +218,7 @@ const dateRows = (dates: CheckedDocument['dates']) =>
     sourceText: sourceText ?? null,
   }))
 
-const citationRows = (document: FacilityDocument) =>
-  (document.citations ?? []).map((c) => ({ sourceId: c.source, quote: c.quote }))
+const citationRows = (document: FacilityDocument) => (document.citations ?? []).map((c) => ({ sourceId: c.source, quote: c.quote }))
 
 // ---------------------------------------------------------------- the change log
 
@@ -242,7 +242,8 @@ async function recordChange(
     reason?: string | null
   },
 ) {
-  const json = (value: FieldValue) => (value === null ? Prisma.sql`CAST(NULL AS jsonb)` : Prisma.sql`CAST(${JSON.stringify(value)} AS jsonb)`)
+  const json = (value: FieldValue) =>
+    value === null ? Prisma.sql`CAST(NULL AS jsonb)` : Prisma.sql`CAST(${JSON.stringify(value)} AS jsonb)`
   const insertChange = Prisma.sql`
     INSERT INTO change (facility_id, action, reason, client_id, actor, version, at)
     SELECT CAST(${change.facilityId} AS uuid), CAST(${change.action} AS "ChangeAction"), ${change.reason ?? null},
@@ -357,12 +358,7 @@ export interface VersionedWrite extends WriteOptions {
  * Replaces a facility's document with `next(current)`: the one way every update (PATCH, an
  * import row) is written. Writes nothing and keeps the version when nothing changes.
  */
-export async function updateIn(
-  tx: Tx,
-  id: string,
-  next: (current: FacilityDocument) => unknown,
-  options: VersionedWrite,
-) {
+export async function updateIn(tx: Tx, id: string, next: (current: FacilityDocument) => unknown, options: VersionedWrite) {
   const now = options.now ?? new Date()
   const current = await lockFacility(tx, id, options.ifMatch)
   options.authorize?.(current.document)
@@ -488,9 +484,7 @@ export async function changeStatus(prisma: PrismaClient, id: string, request: St
         appliedAt: scheduled ? null : now,
       },
     })
-    const version = scheduled
-      ? current.version
-      : await applyStatus(tx, id, current, { ...request, effectiveAt, actor: options.actor, now })
+    const version = scheduled ? current.version : await applyStatus(tx, id, current, { ...request, effectiveAt, actor: options.actor, now })
     return { statusChange, version }
   }, transactionOptions)
 }

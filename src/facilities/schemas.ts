@@ -13,8 +13,7 @@ import {
   Milestone,
 } from '../generated/prisma/enums.js'
 
-const enumOf = <T extends Record<string, string>>(values: T, options: { description?: string } = {}) =>
-  Type.Enum(values, options)
+const enumOf = <T extends Record<string, string>>(values: T, options: { description?: string } = {}) => Type.Enum(values, options)
 
 export const Category = enumOf(FacilityCategory, {
   description: 'What the facility is. Hospitals … markets follow the service lifecycle; roads … buildings the project lifecycle.',
@@ -43,14 +42,10 @@ const Bilingual = (options: { maxLength: number }) =>
     { additionalProperties: false },
   )
 
-const DateInput = Type.Object(
-  { edtf: Edtf, text: Type.Optional(Type.String({ maxLength: 200 })) },
-  { additionalProperties: false },
-)
-const MilestoneInput = Type.Object(
-  Object.fromEntries(DateBases.map((basis) => [basis, Type.Optional(DateInput)])),
-  { additionalProperties: false },
-)
+const DateInput = Type.Object({ edtf: Edtf, text: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false })
+const MilestoneInput = Type.Object(Object.fromEntries(DateBases.map((basis) => [basis, Type.Optional(DateInput)])), {
+  additionalProperties: false,
+})
 
 /**
  * A facility as staff and the seed data write it. It is also the shape of the change log: history
@@ -140,10 +135,7 @@ export type FacilityInput = Static<typeof FacilityInput>
  */
 export function Nullable<T extends TSchema>(schema: T, options: { description?: string } = {}) {
   const { type, enum: values, ...rest } = schema as TSchema & { type?: string; enum?: unknown[] }
-  const nullable =
-    values !== undefined
-      ? { ...rest, type: ['string', 'null'], enum: [...values, null] }
-      : { ...rest, type: [type, 'null'] }
+  const nullable = values !== undefined ? { ...rest, type: ['string', 'null'], enum: [...values, null] } : { ...rest, type: [type, 'null'] }
   return Type.Unsafe<Static<T> | null>({ ...nullable, ...options })
 }
 
@@ -219,8 +211,7 @@ export const OpeningState = Type.Object(
     ),
   },
   {
-    description:
-      'Computed from openingHours in the facility time zone, honouring Chinese public holidays and make-up working days.',
+    description: 'Computed from openingHours in the facility time zone, honouring Chinese public holidays and make-up working days.',
   },
 )
 
@@ -257,9 +248,7 @@ export const Facility = Type.Object(
     address: Nullable(Type.String({ description: 'In the response language.' })),
     geometry: Nullable(Type.Object({}, { additionalProperties: true, description: 'GeoJSON geometry of a linear project.' })),
     elderCareTier: Nullable(enumOf(ElderCareTier)),
-    ageRange: Nullable(
-      Type.Object({ minMonths: Nullable(Type.Integer()), maxMonths: Nullable(Type.Integer()) }),
-    ),
+    ageRange: Nullable(Type.Object({ minMonths: Nullable(Type.Integer()), maxMonths: Nullable(Type.Integer()) })),
     accessibility: Type.Array(enumOf(AccessibilityFeature)),
     openingHours: Nullable(Type.String({ description: 'OpenStreetMap opening_hours syntax.' })),
     timeZone: Type.String({ examples: ['Asia/Shanghai'] }),

@@ -82,7 +82,17 @@ interface HitRow {
   area_level: AreaLevel
   area_name_zh: string
   area_name_en: string
-  dates: { milestone: Milestone; basis: DateBasis; edtf: string; precision: DatePrecision; earliest: string; latest: string; sourceText: string | null }[] | string
+  dates:
+    | {
+        milestone: Milestone
+        basis: DateBasis
+        edtf: string
+        precision: DatePrecision
+        earliest: string
+        latest: string
+        sourceText: string | null
+      }[]
+    | string
 }
 
 const asDate = (value: Date | string) => (value instanceof Date ? value : new Date(value))
@@ -159,9 +169,7 @@ function whereSql(filters: SearchFilters): Prisma.Sql[] {
   }
   if (filters.bbox !== undefined) {
     const { minLng, minLat, maxLng, maxLat } = filters.bbox
-    where.push(
-      Prisma.sql`f.geo_point <@ box(point(${minLng}::float8, ${minLat}::float8), point(${maxLng}::float8, ${maxLat}::float8))`,
-    )
+    where.push(Prisma.sql`f.geo_point <@ box(point(${minLng}::float8, ${minLat}::float8), point(${maxLng}::float8, ${maxLat}::float8))`)
   }
   // Arrays are spelled out value by value: the PGlite adapter cannot bind an array parameter.
   if (filters.categories !== undefined) {

@@ -49,9 +49,7 @@ export default fp(
         reply.header('www-authenticate', challenge('invalid_token'))
         throw new ProblemError(
           'invalid_key',
-          match === null
-            ? 'The Authorization header must be "Bearer <key>"'
-            : 'The API key is unknown or has been revoked',
+          match === null ? 'The Authorization header must be "Bearer <key>"' : 'The API key is unknown or has been revoked',
         )
       }
       request.client = client
@@ -80,13 +78,19 @@ export default fp(
       const parent = new Map(areas.map((area) => [area.id, area.parentId]))
       return (document: FacilityDocument) => {
         if (client.categories.length > 0 && !client.categories.includes(document.category)) {
-          throw new ProblemError('forbidden', `The key "${client.name}" may edit only ${client.categories.join(', ')}, not ${document.category}`)
+          throw new ProblemError(
+            'forbidden',
+            `The key "${client.name}" may edit only ${client.categories.join(', ')}, not ${document.category}`,
+          )
         }
         if (client.areaIds.length === 0) return
         const lineage: string[] = []
         for (let id: string | null | undefined = document.area; id != null && !lineage.includes(id); id = parent.get(id)) lineage.push(id)
         if (!client.areaIds.some((id) => lineage.includes(id))) {
-          throw new ProblemError('forbidden', `The key "${client.name}" may edit only facilities in ${client.areaIds.join(', ')}, not in ${document.area}`)
+          throw new ProblemError(
+            'forbidden',
+            `The key "${client.name}" may edit only facilities in ${client.areaIds.join(', ')}, not in ${document.area}`,
+          )
         }
       }
     })

@@ -62,7 +62,7 @@ export function parseIfMatch(header: string | undefined): number[] | 'any' {
   if (header === undefined || header.trim() === '') {
     throw new ProblemError(
       'precondition_required',
-      'Send If-Match with the ETag of the facility as you read it (GET /v1/facilities/{id}), so that no one else\'s change is overwritten',
+      "Send If-Match with the ETag of the facility as you read it (GET /v1/facilities/{id}), so that no one else's change is overwritten",
     )
   }
   if (header.trim() === '*') return 'any'
@@ -107,7 +107,7 @@ export const lastModifiedHeader = {
   'Last-Modified': {
     type: 'string',
     description:
-      "When the data behind this response last changed (HTTP-date), for If-Modified-Since. Absent when the response also depends on the clock (opening hours): then only the ETag tells.",
+      'When the data behind this response last changed (HTTP-date), for If-Modified-Since. Absent when the response also depends on the clock (opening hours): then only the ETag tells.',
     examples: ['Wed, 04 Mar 2026 02:00:00 GMT'],
   },
 }

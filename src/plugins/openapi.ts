@@ -79,7 +79,8 @@ export default fp(
             apiKey: {
               type: 'http',
               scheme: 'bearer',
-              description: 'A client key (`npm run keys -- create`), sent as `Authorization: Bearer lk_…`. Each key has a role: reader, editor or admin.',
+              description:
+                'A client key (`npm run keys -- create`), sent as `Authorization: Bearer lk_…`. Each key has a role: reader, editor or admin.',
             },
           },
         },

@@ -61,7 +61,13 @@ export default fp(
       if (error.validation) {
         const errors = fieldErrors(error)
         const names = errors.map((e) => e.name).join(', ')
-        return send(reply, request, 'validation_failed', `Invalid ${errors[0]?.in === 'body' ? 'body field' : `${errors[0]?.in} parameter`}: ${names}`, errors)
+        return send(
+          reply,
+          request,
+          'validation_failed',
+          `Invalid ${errors[0]?.in === 'body' ? 'body field' : `${errors[0]?.in} parameter`}: ${names}`,
+          errors,
+        )
       }
       const mapped = error.code === undefined ? undefined : fastifyCodes[error.code]
       if (mapped !== undefined) return send(reply, request, mapped, error.message)

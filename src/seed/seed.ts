@@ -67,7 +67,7 @@ export async function readSeed() {
   return { areas, sources, facilities }
 }
 
-function approximateCentre(areas: AreaSeed[], areaId: string): AreaSeed['centre'] & { of: AreaSeed } | undefined {
+function approximateCentre(areas: AreaSeed[], areaId: string): (AreaSeed['centre'] & { of: AreaSeed }) | undefined {
   const area = areas.find((a) => a.id === areaId)
   if (area === undefined) return undefined
   if (area.centre !== undefined) return { ...area.centre, of: area }
@@ -99,9 +99,7 @@ export async function seedDatabase(prisma: PrismaClient): Promise<SeedReport> {
     skipDuplicates: true,
   })
 
-  const existing = new Set(
-    (await prisma.facility.findMany({ select: { slug: true } })).map((facility) => facility.slug),
-  )
+  const existing = new Set((await prisma.facility.findMany({ select: { slug: true } })).map((facility) => facility.slug))
   let created = 0
   for (const facility of facilities as FacilitySeed[]) {
     if (existing.has(facility.slug)) continue

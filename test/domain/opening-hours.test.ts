@@ -16,8 +16,7 @@ const EXAMPLE_WEEK = [
   { day: 'su', intervals: [] },
 ]
 
-const at = (text: string, iso: string, timeZone = SHANGHAI) =>
-  evaluateOpeningHours(text, { timeZone, now: new Date(iso) })
+const at = (text: string, iso: string, timeZone = SHANGHAI) => evaluateOpeningHours(text, { timeZone, now: new Date(iso) })
 
 t.test('a normal Wednesday in Shanghai', async (t) => {
   // 2026-12-02 is a Wednesday.
@@ -70,7 +69,7 @@ t.test('Spring Festival 2026 (2026-02-15..23) with "PH off" is closed', async (t
   })
 })
 
-t.test('make-up working days (调休) get Monday\'s hours', async (t) => {
+t.test("make-up working days (调休) get Monday's hours", async (t) => {
   // Saturday 2026-02-28 is a working day: 08:00-17:30, not Sa 09:00-12:00.
   t.same(at(EXAMPLE, '2026-02-28T13:00:00+08:00'), {
     openNow: true,

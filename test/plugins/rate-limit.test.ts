@@ -59,7 +59,10 @@ t.test('anonymous callers have a budget per address, counted down in the headers
     const response = await read(app, '10.0.0.1')
     t.equal(response.statusCode, 200)
     t.same(budget(response), { limit: 3, remaining })
-    t.ok(Number(response.headers['ratelimit-reset']) > 0 && Number(response.headers['ratelimit-reset']) <= 60, 'seconds until the window resets')
+    t.ok(
+      Number(response.headers['ratelimit-reset']) > 0 && Number(response.headers['ratelimit-reset']) <= 60,
+      'seconds until the window resets',
+    )
     t.notOk(response.headers['retry-after'], 'Retry-After only when refused')
   }
 
@@ -80,7 +83,11 @@ t.test('anonymous callers have a budget per address, counted down in the headers
   })
 
   t.same(budget(await read(app, '10.0.0.2')), { limit: 3, remaining: 2 }, 'another address has its own budget')
-  t.equal((await app.inject({ url: '/v1/facilities/no-such-facility', remoteAddress: '10.0.0.1' })).statusCode, 429, 'every limited endpoint shares the budget')
+  t.equal(
+    (await app.inject({ url: '/v1/facilities/no-such-facility', remoteAddress: '10.0.0.1' })).statusCode,
+    429,
+    'every limited endpoint shares the budget',
+  )
 })
 
 t.test("a key has its role's budget wherever it calls from, counted apart from anonymous calls", async (t) => {
@@ -95,7 +102,11 @@ t.test("a key has its role's budget wherever it calls from, counted apart from a
   t.match(refused.json(), { code: 'rate_limited', detail: /^The key "test reader" may make 5 requests per 60 s; retry in / })
 
   t.same(budget(await read(app, '10.0.1.0')), { limit: 3, remaining: 2 }, 'anonymous calls from the same address count apart')
-  t.same(budget(await read(app, '10.0.1.0', await keyFor(app, 'reader'))), { limit: 5, remaining: 4 }, 'another key of the role counts apart')
+  t.same(
+    budget(await read(app, '10.0.1.0', await keyFor(app, 'reader'))),
+    { limit: 5, remaining: 4 },
+    'another key of the role counts apart',
+  )
   t.same(budget(await read(app, '10.0.1.0', await keyFor(app, 'editor'))), { limit: 4, remaining: 3 })
   t.same(budget(await read(app, '10.0.1.0', await keyFor(app, 'admin'))), { limit: 6, remaining: 5 })
 })
@@ -191,7 +202,9 @@ t.test('while Redis is unreachable, requests are served uncounted rather than re
     for (const socket of [client, upstream]) {
       connections.add(socket)
       socket.on('error', () => {})
-      socket.on('close', () => [client, upstream].forEach((end) => end.destroy()))
+      socket.on('close', () => {
+        for (const end of [client, upstream]) end.destroy()
+      })
     }
     client.pipe(upstream).pipe(client)
   })
@@ -202,7 +215,7 @@ t.test('while Redis is unreachable, requests are served uncounted rather than re
   t.equal((await read(app, address)).statusCode, 200)
   t.equal((await read(app, address)).statusCode, 429)
   relay.close()
-  connections.forEach((socket) => socket.destroy())
+  for (const socket of connections) socket.destroy()
   const served = await read(app, address)
   t.equal(served.statusCode, 200)
   t.same(budget(served), { limit: 1, remaining: 1 }, 'nothing could be counted')

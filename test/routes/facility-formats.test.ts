@@ -1,7 +1,7 @@
 // The other shapes of the directory: GeoJSON and CSV lists, the NDJSON export, and HTTP caching
 // (ETag, Last-Modified, 304). Every group runs on PGlite and on PostgreSQL.
 import t, { type Test } from 'tap'
-import { addFacility, buildClocked, forEachDatabase, type App } from '../helper.js'
+import { addFacility, buildClocked, forEachDatabase } from '../helper.js'
 
 const seedCount = 29
 const csvHeader =
@@ -163,11 +163,7 @@ forEachDatabase(t, 'list formats', async (t, engine) => {
     const response = await app.inject({ url: '/v1/facilities?q=zzyzxqwv', headers: { accept: 'text/csv' } })
     t.equal(response.statusCode, 200)
     t.equal(response.body.charCodeAt(0), 0xfeff)
-    t.equal(
-      response.body,
-      `\uFEFF${csvHeader}\n`,
-      'the full header',
-    )
+    t.equal(response.body, `\uFEFF${csvHeader}\n`, 'the full header')
   })
 
   t.test('Accept: image/png is a 406 problem', async (t) => {
@@ -201,11 +197,7 @@ forEachDatabase(t, 'list formats', async (t, engine) => {
     const notJson = await app.inject({ url: '/v1/facilities', headers: { accept: 'application/json;q=0, text/csv' } })
     t.equal(notJson.headers['content-type'], 'text/csv; charset=utf-8', 'q=0 means not acceptable')
     const anyText = await app.inject({ url: '/v1/facilities', headers: { accept: 'text/*' } })
-    t.equal(
-      anyText.statusCode,
-      200,
-      'text/* is a media range CSV matches',
-    )
+    t.equal(anyText.statusCode, 200, 'text/* is a media range CSV matches')
   })
 })
 
@@ -228,9 +220,15 @@ forEachDatabase(t, 'GET /v1/facilities/export.ndjson', async (t, engine) => {
     t.equal(response.headers['cache-control'], 'public, max-age=300')
     t.equal(response.headers['content-language'], 'zh-Hans')
     t.equal(lines.length, seedCount)
-    t.ok(lines.every((line) => !line.includes('\n') && line.startsWith('{') && line.endsWith('}')), 'one object a line')
+    t.ok(
+      lines.every((line) => !line.includes('\n') && line.startsWith('{') && line.endsWith('}')),
+      'one object a line',
+    )
     t.equal(new Set(records.map((record) => record.id)).size, seedCount, 'no facility twice')
-    t.ok(records.every((record) => Array.isArray(record.citations) && record.citations.length > 0), 'every seed record cites its source')
+    t.ok(
+      records.every((record) => Array.isArray(record.citations) && record.citations.length > 0),
+      'every seed record cites its source',
+    )
     const listed = (await app.inject({ url: '/v1/facilities?limit=100' })).json().data
     t.same(
       records.map((record) => record.id),
@@ -310,11 +308,7 @@ forEachDatabase(t, 'HTTP caching', async (t, engine) => {
     t.equal(response.statusCode, 304)
     t.equal(response.body, '')
     t.equal(response.headers.etag, headers.etag)
-    t.equal(
-      response.headers['cache-control'],
-      'public, max-age=60',
-      'a 304 carries the Cache-Control a 200 would (RFC 9110 §15.4.5)',
-    )
+    t.equal(response.headers['cache-control'], 'public, max-age=60', 'a 304 carries the Cache-Control a 200 would (RFC 9110 §15.4.5)')
     const other = await app.inject({ url, headers: { 'if-none-match': '"something-else"' } })
     t.equal(other.statusCode, 200)
   })

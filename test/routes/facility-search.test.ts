@@ -20,7 +20,11 @@ interface Item {
 
 async function list(app: App, query: string, headers: Record<string, string> = {}) {
   const response = await app.inject({ url: `/v1/facilities?${query}`, headers })
-  return { response, status: response.statusCode, body: response.json() as { data: Item[]; page: { limit: number; nextCursor: string | null } } }
+  return {
+    response,
+    status: response.statusCode,
+    body: response.json() as { data: Item[]; page: { limit: number; nextCursor: string | null } },
+  }
 }
 
 const namesOf = (items: Item[]) => items.map((item) => item.name)
@@ -30,8 +34,7 @@ const sorted = (values: string[]) => [...values].sort()
 /** Great-circle distance in metres (haversine, mean Earth radius), computed independently of the API. */
 function greatCircle(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
   const rad = (degrees: number) => (degrees * Math.PI) / 180
-  const h =
-    Math.sin(rad(b.lat - a.lat) / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(rad(b.lng - a.lng) / 2) ** 2
+  const h = Math.sin(rad(b.lat - a.lat) / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(rad(b.lng - a.lng) / 2) ** 2
   return 2 * 6_371_008.8 * Math.asin(Math.sqrt(h))
 }
 
@@ -117,19 +120,31 @@ forEachDatabase(t, 'text search (q)', async (t, engine) => {
     const partial = await addFacility(app, { slug: 'chenguang-library-branch', name: { zh: '晨光图书馆分馆' } })
     const exact = await addFacility(app, { slug: 'chenguang-library', name: { zh: '晨光图书馆' } })
     const chinese = await list(app, `q=${encodeURIComponent('晨光图书馆')}`)
-    t.same(chinese.body.data.map((item) => item.id), [exact.id, partial.id])
+    t.same(
+      chinese.body.data.map((item) => item.id),
+      [exact.id, partial.id],
+    )
     const pinyin = await list(app, 'q=chenguangtushuguan')
-    t.same(pinyin.body.data.map((item) => item.id), [exact.id, partial.id])
+    t.same(
+      pinyin.body.data.map((item) => item.id),
+      [exact.id, partial.id],
+    )
     // Sorted by name, pinyin order decides instead: the same syllables, the shorter name first.
     const byName = await list(app, `q=${encodeURIComponent('晨光图书馆')}&sort=name`)
-    t.same(byName.body.data.map((item) => item.id), [exact.id, partial.id])
+    t.same(
+      byName.body.data.map((item) => item.id),
+      [exact.id, partial.id],
+    )
   })
 
   t.test('an exact alias match ranks before a name that only contains it', async (t) => {
     const partial = await addFacility(app, { slug: 'xinghe-bookroom-old-site', name: { zh: '星河书屋旧址' } })
     const aliased = await addFacility(app, { slug: 'dongmen-reading-room', name: { zh: '东门阅览室' }, aliases: ['星河书屋'] })
     const { body } = await list(app, `q=${encodeURIComponent('星河书屋')}`)
-    t.same(body.data.map((item) => item.id), [aliased.id, partial.id])
+    t.same(
+      body.data.map((item) => item.id),
+      [aliased.id, partial.id],
+    )
   })
 
   t.test('a name that starts with the text ranks before an alias that does', async (t) => {
@@ -180,7 +195,10 @@ forEachDatabase(t, 'nearby, bounding box and coordinate systems', async (t, engi
     const { status, body } = await list(app, 'near=22.6866,114.124&radius=100&limit=100')
     t.equal(status, 200)
     t.equal(body.data.length, seedCount)
-    t.same(body.data.map((item) => item.distanceMeters), Array(seedCount).fill(0))
+    t.same(
+      body.data.map((item) => item.distanceMeters),
+      Array(seedCount).fill(0),
+    )
     t.notOk(body.data.some((item) => item.id === north.id || item.id === east.id))
   })
 
@@ -188,7 +206,10 @@ forEachDatabase(t, 'nearby, bounding box and coordinate systems', async (t, engi
     const { status, body } = await list(app, 'near=22.6866,114.124&sort=distance&limit=100')
     t.equal(status, 200)
     t.equal(body.data.length, seedCount + 2)
-    t.same(body.data.slice(0, seedCount).map((item) => item.distanceMeters), Array(seedCount).fill(0))
+    t.same(
+      body.data.slice(0, seedCount).map((item) => item.distanceMeters),
+      Array(seedCount).fill(0),
+    )
     const [first, second] = body.data.slice(seedCount)
     t.equal(first?.id, north.id)
     t.equal(second?.id, east.id)
@@ -220,7 +241,10 @@ forEachDatabase(t, 'nearby, bounding box and coordinate systems', async (t, engi
     const northEastDistance = body.data.at(-1)?.distanceMeters ?? Number.NaN
     t.ok(Math.abs(northEastDistance - northEast) <= northEast * 0.02, `north ${northEastDistance} ≈ ${northEast}`)
     const explicit = await list(app, `near=${eastPoint.lat},${eastPoint.lng}&limit=100&sort=distance`)
-    t.same(explicit.body.data.map((item) => item.id), body.data.map((item) => item.id))
+    t.same(
+      explicit.body.data.map((item) => item.id),
+      body.data.map((item) => item.id),
+    )
   })
 
   t.test('a facility just inside the radius is found', async (t) => {
@@ -239,9 +263,18 @@ forEachDatabase(t, 'nearby, bounding box and coordinate systems', async (t, engi
     const around = await list(app, 'bbox=114.12,22.68,114.13,22.70&limit=100')
     t.equal(around.status, 200)
     t.equal(around.body.data.length, seedCount + 1)
-    t.ok(around.body.data.some((item) => item.id === north.id), 'north inside')
-    t.notOk(around.body.data.some((item) => item.id === east.id), 'east outside')
-    t.notOk(around.body.data.some((item) => 'distanceMeters' in item), 'no distance without near')
+    t.ok(
+      around.body.data.some((item) => item.id === north.id),
+      'north inside',
+    )
+    t.notOk(
+      around.body.data.some((item) => item.id === east.id),
+      'east outside',
+    )
+    t.notOk(
+      around.body.data.some((item) => 'distanceMeters' in item),
+      'no distance without near',
+    )
 
     const eastOnly = await list(app, 'bbox=114.14,22.68,114.16,22.69&limit=100')
     t.same(slugsOf(eastOnly.body.data), ['east-culture-hall'])
@@ -252,7 +285,9 @@ forEachDatabase(t, 'nearby, bounding box and coordinate systems', async (t, engi
 
   t.test('crs=gcj02 gives locations in GCJ-02, offset from WGS-84 by 0.001–0.01°', async (t) => {
     const wgs = (await list(app, 'q=hnyy')).body.data[0] as unknown as { location: { lat: number; lng: number; crs: string } }
-    const gcj = (await list(app, 'q=hnyy&crs=gcj02')).body.data[0] as unknown as { location: { lat: number; lng: number; crs: string; precision: string } }
+    const gcj = (await list(app, 'q=hnyy&crs=gcj02')).body.data[0] as unknown as {
+      location: { lat: number; lng: number; crs: string; precision: string }
+    }
     t.match(wgs.location, { lat: 22.6866, lng: 114.124, crs: 'WGS84', precision: 'approximate' })
     t.equal(gcj.location.crs, 'GCJ02')
     t.equal(gcj.location.precision, 'approximate')
@@ -290,7 +325,13 @@ forEachDatabase(t, 'nearby, bounding box and coordinate systems', async (t, engi
     const response = await patch(app, moved.id, { ...editor, 'if-match': '*' }, { location: { ...eastPoint, precision: 'exact' } })
     t.equal(response.statusCode, 200)
     const atNew = await list(app, `near=${eastPoint.lat},${eastPoint.lng}&radius=50`)
-    t.same(atNew.body.data.map((item) => [item.id, item.distanceMeters]).sort(), [[east.id, 0], [moved.id, 0]].sort())
+    t.same(
+      atNew.body.data.map((item) => [item.id, item.distanceMeters]).sort(),
+      [
+        [east.id, 0],
+        [moved.id, 0],
+      ].sort(),
+    )
     const atOld = await list(app, 'near=22.71,114.2&radius=500')
     t.same(atOld.body.data, [])
   })
@@ -341,7 +382,10 @@ forEachDatabase(t, 'filters', async (t, engine) => {
     const commas = await list(app, 'category=road,bridge&status=completed&limit=100')
     const repeated = await list(app, 'category=road&category=bridge&status=completed&limit=100')
     t.equal(repeated.status, 200)
-    t.same(repeated.body.data.map((item) => item.id), commas.body.data.map((item) => item.id))
+    t.same(
+      repeated.body.data.map((item) => item.id),
+      commas.body.data.map((item) => item.id),
+    )
     t.equal(repeated.body.data.length, 4)
   })
 
@@ -358,10 +402,16 @@ forEachDatabase(t, 'filters', async (t, engine) => {
 
   t.test('hasCapacity: places available or not', async (t) => {
     const yes = await list(app, 'hasCapacity=true&limit=100')
-    t.same(yes.body.data.map((item) => item.id), [withBeds.id])
+    t.same(
+      yes.body.data.map((item) => item.id),
+      [withBeds.id],
+    )
     const no = await list(app, 'hasCapacity=false&limit=100')
     t.equal(no.body.data.length, total - 1)
-    t.ok(no.body.data.some((item) => item.id === full.id), 'a full home has no capacity')
+    t.ok(
+      no.body.data.some((item) => item.id === full.id),
+      'a full home has no capacity',
+    )
     t.notOk(no.body.data.some((item) => item.id === withBeds.id))
     const detail = (await app.inject({ url: `/v1/facilities/${withBeds.id}` })).json()
     t.match(detail.capacity, [{ unit: 'elder_care_beds', total: 60, available: 12 }])
@@ -393,7 +443,10 @@ forEachDatabase(t, 'filters', async (t, engine) => {
 
   t.test('delayed: expected later than first planned', async (t) => {
     const delayed = await list(app, 'delayed=true&limit=100')
-    t.same(delayed.body.data.map((item) => item.id), [late.id])
+    t.same(
+      delayed.body.data.map((item) => item.id),
+      [late.id],
+    )
     t.match(delayed.body.data[0], {
       dates: {
         opening: {
@@ -405,7 +458,10 @@ forEachDatabase(t, 'filters', async (t, engine) => {
     })
     const notDelayed = await list(app, 'delayed=false&limit=100')
     t.equal(notDelayed.body.data.length, total - 1)
-    t.ok(notDelayed.body.data.some((item) => item.id === onTime.id), 'expected = planned is not delayed')
+    t.ok(
+      notDelayed.body.data.some((item) => item.id === onTime.id),
+      'expected = planned is not delayed',
+    )
     t.notOk(notDelayed.body.data.some((item) => item.id === late.id))
   })
 
@@ -421,7 +477,10 @@ forEachDatabase(t, 'filters', async (t, engine) => {
     const since = onTime.updatedAt.toISOString()
     const { status, body } = await list(app, `updatedSince=${since}&limit=100`)
     t.equal(status, 200)
-    t.ok(body.data.some((item) => item.id === onTime.id), 'changed at that very instant')
+    t.ok(
+      body.data.some((item) => item.id === onTime.id),
+      'changed at that very instant',
+    )
     t.ok(body.data.every((item) => Date.parse(item.updatedAt as string) >= onTime.updatedAt.getTime()))
     const later = new Date(onTime.updatedAt.getTime() + 1).toISOString()
     t.notOk((await list(app, `updatedSince=${later}&limit=100`)).body.data.some((item) => item.id === onTime.id))
@@ -429,10 +488,7 @@ forEachDatabase(t, 'filters', async (t, engine) => {
 
   t.test('filters combine with text', async (t) => {
     const { body } = await list(app, 'q=ping&category=elder_care&limit=100')
-    t.same(
-      sorted(namesOf(body.data)),
-      sorted(['平湖街道养老服务中心', '平湖街道社区养老服务站', '平湖街道小区长者服务点']),
-    )
+    t.same(sorted(namesOf(body.data)), sorted(['平湖街道养老服务中心', '平湖街道社区养老服务站', '平湖街道小区长者服务点']))
   })
 })
 
@@ -460,7 +516,10 @@ forEachDatabase(t, 'open now', async (t, engine) => {
     setNow('2026-03-04T02:00:00Z')
     const open = await list(app, 'openNow=true&limit=100')
     t.equal(open.status, 200)
-    t.same(open.body.data.map((item) => item.id), [office.id])
+    t.same(
+      open.body.data.map((item) => item.id),
+      [office.id],
+    )
     t.same(open.body.data[0]?.hours, {
       openNow: true,
       nextOpenAt: '2026-03-05T08:00:00+08:00',
@@ -474,7 +533,10 @@ forEachDatabase(t, 'open now', async (t, engine) => {
     setNow('2026-03-04T14:00:00Z')
     t.same((await list(app, 'openNow=true&limit=100')).body.data, [])
     const closed = await list(app, 'openNow=false&limit=100')
-    t.same(closed.body.data.map((item) => item.id), [office.id])
+    t.same(
+      closed.body.data.map((item) => item.id),
+      [office.id],
+    )
     t.same(closed.body.data[0]?.hours, {
       openNow: false,
       nextOpenAt: '2026-03-05T08:00:00+08:00',
@@ -487,14 +549,20 @@ forEachDatabase(t, 'open now', async (t, engine) => {
     setNow('2026-02-17T02:00:00Z')
     t.same((await list(app, 'openNow=true&limit=100')).body.data, [])
     const closed = await list(app, 'openNow=false&limit=100')
-    t.same(closed.body.data.map((item) => item.id), [office.id])
+    t.same(
+      closed.body.data.map((item) => item.id),
+      [office.id],
+    )
     t.match(closed.body.data[0]?.hours, { openNow: false, nextOpenAt: '2026-02-24T08:00:00+08:00' })
   })
 
   t.test('a make-up working Saturday (2026-02-28): open', async (t) => {
     setNow('2026-02-28T02:00:00Z')
     const open = await list(app, 'openNow=true&limit=100')
-    t.same(open.body.data.map((item) => item.id), [office.id])
+    t.same(
+      open.body.data.map((item) => item.id),
+      [office.id],
+    )
     t.match(open.body.data[0]?.hours, { openNow: true, nextCloseAt: '2026-02-28T17:30:00+08:00' })
   })
 
@@ -566,7 +634,12 @@ forEachDatabase(t, 'open now', async (t, engine) => {
   t.test('opening hours that cannot be parsed are refused, and never break the list', async (t) => {
     let created = false
     try {
-      await addFacility(app, { slug: 'whenever-market', category: 'market', name: { zh: '随缘市场' }, openingHours: 'whenever we feel like it' })
+      await addFacility(app, {
+        slug: 'whenever-market',
+        category: 'market',
+        name: { zh: '随缘市场' },
+        openingHours: 'whenever we feel like it',
+      })
       created = true
     } catch (error) {
       t.match(error, { code: 'validation_failed', errors: [{ in: 'body', name: '/openingHours' }] })
@@ -632,14 +705,24 @@ forEachDatabase(t, 'sorting and paging', async (t, engine) => {
       '山厦文化广场', // 2027 planned
     ])
     const rest = body.data.slice(6) as unknown as { dates: { opening?: unknown } }[]
-    t.same(rest.map((item) => item.dates.opening), Array(total - 6).fill(undefined), 'the rest have no opening date')
+    t.same(
+      rest.map((item) => item.dates.opening),
+      Array(total - 6).fill(undefined),
+      'the rest have no opening date',
+    )
   })
 
   t.test('sort=updatedAt: newest first', async (t) => {
     const { body } = await list(app, 'sort=updatedAt&limit=100')
-    t.same(body.data.slice(0, 3).map((item) => item.id), [college.id, square.id, clinic.id])
+    t.same(
+      body.data.slice(0, 3).map((item) => item.id),
+      [college.id, square.id, clinic.id],
+    )
     const times = body.data.map((item) => Date.parse(item.updatedAt as string))
-    t.ok(times.every((time, i) => i === 0 || time <= (times[i - 1] ?? 0)), 'never increasing')
+    t.ok(
+      times.every((time, i) => i === 0 || time <= (times[i - 1] ?? 0)),
+      'never increasing',
+    )
   })
 
   const walks: [string, string][] = [
@@ -670,7 +753,10 @@ forEachDatabase(t, 'sorting and paging', async (t, engine) => {
   t.test('relevance paging covers every facility whose pinyin contains ping', async (t) => {
     const { body } = await list(app, 'q=ping&limit=100')
     t.equal(body.data.length, 13)
-    t.ok(body.data.every((item) => /平|瓶/.test(item.name)), 'every one has 平 or 瓶 (ping) in its name')
+    t.ok(
+      body.data.every((item) => /平|瓶/.test(item.name)),
+      'every one has 平 or 瓶 (ping) in its name',
+    )
   })
 
   t.test('a row inserted between pages appears exactly once (default order)', async (t) => {
@@ -703,7 +789,10 @@ forEachDatabase(t, 'views, languages, facets and bad input', async (t, engine) =
     const summary = await list(app, 'category=school&limit=100')
     t.equal(full.status, 200)
     t.equal(full.body.data.length, 4)
-    t.same(full.body.data.map((item) => item.id), summary.body.data.map((item) => item.id))
+    t.same(
+      full.body.data.map((item) => item.id),
+      summary.body.data.map((item) => item.id),
+    )
   })
 
   t.test('view=full items carry citations and the other full-record fields', async (t) => {

@@ -14,7 +14,6 @@ const json = (body: unknown): RawRequest => ({ headers: { 'content-type': 'appli
 const facilityCount = (app: App) => app.db.prisma.facility.count()
 const changeCount = (app: App) => app.db.prisma.change.count()
 
-
 forEachDatabase(t, 'keys and roles', async (t, engine) => {
   const app = await build(t, engine)
   const problem = (response: Awaited<ReturnType<App['inject']>>) => response.json() as { code: string; status: number; detail: string }
@@ -66,7 +65,12 @@ forEachDatabase(t, 'keys and roles', async (t, engine) => {
     status: 'planned',
   })
   t.equal(inScope.statusCode, 201, 'within its areas and categories')
-  const moveOut = await patch(app, (inScope.json() as { id: string }).id, { ...limited, 'if-match': inScope.headers.etag as string }, { area: 'hehua' })
+  const moveOut = await patch(
+    app,
+    (inScope.json() as { id: string }).id,
+    { ...limited, 'if-match': inScope.headers.etag as string },
+    { area: 'hehua' },
+  )
   t.equal(moveOut.statusCode, 403, 'nor may it move a facility out of its areas')
 
   const { client } = await app.db.prisma.apiClient.findFirstOrThrow({ where: { role: 'reader' } }).then((c) => ({ client: c }))
@@ -89,7 +93,10 @@ t.test('keys never reach the log', async (t) => {
   await app.inject({ method: 'GET', url: '/v1/facilities', headers: { authorization: 'Bearer lk_not-a-real-key' } })
   const key = headers.authorization.slice('Bearer '.length)
   t.ok(lines.length >= 4, 'requests were logged')
-  t.notOk(lines.some((line) => line.includes(key) || line.includes('lk_not-a-real-key')), 'no key in any log line')
+  t.notOk(
+    lines.some((line) => line.includes(key) || line.includes('lk_not-a-real-key')),
+    'no key in any log line',
+  )
 })
 
 forEachDatabase(t, 'creating a facility', async (t, engine) => {
@@ -110,7 +117,11 @@ forEachDatabase(t, 'creating a facility', async (t, engine) => {
   t.equal(read.statusCode, 200)
   t.match(read.headers.etag, /^"1\./)
   const found = await app.inject({ url: '/v1/facilities?q=hhygyey' })
-  t.same((found.json() as { data: { id: string }[] }).data.map((f) => f.id), [body.id], 'searchable at once, by pinyin initials too')
+  t.same(
+    (found.json() as { data: { id: string }[] }).data.map((f) => f.id),
+    [body.id],
+    'searchable at once, by pinyin initials too',
+  )
 
   const again = await create(app, editor, { ...kindergarten, externalId: 'other' })
   t.equal(again.statusCode, 409, 'a slug is unique')
@@ -125,33 +136,134 @@ forEachDatabase(t, 'bad input to a create: a clear 4xx, and nothing written', as
   const editor = await keyFor(app, 'editor')
   const before = { facilities: await facilityCount(app), changes: await changeCount(app) }
   const cases: { why: string; status: number; code: string; name?: string; request: RawRequest }[] = [
-    { why: 'malformed JSON', status: 400, code: 'validation_failed', request: { payload: '{"slug": ', headers: { 'content-type': 'application/json' } } },
-    { why: 'an empty body', status: 400, code: 'validation_failed', request: { payload: '', headers: { 'content-type': 'application/json' } } },
-    { why: 'wrong content type', status: 415, code: 'unsupported_media_type', request: { payload: 'slug=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } } },
-    { why: 'a merge patch is not a create', status: 415, code: 'unsupported_media_type', request: { payload: JSON.stringify(kindergarten), headers: { 'content-type': 'application/merge-patch+json' } } },
+    {
+      why: 'malformed JSON',
+      status: 400,
+      code: 'validation_failed',
+      request: { payload: '{"slug": ', headers: { 'content-type': 'application/json' } },
+    },
+    {
+      why: 'an empty body',
+      status: 400,
+      code: 'validation_failed',
+      request: { payload: '', headers: { 'content-type': 'application/json' } },
+    },
+    {
+      why: 'wrong content type',
+      status: 415,
+      code: 'unsupported_media_type',
+      request: { payload: 'slug=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+    },
+    {
+      why: 'a merge patch is not a create',
+      status: 415,
+      code: 'unsupported_media_type',
+      request: { payload: JSON.stringify(kindergarten), headers: { 'content-type': 'application/merge-patch+json' } },
+    },
     { why: 'an unknown field', status: 400, code: 'validation_failed', name: '/colour', request: json({ ...kindergarten, colour: 'red' }) },
-    { why: 'a number as a string', status: 400, code: 'validation_failed', name: '/location/lat', request: json({ ...kindergarten, location: { ...kindergarten.location, lat: '22.69' } }) },
-    { why: 'an empty name', status: 400, code: 'validation_failed', name: '/name/zh', request: json({ ...kindergarten, name: { zh: '' } }) },
-    { why: 'an over-long name', status: 400, code: 'validation_failed', name: '/name/zh', request: json({ ...kindergarten, name: { zh: '园'.repeat(201) } }) },
+    {
+      why: 'a number as a string',
+      status: 400,
+      code: 'validation_failed',
+      name: '/location/lat',
+      request: json({ ...kindergarten, location: { ...kindergarten.location, lat: '22.69' } }),
+    },
+    {
+      why: 'an empty name',
+      status: 400,
+      code: 'validation_failed',
+      name: '/name/zh',
+      request: json({ ...kindergarten, name: { zh: '' } }),
+    },
+    {
+      why: 'an over-long name',
+      status: 400,
+      code: 'validation_failed',
+      name: '/name/zh',
+      request: json({ ...kindergarten, name: { zh: '园'.repeat(201) } }),
+    },
     { why: 'a missing name', status: 400, code: 'validation_failed', name: '/name', request: json({ ...kindergarten, name: undefined }) },
-    { why: 'latitude out of range', status: 400, code: 'validation_failed', name: '/location/lat', request: json({ ...kindergarten, location: { ...kindergarten.location, lat: 91 } }) },
-    { why: 'longitude out of range', status: 400, code: 'validation_failed', name: '/location/lng', request: json({ ...kindergarten, location: { ...kindergarten.location, lng: -181 } }) },
-    { why: 'an unknown status', status: 400, code: 'validation_failed', name: '/status', request: json({ ...kindergarten, status: 'open' }) },
-    { why: 'a project status for a service', status: 400, code: 'validation_failed', name: '/status', request: json({ ...kindergarten, status: 'in_service' }) },
-    { why: 'opening hours that do not parse', status: 400, code: 'validation_failed', name: '/openingHours', request: json({ ...kindergarten, openingHours: 'Mo-Fr 08:00-' }) },
-    { why: 'a date that is not a date', status: 400, code: 'validation_failed', name: '/dates/opening/expected/edtf', request: json({ ...kindergarten, dates: { opening: { expected: { edtf: '2026-13' } } } }) },
-    { why: 'a range ending before it starts', status: 400, code: 'validation_failed', name: '/dates/completion/expected/edtf', request: json({ ...kindergarten, dates: { completion: { expected: { edtf: '2027/2025' } } } }) },
-    { why: 'an age range upside down', status: 400, code: 'validation_failed', name: '/ageRange/maxMonths', request: json({ ...kindergarten, ageRange: { minMonths: 72, maxMonths: 24 } }) },
-    { why: 'more places available than there are', status: 400, code: 'validation_failed', name: '/capacity/0/available', request: json({ ...kindergarten, capacity: [{ unit: 'places', total: 10, available: 11 }] }) },
+    {
+      why: 'latitude out of range',
+      status: 400,
+      code: 'validation_failed',
+      name: '/location/lat',
+      request: json({ ...kindergarten, location: { ...kindergarten.location, lat: 91 } }),
+    },
+    {
+      why: 'longitude out of range',
+      status: 400,
+      code: 'validation_failed',
+      name: '/location/lng',
+      request: json({ ...kindergarten, location: { ...kindergarten.location, lng: -181 } }),
+    },
+    {
+      why: 'an unknown status',
+      status: 400,
+      code: 'validation_failed',
+      name: '/status',
+      request: json({ ...kindergarten, status: 'open' }),
+    },
+    {
+      why: 'a project status for a service',
+      status: 400,
+      code: 'validation_failed',
+      name: '/status',
+      request: json({ ...kindergarten, status: 'in_service' }),
+    },
+    {
+      why: 'opening hours that do not parse',
+      status: 400,
+      code: 'validation_failed',
+      name: '/openingHours',
+      request: json({ ...kindergarten, openingHours: 'Mo-Fr 08:00-' }),
+    },
+    {
+      why: 'a date that is not a date',
+      status: 400,
+      code: 'validation_failed',
+      name: '/dates/opening/expected/edtf',
+      request: json({ ...kindergarten, dates: { opening: { expected: { edtf: '2026-13' } } } }),
+    },
+    {
+      why: 'a range ending before it starts',
+      status: 400,
+      code: 'validation_failed',
+      name: '/dates/completion/expected/edtf',
+      request: json({ ...kindergarten, dates: { completion: { expected: { edtf: '2027/2025' } } } }),
+    },
+    {
+      why: 'an age range upside down',
+      status: 400,
+      code: 'validation_failed',
+      name: '/ageRange/maxMonths',
+      request: json({ ...kindergarten, ageRange: { minMonths: 72, maxMonths: 24 } }),
+    },
+    {
+      why: 'more places available than there are',
+      status: 400,
+      code: 'validation_failed',
+      name: '/capacity/0/available',
+      request: json({ ...kindergarten, capacity: [{ unit: 'places', total: 10, available: 11 }] }),
+    },
     { why: 'an unknown area', status: 400, code: 'validation_failed', name: '/area', request: json({ ...kindergarten, area: 'atlantis' }) },
-    { why: 'an oversized body', status: 413, code: 'payload_too_large', request: json({ ...kindergarten, attributes: { padding: 'x'.repeat(1_100_000) } }) },
+    {
+      why: 'an oversized body',
+      status: 413,
+      code: 'payload_too_large',
+      request: json({ ...kindergarten, attributes: { padding: 'x'.repeat(1_100_000) } }),
+    },
   ]
   for (const { why, status, code, name, request } of cases) {
     const response = await app.inject({ method: 'POST', url: '/v1/facilities', ...request, headers: { ...editor, ...request.headers } })
     t.equal(response.statusCode, status, why)
     const body = response.json() as { code: string; errors?: { name: string }[] }
     t.equal(body.code, code, why)
-    if (name !== undefined) t.ok(body.errors?.some((e) => e.name === name), `${why}: names ${name} (got ${JSON.stringify(body.errors)})`)
+    if (name !== undefined)
+      t.ok(
+        body.errors?.some((e) => e.name === name),
+        `${why}: names ${name} (got ${JSON.stringify(body.errors)})`,
+      )
   }
   t.same({ facilities: await facilityCount(app), changes: await changeCount(app) }, before, 'nothing was written')
 })
@@ -168,17 +280,33 @@ forEachDatabase(t, 'updating with JSON Merge Patch and If-Match', async (t, engi
   const malformed = await patch(app, id, { ...editor, 'if-match': 'version 1' }, { phone: '0755-1234' })
   t.equal(malformed.statusCode, 400, 'a malformed If-Match')
   t.match((malformed.json() as { errors: unknown[] }).errors, [{ in: 'header', name: 'if-match' }])
-  const asJson = await app.inject({ method: 'PATCH', url: `/v1/facilities/${id}`, payload: JSON.stringify({ phone: '1' }), headers: { ...editor, 'if-match': v1, 'content-type': 'application/json' } })
+  const asJson = await app.inject({
+    method: 'PATCH',
+    url: `/v1/facilities/${id}`,
+    payload: JSON.stringify({ phone: '1' }),
+    headers: { ...editor, 'if-match': v1, 'content-type': 'application/json' },
+  })
   t.equal(asJson.statusCode, 415, 'a patch must say it is a merge patch')
 
-  const updated = await patch(app, id, { ...editor, 'if-match': v1 }, {
-    phone: '0755-8888-1234',
-    capacity: [{ unit: 'places', total: 360, available: 3 }],
-    name: { en: 'Hehua Sunshine Kindergarten (Hehua)' },
-    openingHours: null,
-  })
+  const updated = await patch(
+    app,
+    id,
+    { ...editor, 'if-match': v1 },
+    {
+      phone: '0755-8888-1234',
+      capacity: [{ unit: 'places', total: 360, available: 3 }],
+      name: { en: 'Hehua Sunshine Kindergarten (Hehua)' },
+      openingHours: null,
+    },
+  )
   t.equal(updated.statusCode, 200)
-  const body = updated.json() as { version: number; contact: { phone: string }; capacity: { available: number }[]; names: { en: string; 'zh-Hans': string }; openingHours: null }
+  const body = updated.json() as {
+    version: number
+    contact: { phone: string }
+    capacity: { available: number }[]
+    names: { en: string; 'zh-Hans': string }
+    openingHours: null
+  }
   t.equal(body.version, 2)
   t.match(updated.headers.etag, /^"2\./)
   t.equal(body.contact.phone, '0755-8888-1234')
@@ -189,7 +317,11 @@ forEachDatabase(t, 'updating with JSON Merge Patch and If-Match', async (t, engi
   const stale = await patch(app, id, { ...editor, 'if-match': v1 }, { phone: '0' })
   t.equal(stale.statusCode, 412, 'a stale If-Match')
   t.match(stale.json(), { code: 'version_mismatch', currentVersion: 2 })
-  t.equal(((await app.inject({ url: `/v1/facilities/${id}` })).json() as { contact: { phone: string } }).contact.phone, '0755-8888-1234', 'nothing overwritten')
+  t.equal(
+    ((await app.inject({ url: `/v1/facilities/${id}` })).json() as { contact: { phone: string } }).contact.phone,
+    '0755-8888-1234',
+    'nothing overwritten',
+  )
 
   const bareVersion = await patch(app, id, { ...editor, 'if-match': '"2"' }, { website: 'https://example.org/kg' })
   t.equal(bareVersion.statusCode, 200, 'If-Match may name just the version')
@@ -205,7 +337,10 @@ forEachDatabase(t, 'updating with JSON Merge Patch and If-Match', async (t, engi
   ] as const) {
     const response = await patch(app, id, { ...editor, 'if-match': '"3"' }, body)
     t.equal(response.statusCode, 400, why)
-    t.ok((response.json() as { errors?: { name: string }[] }).errors?.some((e) => e.name.endsWith(name)), `${why}: names ${name}`)
+    t.ok(
+      (response.json() as { errors?: { name: string }[] }).errors?.some((e) => e.name.endsWith(name)),
+      `${why}: names ${name}`,
+    )
   }
   const notObject = await patch(app, id, { ...editor, 'if-match': '"3"' }, ['a', 'list'])
   t.equal(notObject.statusCode, 400, 'a patch that is not an object')
@@ -241,12 +376,20 @@ forEachDatabase(t, 'deleting a facility', async (t, engine) => {
   t.equal((await app.inject({ method: 'DELETE', url: `/v1/facilities/${id}`, headers: admin })).statusCode, 428)
   const stale = await app.inject({ method: 'DELETE', url: `/v1/facilities/${id}`, headers: { ...admin, 'if-match': '"7"' } })
   t.equal(stale.statusCode, 412)
-  const deleted = await app.inject({ method: 'DELETE', url: `/v1/facilities/${id}?reason=closed%20and%20merged`, headers: { ...admin, 'if-match': created.headers.etag as string } })
+  const deleted = await app.inject({
+    method: 'DELETE',
+    url: `/v1/facilities/${id}?reason=closed%20and%20merged`,
+    headers: { ...admin, 'if-match': created.headers.etag as string },
+  })
   t.equal(deleted.statusCode, 204)
   t.equal((await app.inject({ url: `/v1/facilities/${id}` })).statusCode, 404, 'gone from reads')
   const listed = (await app.inject({ url: '/v1/facilities?q=禾花' })).json() as { data: unknown[] }
   t.same(listed.data, [], 'gone from search')
-  t.equal((await app.inject({ method: 'DELETE', url: `/v1/facilities/${id}`, headers: { ...admin, 'if-match': '*' } })).statusCode, 404, 'deleting twice')
+  t.equal(
+    (await app.inject({ method: 'DELETE', url: `/v1/facilities/${id}`, headers: { ...admin, 'if-match': '*' } })).statusCode,
+    404,
+    'deleting twice',
+  )
   const tombstone = await app.db.prisma.facility.findUniqueOrThrow({ where: { id } })
   t.ok(tombstone.deletedAt, 'the row stays as a tombstone')
 })

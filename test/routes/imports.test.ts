@@ -32,7 +32,10 @@ forEachDatabase(t, 'a CSV import creates, then is idempotent, then updates', asy
   t.equal(dry.statusCode, 200)
   t.match(dry.json(), { dryRun: true, committed: false, summary: { rows: 3, created: 3, rejected: 0 } })
   t.equal(await facilityCount(app), before, 'a dry run writes nothing')
-  t.notOk((dry.json() as Report).rows.some((row) => row.id !== undefined), 'nor names ids of facilities it did not keep')
+  t.notOk(
+    (dry.json() as Report).rows.some((row) => row.id !== undefined),
+    'nor names ids of facilities it did not keep',
+  )
 
   const first = await post(app, editor, csv(...stations))
   t.match(first.json(), { committed: true, summary: { created: 3, updated: 0, unchanged: 0, rejected: 0 } })
@@ -54,9 +57,21 @@ forEachDatabase(t, 'a CSV import creates, then is idempotent, then updates', asy
 
   const changed = await post(app, editor, csv(stations[0]!.replace(',30,4,', ',30,1,'), stations[1]!))
   t.match(changed.json(), { summary: { updated: 1, unchanged: 1 } })
-  t.match(changed.json(), { rows: [{ row: 1, outcome: 'updated' }, { row: 2, outcome: 'unchanged' }] })
-  const history = await app.db.prisma.change.findFirstOrThrow({ where: { facilityId: station.id, action: 'update' }, include: { fields: true } })
-  t.same(history.fields.map((f) => f.field), ['capacity'], 'audited like a single write')
+  t.match(changed.json(), {
+    rows: [
+      { row: 1, outcome: 'updated' },
+      { row: 2, outcome: 'unchanged' },
+    ],
+  })
+  const history = await app.db.prisma.change.findFirstOrThrow({
+    where: { facilityId: station.id, action: 'update' },
+    include: { fields: true },
+  })
+  t.same(
+    history.fields.map((f) => f.field),
+    ['capacity'],
+    'audited like a single write',
+  )
   t.equal(history.reason, 'import')
 })
 
@@ -81,7 +96,9 @@ forEachDatabase(t, 'rows with errors: reported by row and field; the rest import
   const report = (await post(app, editor, csv(...rows))).json() as Report
   t.equal(report.committed, true)
   t.match(report.summary, { created: 1, rejected: 6 })
-  const rejected = Object.fromEntries(report.rows.filter((r) => r.outcome === 'rejected').map((r) => [r.row, r.errors?.map((e) => e.field)]))
+  const rejected = Object.fromEntries(
+    report.rows.filter((r) => r.outcome === 'rejected').map((r) => [r.row, r.errors?.map((e) => e.field)]),
+  )
   t.same(rejected, {
     2: ['/location/lat'],
     3: ['/category'],
@@ -135,7 +152,11 @@ forEachDatabase(t, 'NDJSON, streamed: 300 rows in, then merged by external id', 
 
   const update = `${JSON.stringify({ externalId: 'NB-7', phone: '0755-7' })}\n${JSON.stringify({ externalId: 'NB-8', status: 'temporarily_closed' })}\n`
   const merged = (await post(app, editor, update, 'application/x-ndjson')).json() as Report
-  t.match(merged.rows, [{ outcome: 'updated' }, { outcome: 'rejected', errors: [{ field: '/status' }] }], 'statuses change through status changes')
+  t.match(
+    merged.rows,
+    [{ outcome: 'updated' }, { outcome: 'rejected', errors: [{ field: '/status' }] }],
+    'statuses change through status changes',
+  )
   const nb7 = await app.db.prisma.facility.findUniqueOrThrow({ where: { externalId: 'NB-7' } })
   t.match(nb7, { phone: '0755-7', nameZh: '便民服务点7', version: 2 })
 })

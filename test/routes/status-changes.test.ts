@@ -12,9 +12,20 @@ forEachDatabase(t, 'status changes follow the lifecycle', async (t, engine) => {
   const { id } = created.json() as { id: string }
 
   t.equal((await postStatus(app, id, editor, { status: 'temporarily_closed', reason: 'renovation' })).statusCode, 428)
-  const closed = await postStatus(app, id, { ...editor, 'if-match': created.headers.etag as string }, { status: 'temporarily_closed', reason: 'renovation' })
+  const closed = await postStatus(
+    app,
+    id,
+    { ...editor, 'if-match': created.headers.etag as string },
+    { status: 'temporarily_closed', reason: 'renovation' },
+  )
   t.equal(closed.statusCode, 201)
-  t.match(closed.json(), { state: 'applied', fromStatus: 'operational', toStatus: 'temporarily_closed', facilityVersion: 2, effectiveAt: '2026-11-28T02:00:00.000Z' })
+  t.match(closed.json(), {
+    state: 'applied',
+    fromStatus: 'operational',
+    toStatus: 'temporarily_closed',
+    facilityVersion: 2,
+    effectiveAt: '2026-11-28T02:00:00.000Z',
+  })
   t.match(closed.headers.etag, /^"2\./, 'the ETag of the new version, for the next write')
   const read = (await app.inject({ url: `/v1/facilities/${id}` })).json() as { status: string; statusEffective: { edtf: string } }
   t.equal(read.status, 'temporarily_closed')
@@ -28,7 +39,10 @@ forEachDatabase(t, 'status changes follow the lifecycle', async (t, engine) => {
   const reopenByEditor = await postStatus(app, id, { ...editor, 'if-match': '"3"' }, { status: 'operational', reason: 'mistake' })
   t.equal(reopenByEditor.statusCode, 422, 'only an admin reopens what was closed for good')
   t.match(reopenByEditor.json(), { detail: /Only an admin/ })
-  t.equal((await postStatus(app, id, { ...admin, 'if-match': '"3"' }, { status: 'operational', reason: 'closed by mistake' })).statusCode, 201)
+  t.equal(
+    (await postStatus(app, id, { ...admin, 'if-match': '"3"' }, { status: 'operational', reason: 'closed by mistake' })).statusCode,
+    201,
+  )
 
   const road = await create(app, editor, {
     slug: 'pinghu-test-road',
@@ -38,7 +52,10 @@ forEachDatabase(t, 'status changes follow the lifecycle', async (t, engine) => {
     status: 'planned',
   })
   const roadId = (road.json() as { id: string }).id
-  t.equal((await postStatus(app, roadId, { ...editor, 'if-match': '"1"' }, { status: 'cancelled', reason: 'plan dropped' })).statusCode, 201)
+  t.equal(
+    (await postStatus(app, roadId, { ...editor, 'if-match': '"1"' }, { status: 'cancelled', reason: 'plan dropped' })).statusCode,
+    201,
+  )
   const afterCancel = await postStatus(app, roadId, { ...admin, 'if-match': '"2"' }, { status: 'under_construction', reason: 'revived' })
   t.equal(afterCancel.statusCode, 422, 'nothing follows cancelled, not even for an admin')
   t.match(afterCancel.json(), { detail: /nothing follows cancelled/ })
@@ -50,7 +67,10 @@ forEachDatabase(t, 'status changes follow the lifecycle', async (t, engine) => {
   ] as const) {
     const response = await postStatus(app, id, { ...admin, 'if-match': '*' }, body)
     t.equal(response.statusCode, 400, why)
-    t.ok((response.json() as { errors?: { name: string }[] }).errors?.some((e) => e.name === name), `${why}: names ${name}`)
+    t.ok(
+      (response.json() as { errors?: { name: string }[] }).errors?.some((e) => e.name === name),
+      `${why}: names ${name}`,
+    )
   }
 })
 
@@ -65,19 +85,26 @@ forEachDatabase(t, 'a scheduled status change takes effect at its moment, in rea
     status: 'under_construction',
   })
   const { id } = created.json() as { id: string }
-  const scheduled = await postStatus(app, id, { ...editor, 'if-match': created.headers.etag as string }, {
-    status: 'operational',
-    effectiveAt: '2026-12-01T00:00:00+08:00',
-    reason: 'opens on 1 December',
-  })
+  const scheduled = await postStatus(
+    app,
+    id,
+    { ...editor, 'if-match': created.headers.etag as string },
+    {
+      status: 'operational',
+      effectiveAt: '2026-12-01T00:00:00+08:00',
+      reason: 'opens on 1 December',
+    },
+  )
   t.equal(scheduled.statusCode, 202)
   t.match(scheduled.json(), { state: 'scheduled', effectiveAt: '2026-11-30T16:00:00.000Z', facilityVersion: 1 })
 
-  const statusNow = async () => ((await app.inject({ url: `/v1/facilities/${id}` })).json() as { status: string; version: number })
+  const statusNow = async () => (await app.inject({ url: `/v1/facilities/${id}` })).json() as { status: string; version: number }
   const feedActions = async () =>
-    ((await app.inject({ url: '/v1/changes?limit=1000' })).json() as { data: { facilityId: string; action: string; at: string; fields: Record<string, unknown> }[] }).data.filter(
-      (e) => e.facilityId === id,
-    )
+    (
+      (await app.inject({ url: '/v1/changes?limit=1000' })).json() as {
+        data: { facilityId: string; action: string; at: string; fields: Record<string, unknown> }[]
+      }
+    ).data.filter((e) => e.facilityId === id)
   t.equal((await statusNow()).status, 'under_construction', 'not before its moment')
   const timeline = async () =>
     ((await app.inject({ url: `/v1/facilities/${id}/status-changes` })).json() as { data: { toStatus: string; state: string }[] }).data.map(
@@ -86,13 +113,19 @@ forEachDatabase(t, 'a scheduled status change takes effect at its moment, in rea
   t.same(await timeline(), ['operational:scheduled', 'under_construction:applied'], 'what is to come, and what was')
   setNow('2026-11-30T15:59:59Z')
   t.equal((await statusNow()).status, 'under_construction', 'a second before')
-  t.same((await feedActions()).map((e) => e.action), ['create'])
+  t.same(
+    (await feedActions()).map((e) => e.action),
+    ['create'],
+  )
 
   setNow('2026-11-30T16:00:00Z')
   t.match(await statusNow(), { status: 'operational', version: 2 }, 'at the moment')
   t.same(await timeline(), ['operational:applied', 'under_construction:applied'])
   const events = await feedActions()
-  t.same(events.map((e) => e.action), ['create', 'status_change'])
+  t.same(
+    events.map((e) => e.action),
+    ['create', 'status_change'],
+  )
   t.match(events[1], { at: '2026-11-30T16:00:00.000Z', fields: { status: 'operational', statusEffective: '2026-12-01' } })
   const counted = await app.inject({ url: '/v1/facilities/facets?category=kindergarten&status=operational&q=平湖新城' })
   t.equal((counted.json() as { total: number }).total, 1, 'searches see it too')
@@ -107,15 +140,25 @@ forEachDatabase(t, 'a scheduled change the lifecycle no longer allows is discard
   const admin = await keyFor(app, 'admin')
   const created = await create(app, admin)
   const { id } = created.json() as { id: string }
-  await postStatus(app, id, { ...admin, 'if-match': '"1"' }, { status: 'temporarily_closed', effectiveAt: '2027-01-01T00:00:00Z', reason: 'holiday works' })
+  await postStatus(
+    app,
+    id,
+    { ...admin, 'if-match': '"1"' },
+    { status: 'temporarily_closed', effectiveAt: '2027-01-01T00:00:00Z', reason: 'holiday works' },
+  )
   await postStatus(app, id, { ...admin, 'if-match': '"1"' }, { status: 'permanently_closed', reason: 'closed for good' })
   setNow('2027-01-02T00:00:00Z')
   const read = (await app.inject({ url: `/v1/facilities/${id}` })).json() as { status: string }
   t.equal(read.status, 'permanently_closed', 'the closure stands')
   const change = await app.db.prisma.statusChange.findFirstOrThrow({ where: { facilityId: id, toStatus: 'temporarily_closed' } })
   t.match(change.discardedReason, /permanently_closed by then/)
-  const listed = (await app.inject({ url: `/v1/facilities/${id}/status-changes` })).json() as { data: { toStatus: string; state: string; discardedReason: string | null }[] }
-  t.match(listed.data.find((c) => c.toStatus === 'temporarily_closed'), { state: 'discarded', discardedReason: /by then/ })
+  const listed = (await app.inject({ url: `/v1/facilities/${id}/status-changes` })).json() as {
+    data: { toStatus: string; state: string; discardedReason: string | null }[]
+  }
+  t.match(
+    listed.data.find((c) => c.toStatus === 'temporarily_closed'),
+    { state: 'discarded', discardedReason: /by then/ },
+  )
   t.ok(change.appliedAt)
 })
 
@@ -140,11 +183,20 @@ t.test('several server processes on one PostgreSQL apply a scheduled change once
   const editor = await keyFor(one, 'editor')
   const created = await create(one, editor)
   const { id } = created.json() as { id: string }
-  await postStatus(one, id, { ...editor, 'if-match': created.headers.etag as string }, { status: 'temporarily_closed', effectiveAt: '2026-12-01T00:00:00Z', reason: 'works' })
+  await postStatus(
+    one,
+    id,
+    { ...editor, 'if-match': created.headers.etag as string },
+    { status: 'temporarily_closed', effectiveAt: '2026-12-01T00:00:00Z', reason: 'works' },
+  )
   // Let the other processes' idea of "next due" go stale, then all three answer at the moment.
   await new Promise((resolve) => setTimeout(resolve, 1100))
   now = new Date('2026-12-01T00:00:01Z')
   const reads = await Promise.all([one, two, three, one, two, three].map((app) => app.inject({ url: `/v1/facilities/${id}` })))
-  t.same(reads.map((r) => (r.json() as { status: string }).status), Array(6).fill('temporarily_closed'), 'every process shows it')
+  t.same(
+    reads.map((r) => (r.json() as { status: string }).status),
+    Array(6).fill('temporarily_closed'),
+    'every process shows it',
+  )
   t.equal(await one.db.prisma.change.count({ where: { facilityId: id, action: 'status_change' } }), 1, 'applied exactly once')
 })

@@ -26,14 +26,12 @@ interface AreaNode {
 
 function buildTree(areas: Area[]): AreaNode[] {
   const nodes = new Map<string, AreaNode>(
-    areas.map((area) => [
-      area.id,
-      { id: area.id, level: area.level, name: { 'zh-Hans': area.nameZh, en: area.nameEn }, children: [] },
-    ]),
+    areas.map((area) => [area.id, { id: area.id, level: area.level, name: { 'zh-Hans': area.nameZh, en: area.nameEn }, children: [] }]),
   )
   const roots: AreaNode[] = []
   for (const area of areas) {
-    const node = nodes.get(area.id)!
+    const node = nodes.get(area.id)
+    if (node === undefined) continue
     const parent = area.parentId === null ? undefined : nodes.get(area.parentId)
     ;(parent?.children ?? roots).push(node)
   }

@@ -55,7 +55,6 @@ const ChangeEvent = Type.Object(
   { $id: 'ChangeEvent' },
 )
 
-
 export function presentStatusChange(change: StatusChangeRow): StatusChange {
   return {
     id: change.id,
@@ -115,7 +114,8 @@ const changeRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         tags: ['facilities'],
         operationId: 'getFacilityHistory',
         summary: "A facility's changes, field by field, newest first",
-        description: 'Every change of the facility (deleted ones too): when, by which client, each field with its old and new value, and why. Needs any key.',
+        description:
+          'Every change of the facility (deleted ones too): when, by which client, each field with its old and new value, and why. Needs any key.',
         security: access.role('reader'),
         params: FacilityParams,
         querystring: Type.Object(

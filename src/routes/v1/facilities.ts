@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { stringify } from 'csv-stringify/sync'
 import fastJson from 'fast-json-stringify'
@@ -15,7 +15,15 @@ import { cacheHeaders, facilityETagHeader, httpDate, lastModifiedHeader, notModi
 import { presentFacility, presentSummary, type PresentationContext } from '../../facilities/presenter.js'
 import { fetchFullRecords } from '../../facilities/full-records.js'
 import { FacetQuery, SearchQuery, multiValued, parseFilters, parseSort } from '../../facilities/search-params.js'
-import { facetCandidates, facetCounts, isSortValueOf, resolveTextMode, searchFacilities, type SearchHit, type SortKey } from '../../facilities/search.js'
+import {
+  facetCandidates,
+  facetCounts,
+  isSortValueOf,
+  resolveTextMode,
+  searchFacilities,
+  type SearchHit,
+  type SortKey,
+} from '../../facilities/search.js'
 import { Facility, FacilitySummary, Nullable } from '../../facilities/schemas.js'
 import type { Database } from '../../db/database.js'
 import { access } from '../../plugins/openapi.js'
@@ -110,9 +118,7 @@ function negotiateFormat(accept: string | undefined): Format {
   for (const [type, format] of Object.entries(formats)) {
     const [major] = type.split('/')
     const match =
-      ranges.find((r) => r.range === type) ??
-      ranges.find((r) => r.range === `${major}/*`) ??
-      ranges.find((r) => r.range === '*/*')
+      ranges.find((r) => r.range === type) ?? ranges.find((r) => r.range === `${major}/*`) ?? ranges.find((r) => r.range === '*/*')
     if (match !== undefined && match.q > 0 && (best === undefined || match.q > best.q)) best = { format, q: match.q }
   }
   if (best === undefined) {
@@ -122,31 +128,49 @@ function negotiateFormat(accept: string | undefined): Format {
 }
 
 const csvColumns = [
-  'id', 'slug', 'name', 'name_zh', 'name_en', 'category', 'category_label', 'status', 'status_label', 'area',
-  'lat', 'lng', 'crs', 'location_precision', 'distance_m', 'opening', 'open_now', 'updated_at',
+  'id',
+  'slug',
+  'name',
+  'name_zh',
+  'name_en',
+  'category',
+  'category_label',
+  'status',
+  'status_label',
+  'area',
+  'lat',
+  'lng',
+  'crs',
+  'location_precision',
+  'distance_m',
+  'opening',
+  'open_now',
+  'updated_at',
 ] as const
 
 function csvOf(items: FacilitySummary[]): string {
-  const rows = items.map((item): Record<(typeof csvColumns)[number], string | number> => ({
-    id: item.id,
-    slug: item.slug,
-    name: item.name,
-    name_zh: item.names['zh-Hans'],
-    name_en: item.names.en ?? '',
-    category: item.category,
-    category_label: item.categoryLabel,
-    status: item.status,
-    status_label: item.statusLabel,
-    area: item.area.name,
-    lat: item.location?.lat ?? '',
-    lng: item.location?.lng ?? '',
-    crs: item.location?.crs ?? '',
-    location_precision: item.location?.precision ?? '',
-    distance_m: item.distanceMeters ?? '',
-    opening: item.dates.opening?.actual?.edtf ?? item.dates.opening?.expected?.edtf ?? item.dates.opening?.planned?.edtf ?? '',
-    open_now: item.hours === null ? '' : String(item.hours.openNow),
-    updated_at: item.updatedAt,
-  }))
+  const rows = items.map(
+    (item): Record<(typeof csvColumns)[number], string | number> => ({
+      id: item.id,
+      slug: item.slug,
+      name: item.name,
+      name_zh: item.names['zh-Hans'],
+      name_en: item.names.en ?? '',
+      category: item.category,
+      category_label: item.categoryLabel,
+      status: item.status,
+      status_label: item.statusLabel,
+      area: item.area.name,
+      lat: item.location?.lat ?? '',
+      lng: item.location?.lng ?? '',
+      crs: item.location?.crs ?? '',
+      location_precision: item.location?.precision ?? '',
+      distance_m: item.distanceMeters ?? '',
+      opening: item.dates.opening?.actual?.edtf ?? item.dates.opening?.expected?.edtf ?? item.dates.opening?.planned?.edtf ?? '',
+      open_now: item.hours === null ? '' : String(item.hours.openNow),
+      updated_at: item.updatedAt,
+    }),
+  )
   // A byte-order mark, so spreadsheet programs read the UTF-8 Chinese correctly.
   return `\uFEFF${stringify(rows, { header: true, columns: [...csvColumns] })}`
 }
@@ -269,9 +293,7 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       await checkArea(filters.area)
       const fingerprinted = { ...filterQuery, openNow, sort }
       const position =
-        cursor === undefined
-          ? undefined
-          : decodeCursor(cursor, fingerprinted, (key) => isSortKey(key) && isSortValueOf(sort, key[0]))
+        cursor === undefined ? undefined : decodeCursor(cursor, fingerprinted, (key) => isSortKey(key) && isSortValueOf(sort, key[0]))
       const after = position?.after as SortKey | undefined
       const presentation = context(request, filters.crs)
       const pageOptions = { sort, limit, after, openNow, now: presentation.now }
@@ -400,7 +422,9 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
               ...languageHeaders,
             },
             // Sent as a stream of those lines.
-            content: { 'application/x-ndjson': { schema: Type.Unsafe<Readable>(Type.String({ description: 'Lines of JSON, each a Facility.' })) } },
+            content: {
+              'application/x-ndjson': { schema: Type.Unsafe<Readable>(Type.String({ description: 'Lines of JSON, each a Facility.' })) },
+            },
           },
           ...problemResponses(400, 401, 429, 503),
         },
@@ -479,9 +503,7 @@ function countBy(candidates: { category: string; status: string; areaId: string 
   const tally = (key: 'category' | 'status' | 'areaId') => {
     const counts = new Map<string, number>()
     for (const candidate of candidates) counts.set(candidate[key], (counts.get(candidate[key]) ?? 0) + 1)
-    return [...counts]
-      .map(([value, count]) => ({ value, count }))
-      .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
+    return [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
   }
   return { category: tally('category'), status: tally('status'), area: tally('areaId') }
 }

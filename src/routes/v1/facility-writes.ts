@@ -81,7 +81,6 @@ const StatusChangeInput = Type.Object(
   { additionalProperties: false },
 )
 
-
 const facilityWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const prisma = () => fastify.db.prisma
 

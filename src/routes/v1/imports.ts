@@ -16,7 +16,9 @@ const ImportReport = Type.Object(
   {
     dryRun: Type.Boolean(),
     atomic: Type.Boolean(),
-    committed: Type.Boolean({ description: 'Whether the rows were written: false for a dry run, and for an atomic import with a rejected row.' }),
+    committed: Type.Boolean({
+      description: 'Whether the rows were written: false for a dry run, and for an atomic import with a rejected row.',
+    }),
     summary: Type.Object({
       rows: Type.Integer(),
       created: Type.Integer(),
@@ -31,7 +33,12 @@ const ImportReport = Type.Object(
         outcome: Type.Enum(['created', 'updated', 'unchanged', 'rejected']),
         id: Type.Optional(Type.String({ format: 'uuid', description: 'The facility; not given for one a dry run would create.' })),
         errors: Type.Optional(
-          Type.Array(Type.Object({ field: Type.String({ description: 'JSON Pointer into the facility, e.g. /location/lat.' }), message: Type.String() })),
+          Type.Array(
+            Type.Object({
+              field: Type.String({ description: 'JSON Pointer into the facility, e.g. /location/lat.' }),
+              message: Type.String(),
+            }),
+          ),
         ),
       }),
     ),

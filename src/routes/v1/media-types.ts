@@ -9,6 +9,9 @@ export const requireMediaType =
   async (request: FastifyRequest) => {
     const given = mediaTypeOf(request)
     if (given === undefined || !types.includes(given)) {
-      throw new ProblemError('unsupported_media_type', `Send the body as ${types.join(' or ')}${given === undefined ? '' : `, not ${given}`}`)
+      throw new ProblemError(
+        'unsupported_media_type',
+        `Send the body as ${types.join(' or ')}${given === undefined ? '' : `, not ${given}`}`,
+      )
     }
   }
