@@ -15,7 +15,7 @@ import { prepareDatabase } from '../src/db/prepare.js'
 import { kindOfCategory } from '../src/domain/categories.js'
 import { statusesOfKind } from '../src/domain/lifecycle.js'
 import { parseUncertainDate } from '../src/domain/uncertain-date.js'
-import { namePinyinOf, searchTextOf } from '../src/facilities/search-text.js'
+import { namePinyinOf, searchTextOf } from '../src/facilities/search/text.js'
 import type { AccessibilityFeature, CapacityUnit, ElderCareTier, FacilityCategory, FacilityStatus } from '../src/generated/prisma/enums.js'
 
 export const defaultDatabaseUrl = 'postgresql://postgres@127.0.0.1:5432/linli_bench'

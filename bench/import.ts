@@ -13,7 +13,7 @@ import { Readable } from 'node:stream'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
 import { buildApp } from '../src/app.js'
-import { createClient } from '../src/auth/keys.js'
+import { createClient } from '../src/clients/keys.js'
 import { openEmbeddedDatabase, openPostgresDatabase, type Database } from '../src/db/database.js'
 import { prepareDatabase } from '../src/db/prepare.js'
 

@@ -2,7 +2,7 @@
 // `npm run keys -- list`, `npm run keys -- revoke <id or key prefix>`.
 // A new key is printed once, here; the database keeps only its hash.
 import { parseArgs } from 'node:util'
-import { createClient, revokeClient } from '../auth/keys.js'
+import { createClient, revokeClient } from '../clients/keys.js'
 import { prepareDatabase } from '../db/prepare.js'
 import { loadConfig } from '../config.js'
 import { ClientRole, FacilityCategory } from '../generated/prisma/enums.js'

@@ -41,7 +41,7 @@ export function canonicalDocument(document: FacilityDocument): FacilityDocument 
 
 const optional = <T>(value: T | null | undefined) => (value === null ? undefined : value)
 
-/** The document of a stored facility (a row of full-records.ts). */
+/** The document of a stored facility (a row of records.ts). */
 export function documentOf(row: FullSource): FacilityDocument {
   const dates: Partial<Record<Milestone, Partial<Record<DateBasis, { edtf: string; text?: string }>>>> = {}
   for (const date of row.dates) {

@@ -8,10 +8,10 @@ import { createInterface } from 'node:readline'
 import { type Readable, Transform } from 'node:stream'
 import { parse as parseCsv } from 'csv-parse'
 import mergePatch from 'json-merge-patch'
-import { ProblemError, type ProblemFieldError } from '../errors.js'
+import { ProblemError, type ProblemFieldError } from '../http/problems.js'
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js'
 import type { FacilityDocument } from './document.js'
-import { createIn, readReferences, updateIn, type Actor, type References } from './repository.js'
+import { createIn, readReferences, updateIn, type Actor, type References } from './writes.js'
 
 export type ImportFormat = 'csv' | 'ndjson'
 

@@ -4,10 +4,10 @@ import { categoryLabels, kindOfCategory } from '../domain/categories.js'
 import { statusLabels } from '../domain/lifecycle.js'
 import { evaluateOpeningHours } from '../domain/opening-hours.js'
 import { parseUncertainDate, type UncertainDate } from '../domain/uncertain-date.js'
-import { fromWgs84, type Crs } from '../geo.js'
+import { fromWgs84, type Crs } from '../domain/geo.js'
 import type { Area, Capacity, Facility as FacilityModel, FacilityDate, Source } from '../generated/prisma/client.js'
 import type { Milestone } from '../generated/prisma/enums.js'
-import { pick, type Language } from '../language.js'
+import { pick, type Language } from '../http/language.js'
 
 /**
  * What a list item is made from: the columns it shows, read by the search query itself (search.ts).
@@ -126,7 +126,7 @@ export function presentSummary(row: SummarySource, context: PresentationContext,
   }
 }
 
-/** What a full record is made from: a row of full-records.ts. */
+/** What a full record is made from: a row of records.ts. */
 export type FullSource = SummarySource &
   Pick<
     FacilityModel,

@@ -1,15 +1,15 @@
-// Who is calling: `Authorization: Bearer <key>` identifies an API client (src/auth/keys.ts).
+// Who is calling: `Authorization: Bearer <key>` identifies an API client (src/clients/keys.ts).
 // No header means an anonymous resident, who may read. A header that is malformed, or names an
 // unknown or revoked key, is refused (401) rather than read as anonymous, so a broken
 // integration notices. Routes that write say which role they need with `fastify.requireRole`.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { clientOfKey } from '../auth/keys.js'
-import { ProblemError } from '../errors.js'
+import { clientOfKey } from '../clients/keys.js'
+import { ProblemError } from '../http/problems.js'
 import type { ApiClient } from '../generated/prisma/client.js'
 import type { ClientRole } from '../generated/prisma/enums.js'
 import type { FacilityDocument } from '../facilities/document.js'
-import type { Actor } from '../facilities/repository.js'
+import type { Actor } from '../facilities/writes.js'
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -6,7 +6,7 @@ import rateLimit, { normalizeIP } from '@fastify/rate-limit'
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Redis } from 'ioredis'
-import { ProblemError } from '../errors.js'
+import { ProblemError } from '../http/problems.js'
 import type { ClientRole } from '../generated/prisma/enums.js'
 
 export type RateLimits = Record<'anonymous' | ClientRole, number> & {

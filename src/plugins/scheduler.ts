@@ -4,7 +4,7 @@
 // when no request comes. State lives only in the database, so a restart or several server
 // processes change nothing; applyDueStatusChanges makes sure each change is applied once.
 import fp from 'fastify-plugin'
-import { applyDueStatusChanges, nextScheduledChange } from '../facilities/repository.js'
+import { applyDueStatusChanges, nextScheduledChange } from '../facilities/writes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -8,7 +8,7 @@ import { Value } from 'typebox/value'
 import { parse } from 'yaml'
 import type { PrismaClient } from '../generated/prisma/client.js'
 import { AreaLevel } from '../generated/prisma/enums.js'
-import { createFacility } from '../facilities/repository.js'
+import { createFacility } from '../facilities/writes.js'
 import { projectRoot } from '../project-root.js'
 import { FacilityInput } from '../facilities/schemas.js'
 

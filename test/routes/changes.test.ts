@@ -3,7 +3,7 @@
 // event while writes go on, and history shows every change field by field.
 import t from 'tap'
 import { documentOf, type FacilityDocument } from '../../src/facilities/document.js'
-import { readFullRecords } from '../../src/facilities/full-records.js'
+import { readFullRecords } from '../../src/facilities/records.js'
 import type { PrismaClient } from '../../src/generated/prisma/client.js'
 import { buildClocked, forEachDatabase, keyFor, type App } from '../helper.js'
 

@@ -2,7 +2,7 @@
 // updates with If-Match, soft deletes, and every bad input answered with a 4xx problem and nothing
 // written. Status changes are in status-changes.test.ts.
 import t from 'tap'
-import { revokeClient } from '../../src/auth/keys.js'
+import { revokeClient } from '../../src/clients/keys.js'
 import { build, create, forEachDatabase, keyFor, kindergarten, patch, type App } from '../helper.js'
 
 interface RawRequest {

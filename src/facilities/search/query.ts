@@ -2,8 +2,8 @@
 // nearby and bounding box, filters, sorting and keyset paging, in one SQL query that runs the
 // same on PGlite and PostgreSQL. Opening hours are evaluated in JavaScript (they depend on
 // holiday calendars), so `openNow` filters candidates in batches after the SQL.
-import type { Database } from '../db/database.js'
-import { Prisma, type PrismaClient } from '../generated/prisma/client.js'
+import type { Database } from '../../db/database.js'
+import { Prisma, type PrismaClient } from '../../generated/prisma/client.js'
 import type {
   AreaLevel,
   DateBasis,
@@ -12,9 +12,9 @@ import type {
   FacilityStatus,
   LocationPrecision,
   Milestone,
-} from '../generated/prisma/enums.js'
-import type { SummarySource } from './presenter.js'
-import { normalizeSearch } from './search-text.js'
+} from '../../generated/prisma/enums.js'
+import type { SummarySource } from '../presenter.js'
+import { normalizeSearch } from './text.js'
 
 export const sorts = ['relevance', 'distance', 'name', 'openingDate', 'updatedAt'] as const
 export type Sort = (typeof sorts)[number] | 'created'
@@ -153,7 +153,7 @@ function whereSql(filters: SearchFilters): Prisma.Sql[] {
   if (filters.q !== undefined) {
     const q = normalizeSearch(filters.q)
     // One and two characters are too short for trigrams; they are matched as whole words, which
-    // search_text holds for every Chinese character and character pair (search-text.ts).
+    // search_text holds for every Chinese character and character pair (search/text.ts).
     if ([...q].length < 3) where.push(Prisma.sql`f.search_text LIKE ${`% ${q} %`}`)
     else if (filters.textMode === 'fuzzy') where.push(Prisma.sql`${q} <% f.search_text`)
     else where.push(Prisma.sql`f.search_text LIKE ${`%${q}%`}`)

@@ -3,7 +3,7 @@
 // (Change + ChangeField) in the same transaction — so nothing is half-written, no update is lost,
 // and the change feed sees every write exactly once, in commit order.
 import { Value } from 'typebox/value'
-import { ProblemError, type ProblemFieldError } from '../errors.js'
+import { ProblemError, type ProblemFieldError } from '../http/problems.js'
 import { kindOfCategory } from '../domain/categories.js'
 import { isStatusOfCategory, nextStatuses, statusesOfKind, transitionRule } from '../domain/lifecycle.js'
 import { validateOpeningHours } from '../domain/opening-hours.js'
@@ -11,9 +11,9 @@ import { InvalidDateError, parseUncertainDate, type UncertainDate } from '../dom
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js'
 import type { ChangeAction, ClientRole, DateBasis, FacilityStatus, Milestone } from '../generated/prisma/enums.js'
 import { canonicalDocument, changedFields, documentOf, type FacilityDocument, type FieldValue } from './document.js'
-import { readFullRecords } from './full-records.js'
+import { readFullRecords } from './records.js'
 import { FacilityInput } from './schemas.js'
-import { namePinyinOf, searchTextOf } from './search-text.js'
+import { namePinyinOf, searchTextOf } from './search/text.js'
 
 export interface Actor {
   clientId?: string

@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import mergePatch from 'json-merge-patch'
 import { Type } from 'typebox'
-import { problemResponses } from '../../errors.js'
+import { problemResponses } from '../../http/problems.js'
 import type { FacilityDocument } from '../../facilities/document.js'
 import {
   changeStatus,
@@ -14,12 +14,12 @@ import {
   deleteFacility,
   updateFacility,
   type VersionedWrite,
-} from '../../facilities/repository.js'
+} from '../../facilities/writes.js'
 import { FacilityInput, Status } from '../../facilities/schemas.js'
 import { actorOf } from '../../plugins/auth.js'
-import { facilityETagHeader, parseIfMatch } from '../../plugins/caching.js'
-import { access } from '../../plugins/openapi.js'
-import { requireMediaType } from './media-types.js'
+import { facilityETagHeader, parseIfMatch } from '../../http/caching.js'
+import { access } from '../../http/openapi.js'
+import { requireMediaType } from '../../http/media-types.js'
 import { presentStatusChange } from './changes.js'
 import { presentedFacility } from './facility-reply.js'
 import { FacilityParams } from './params.js'

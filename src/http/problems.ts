@@ -1,5 +1,5 @@
 // One error shape for the whole API: RFC 9457 problem details (application/problem+json) with a
-// stable machine-readable `code`. Routes throw ProblemError; src/plugins/problems.ts renders it.
+// stable machine-readable `code`. Routes throw ProblemError; src/http/error-handler.ts renders it.
 import { Type, type Static } from 'typebox'
 
 export const problemCodes = {

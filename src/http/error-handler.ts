@@ -4,7 +4,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { isDatabaseUnavailable } from '../db/unavailable.js'
-import { ProblemError, ProblemSchema, problemBody, type ProblemCode, type ProblemExtensions, type ProblemFieldError } from '../errors.js'
+import { ProblemError, ProblemSchema, problemBody, type ProblemCode, type ProblemExtensions, type ProblemFieldError } from './problems.js'
 
 const validationPlaces: Record<string, ProblemFieldError['in']> = {
   querystring: 'query',

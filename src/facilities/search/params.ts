@@ -2,11 +2,11 @@
 // can check (types, ranges, enums) it checks; what it cannot (a pair of numbers in one parameter,
 // parameters that contradict each other) is checked here, with the same problem shape.
 import { Type, type Static } from 'typebox'
-import { ProblemError } from '../errors.js'
-import { toWgs84, type Crs } from '../geo.js'
-import { FacilityCategory, FacilityStatus } from '../generated/prisma/enums.js'
-import type { SearchFilters, Sort } from './search.js'
-import { sorts } from './search.js'
+import { ProblemError } from '../../http/problems.js'
+import { toWgs84, type Crs } from '../../domain/geo.js'
+import { FacilityCategory, FacilityStatus } from '../../generated/prisma/enums.js'
+import type { SearchFilters, Sort } from './query.js'
+import { sorts } from './query.js'
 
 export const maxQueryLength = 100
 export const defaultRadius = 5_000

@@ -1,6 +1,6 @@
 // Write bodies are refused (415) unless they come as a media type the route takes.
 import type { FastifyRequest } from 'fastify'
-import { ProblemError } from '../../errors.js'
+import { ProblemError } from './problems.js'
 
 export const mediaTypeOf = (request: FastifyRequest) => request.headers['content-type']?.split(';')[0]?.trim().toLowerCase()
 

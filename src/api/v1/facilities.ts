@@ -7,14 +7,14 @@ import fastJson from 'fast-json-stringify'
 import { categoryLabels } from '../../domain/categories.js'
 import { statusLabels } from '../../domain/lifecycle.js'
 import { evaluateOpeningHours } from '../../domain/opening-hours.js'
-import { ProblemError, problemResponses } from '../../errors.js'
-import type { Crs } from '../../geo.js'
-import { languageHeaders, negotiateLanguage, pick, setLanguage } from '../../language.js'
-import { decodeCursor, encodeCursor, nextLinkHeader } from '../../paging.js'
-import { cacheHeaders, facilityETagHeader, httpDate, lastModifiedHeader, notModified } from '../../plugins/caching.js'
+import { ProblemError, problemResponses } from '../../http/problems.js'
+import type { Crs } from '../../domain/geo.js'
+import { languageHeaders, negotiateLanguage, pick, setLanguage } from '../../http/language.js'
+import { decodeCursor, encodeCursor, nextLinkHeader } from '../../http/paging.js'
+import { cacheHeaders, facilityETagHeader, httpDate, lastModifiedHeader, notModified } from '../../http/caching.js'
 import { presentFacility, presentSummary, type PresentationContext } from '../../facilities/presenter.js'
-import { fetchFullRecords } from '../../facilities/full-records.js'
-import { FacetQuery, SearchQuery, multiValued, parseFilters, parseSort } from '../../facilities/search-params.js'
+import { fetchFullRecords } from '../../facilities/records.js'
+import { FacetQuery, SearchQuery, multiValued, parseFilters, parseSort } from '../../facilities/search/params.js'
 import {
   facetCandidates,
   facetCounts,
@@ -23,10 +23,10 @@ import {
   searchFacilities,
   type SearchHit,
   type SortKey,
-} from '../../facilities/search.js'
+} from '../../facilities/search/query.js'
 import { Facility, FacilitySummary, Nullable } from '../../facilities/schemas.js'
 import type { Database } from '../../db/database.js'
-import { access } from '../../plugins/openapi.js'
+import { access } from '../../http/openapi.js'
 import { presentedFacility } from './facility-reply.js'
 import { FacilityParams, uuidPattern } from './params.js'
 

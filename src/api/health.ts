@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { ProblemError, problemResponses } from '../errors.js'
-import { cacheHeaders, notModified } from '../plugins/caching.js'
-import { access } from '../plugins/openapi.js'
+import { ProblemError, problemResponses } from '../http/problems.js'
+import { cacheHeaders, notModified } from '../http/caching.js'
+import { access } from '../http/openapi.js'
 
 const Health = Type.Object({ status: Type.Literal('ok') }, { examples: [{ status: 'ok' }] })
 const healthy = { description: 'Healthy', headers: cacheHeaders, content: { 'application/json': { schema: Health } } }

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto'
 import etag from '@fastify/etag'
 import fp from 'fastify-plugin'
-import { ProblemError } from '../errors.js'
+import { ProblemError } from './problems.js'
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -80,7 +80,7 @@ export function parseIfMatch(header: string | undefined): number[] | 'any' {
 }
 
 // What route schemas say about the above, so the OpenAPI document describes the headers and the
-// 304 every cached read really sends. `x-required`: always sent (see src/plugins/openapi.ts).
+// 304 every cached read really sends. `x-required`: always sent (see src/http/openapi.ts).
 /** The ETag of one facility, on its reads and on the answers to writes. */
 export const facilityETagHeader = {
   ETag: {

@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { Area } from '../../generated/prisma/client.js'
 import { AreaLevel } from '../../generated/prisma/enums.js'
-import { problemResponses } from '../../errors.js'
-import { cacheHeaders, notModified } from '../../plugins/caching.js'
-import { access } from '../../plugins/openapi.js'
+import { problemResponses } from '../../http/problems.js'
+import { cacheHeaders, notModified } from '../../http/caching.js'
+import { access } from '../../http/openapi.js'
 
 /** Recursive: each area holds its child areas. */
 const AreaNode = Type.Object(

@@ -2,7 +2,7 @@
 // the query it belongs to, so one taken from another query, or edited, is refused instead of
 // silently giving a wrong page.
 import { createHash } from 'node:crypto'
-import { ProblemError } from './errors.js'
+import { ProblemError } from './problems.js'
 
 export interface CursorPayload {
   /** Sort key of the last row of the previous page. */

@@ -3,11 +3,11 @@
 // third-party apps replay to keep a copy of the directory in sync.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { ProblemError, problemResponses } from '../../errors.js'
+import { ProblemError, problemResponses } from '../../http/problems.js'
 import type { StatusChange as StatusChangeRow } from '../../generated/prisma/client.js'
 import { ChangeAction } from '../../generated/prisma/enums.js'
 import { Nullable, type StatusChange } from '../../facilities/schemas.js'
-import { access } from '../../plugins/openapi.js'
+import { access } from '../../http/openapi.js'
 import { FacilityParams } from './params.js'
 
 const changeIdPattern = '^[0-9]{1,18}$'

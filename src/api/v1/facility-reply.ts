@@ -2,12 +2,12 @@
 // one way full records are read, presented in the asked language and coordinates, its ETag naming
 // its version (so the answer to one write is ready to base the next on).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { ProblemError } from '../../errors.js'
-import { fetchFullRecords } from '../../facilities/full-records.js'
+import { ProblemError } from '../../http/problems.js'
+import { fetchFullRecords } from '../../facilities/records.js'
 import { presentFacility } from '../../facilities/presenter.js'
 import type { Facility } from '../../facilities/schemas.js'
-import type { Crs } from '../../geo.js'
-import { negotiateLanguage, setLanguage } from '../../language.js'
+import type { Crs } from '../../domain/geo.js'
+import { negotiateLanguage, setLanguage } from '../../http/language.js'
 
 export async function presentedFacility(
   fastify: FastifyInstance,

@@ -2,12 +2,12 @@
 import type { Readable } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { problemResponses } from '../../errors.js'
+import { problemResponses } from '../../http/problems.js'
 import { csvColumns, importFacilities } from '../../facilities/import.js'
 import { Nullable } from '../../facilities/schemas.js'
 import { actorOf } from '../../plugins/auth.js'
-import { access } from '../../plugins/openapi.js'
-import { mediaTypeOf, requireMediaType } from './media-types.js'
+import { access } from '../../http/openapi.js'
+import { mediaTypeOf, requireMediaType } from '../../http/media-types.js'
 
 /** 10,000 rows of a full CSV are about 3 MB; this leaves room without inviting abuse. */
 const maxImportBytes = 20 * 1024 * 1024
