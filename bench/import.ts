@@ -15,7 +15,7 @@ import pg from 'pg'
 import { buildApp } from '../src/app.js'
 import { createClient } from '../src/clients/keys.js'
 import { openEmbeddedDatabase, openPostgresDatabase, type Database } from '../src/db/database.js'
-import { prepareDatabase } from '../src/db/prepare.js'
+import { prepareDatabase } from '../src/prepare.js'
 
 const { values } = parseArgs({
   options: {

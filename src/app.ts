@@ -5,16 +5,19 @@ import fp from 'fastify-plugin'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Database } from './db/database.js'
 import cachingPlugin from './http/caching.js'
-import databasePlugin from './plugins/services.js'
+import servicesPlugin from './plugins/services.js'
 import problemsPlugin from './http/error-handler.js'
 import openapiPlugin from './http/openapi.js'
 import authPlugin from './plugins/auth.js'
-import rateLimitPlugin, { type RateLimits } from './plugins/rate-limit.js'
-import { defaultRateLimits } from './config.js'
+import { defaultRateLimits, type RateLimits } from './config.js'
+import rateLimitPlugin from './plugins/rate-limit.js'
 import schedulerPlugin from './plugins/scheduler.js'
 import healthRoutes from './api/health.js'
 import areaRoutes from './api/v1/areas.js'
 import facilityRoutes from './api/v1/facilities.js'
+import facetRoutes from './api/v1/facets.js'
+import exportRoutes from './api/v1/export.js'
+import facilityRoute from './api/v1/facility.js'
 import facilityWriteRoutes from './api/v1/facility-writes.js'
 import changeRoutes from './api/v1/changes.js'
 import importRoutes from './api/v1/imports.js'
@@ -39,7 +42,7 @@ export const app = fp<AppOptions>(
     fastify.decorate('clock', options.clock ?? (() => new Date()))
     await fastify.register(problemsPlugin)
     await fastify.register(cachingPlugin)
-    await fastify.register(databasePlugin, { database: options.database })
+    await fastify.register(servicesPlugin, { database: options.database })
     await fastify.register(authPlugin)
     // After auth: the budget depends on the request's client.
     const rateLimits = options.rateLimits ?? defaultRateLimits
@@ -49,6 +52,9 @@ export const app = fp<AppOptions>(
     await fastify.register(healthRoutes)
     await fastify.register(areaRoutes, { prefix: '/v1' })
     await fastify.register(facilityRoutes, { prefix: '/v1' })
+    await fastify.register(facetRoutes, { prefix: '/v1' })
+    await fastify.register(exportRoutes, { prefix: '/v1' })
+    await fastify.register(facilityRoute, { prefix: '/v1' })
     await fastify.register(facilityWriteRoutes, { prefix: '/v1' })
     await fastify.register(changeRoutes, { prefix: '/v1' })
     await fastify.register(importRoutes, { prefix: '/v1' })

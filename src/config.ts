@@ -2,7 +2,15 @@
 // stops the process with a message naming the variable, instead of failing later.
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
-import type { RateLimits } from './plugins/rate-limit.js'
+import type { ClientRole } from './generated/prisma/enums.js'
+
+/** Requests a minute by key role and for anonymous addresses (src/plugins/rate-limit.ts). */
+export type RateLimits = Record<'anonymous' | ClientRole, number> & {
+  /** The counting window in milliseconds; a minute unless a test shortens it. */
+  windowMs?: number
+  /** redis://… of a store several server processes share; without it each process counts alone. */
+  redisUrl?: string
+}
 
 /**
  * Requests a minute, when no RATE_LIMIT_* variable says otherwise. Residents browse anonymously

@@ -4,7 +4,7 @@ import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { loadConfig, rateLimitsOf } from './config.js'
 import { openDatabase } from './db/database.js'
-import { prepareDatabase } from './db/prepare.js'
+import { prepareDatabase } from './prepare.js'
 
 let config: ReturnType<typeof loadConfig>
 try {

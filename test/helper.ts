@@ -8,11 +8,10 @@ import path from 'node:path'
 import pg from 'pg'
 import type { Test } from 'tap'
 import { buildApp } from '../src/app.js'
-import { createClient, type NewClient } from '../src/clients/keys.js'
+import type { NewClient } from '../src/clients/keys.js'
 import type { ClientRole } from '../src/generated/prisma/enums.js'
 import { openEmbeddedDatabase, openPostgresDatabase, type Database, type DatabaseEngine } from '../src/db/database.js'
-import { prepareDatabase } from '../src/db/prepare.js'
-import { createFacility } from '../src/facilities/writes.js'
+import { prepareDatabase } from '../src/prepare.js'
 import type { FacilityInput } from '../src/facilities/schemas.js'
 import { enforceContract } from './contract.js'
 
@@ -89,10 +88,23 @@ export async function preparedTestDatabase(t: Test, engine: DatabaseEngine, opti
   return database
 }
 
+const databases = new WeakMap<object, Database>()
+
+/**
+ * The database under an app that build() made: for a test to set up or inspect what the API does
+ * not show (the app itself reaches it only through its services).
+ */
+export function databaseOf(app: object): Database {
+  const database = databases.get(app)
+  if (database === undefined) throw new Error('not an app made by build() or buildClocked()')
+  return database
+}
+
 /** The app on a fresh, migrated and (unless told otherwise) seeded database. */
 export async function build(t: Test, engine: DatabaseEngine, options: { seed?: boolean } = {}) {
   const database = await preparedTestDatabase(t, engine, options)
   const app = await buildApp({ database, logLevel: 'silent' })
+  databases.set(app, database)
   t.teardown(() => app.close())
   await app.ready()
   enforceContract(app)
@@ -116,6 +128,7 @@ export async function buildClocked(t: Test, engine: DatabaseEngine, start = '202
   let now = new Date(start)
   const database = await preparedTestDatabase(t, engine)
   const app = await buildApp({ database, logLevel: 'silent', clock: () => now })
+  databases.set(app, database)
   t.teardown(() => app.close())
   await app.ready()
   enforceContract(app)
@@ -131,14 +144,14 @@ export type App = Awaited<ReturnType<typeof buildClocked>>['app']
 
 /** A facility with everything a test does not care about filled in plainly. */
 export async function addFacility(app: App, input: Partial<FacilityInput> & Pick<FacilityInput, 'slug' | 'name'>) {
-  return createFacility(app.db.prisma, { category: 'culture_venue', status: 'operational', area: 'pinghu', ...input } as FacilityInput, {
+  return app.facilities.create({ category: 'culture_venue', status: 'operational', area: 'pinghu', ...input } as FacilityInput, {
     actor: { name: 'test' },
   })
 }
 
 /** Headers carrying a new key of the role (optionally limited, for editors). */
 export async function keyFor(app: App, role: ClientRole, scope: Omit<NewClient, 'name' | 'role'> = {}) {
-  const { key } = await createClient(app.db.prisma, { name: `test ${role}`, role, ...scope })
+  const { key } = await app.clients.create({ name: `test ${role}`, role, ...scope })
   return { authorization: `Bearer ${key}` }
 }
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ProblemError, problemResponses } from '../http/problems.js'
 import { cacheHeaders, notModified } from '../http/caching.js'
-import { access } from '../http/openapi.js'
+import { access } from '../http/access.js'
 
 const Health = Type.Object({ status: Type.Literal('ok') }, { examples: [{ status: 'ok' }] })
 const healthy = { description: 'Healthy', headers: cacheHeaders, content: { 'application/json': { schema: Health } } }
@@ -41,7 +41,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request) => {
       try {
-        await fastify.db.prisma.$queryRaw`SELECT 1`
+        await fastify.database.ping()
       } catch (error) {
         request.log.warn({ err: error }, 'readiness check failed')
         throw new ProblemError('service_unavailable', 'The database does not answer')

@@ -3,7 +3,7 @@
 // A new key is printed once, here; the database keeps only its hash.
 import { parseArgs } from 'node:util'
 import { createClient, revokeClient } from '../clients/keys.js'
-import { prepareDatabase } from '../db/prepare.js'
+import { prepareDatabase } from '../prepare.js'
 import { loadConfig } from '../config.js'
 import { ClientRole, FacilityCategory } from '../generated/prisma/enums.js'
 import { runDatabaseCommand } from './database-command.js'

@@ -56,3 +56,18 @@ export async function revokeClient(prisma: PrismaClient, idOrPrefix: string, now
   if (client === null) return null
   return prisma.apiClient.update({ where: { id: client.id }, data: { revokedAt: client.revokedAt ?? now } })
 }
+
+/** The API clients, published as `fastify.clients`. */
+export function clientRegistry(prisma: PrismaClient) {
+  return {
+    create: (client: NewClient) => createClient(prisma, client),
+    ofKey: (key: string) => clientOfKey(prisma, key),
+    revoke: (idOrPrefix: string, now?: Date) => revokeClient(prisma, idOrPrefix, now),
+    /** Notes that a client's key was used at this moment. */
+    noteUse: async (id: string, now: Date) => {
+      await prisma.apiClient.update({ where: { id }, data: { lastUsedAt: now } })
+    },
+  }
+}
+
+export type ClientRegistry = ReturnType<typeof clientRegistry>

@@ -11,7 +11,8 @@ import mergePatch from 'json-merge-patch'
 import { ProblemError, type ProblemFieldError } from '../http/problems.js'
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js'
 import type { FacilityDocument } from './document.js'
-import { createIn, readReferences, updateIn, type Actor, type References } from './writes.js'
+import { readReferences, type References } from './validation.js'
+import { createIn, updateIn, type Actor } from './writes.js'
 
 export type ImportFormat = 'csv' | 'ndjson'
 

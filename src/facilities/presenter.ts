@@ -5,7 +5,14 @@ import { statusLabels } from '../domain/lifecycle.js'
 import { evaluateOpeningHours } from '../domain/opening-hours.js'
 import { parseUncertainDate, type UncertainDate } from '../domain/uncertain-date.js'
 import { fromWgs84, type Crs } from '../domain/geo.js'
-import type { Area, Capacity, Facility as FacilityModel, FacilityDate, Source } from '../generated/prisma/client.js'
+import type {
+  Area,
+  Capacity,
+  Facility as FacilityModel,
+  FacilityDate,
+  Source,
+  StatusChange as StatusChangeRow,
+} from '../generated/prisma/client.js'
 import type { Milestone } from '../generated/prisma/enums.js'
 import { pick, type Language } from '../http/language.js'
 
@@ -33,7 +40,7 @@ export type SummarySource = Pick<
   area: Pick<Area, 'id' | 'level' | 'nameZh' | 'nameEn'>
   dates: Pick<FacilityDate, 'milestone' | 'basis' | 'edtf' | 'precision' | 'earliest' | 'latest' | 'sourceText'>[]
 }
-import type { Facility, FacilitySummary } from './schemas.js'
+import type { Facility, FacilitySummary, StatusChange } from './schemas.js'
 
 export interface PresentationContext {
   language: Language
@@ -183,4 +190,19 @@ export function presentFacility(row: FullSource, context: PresentationContext): 
     version: row.version,
     createdAt: row.createdAt.toISOString(),
   })
+}
+
+/** A status change, applied, scheduled or discarded. */
+export function presentStatusChange(change: StatusChangeRow): StatusChange {
+  return {
+    id: change.id,
+    facilityId: change.facilityId,
+    fromStatus: change.fromStatus,
+    toStatus: change.toStatus,
+    effectiveAt: change.effectiveAt?.toISOString() ?? null,
+    reason: change.reason,
+    state: change.appliedAt === null ? 'scheduled' : change.discardedReason === null ? 'applied' : 'discarded',
+    discardedReason: change.discardedReason,
+    recordedAt: change.recordedAt.toISOString(),
+  }
 }

@@ -1,6 +1,7 @@
 // Names and labels are in Simplified Chinese unless the client prefers English
 // (Accept-Language). Responses say which they chose (Content-Language) and that it varies.
 import type { FastifyReply } from 'fastify'
+import { weightedRanges } from './negotiation.js'
 
 export type Language = 'zh-Hans' | 'en'
 
@@ -13,16 +14,10 @@ export function setLanguage(reply: FastifyReply, language: Language) {
 /** The best of zh-Hans and en for an Accept-Language header (RFC 9110 q-values); zh-Hans by default. */
 export function negotiateLanguage(header: string | undefined): Language {
   if (header === undefined) return 'zh-Hans'
-  const ranked = header
-    .split(',')
-    .map((part, index) => {
-      const [tag = '', ...params] = part.trim().toLowerCase().split(';')
-      const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined)
-      return { tag: tag.trim(), q: q === undefined ? 1 : Number(q), index }
-    })
-    .filter((entry) => entry.q > 0 && entry.tag !== '')
+  const ranked = weightedRanges(header)
+    .filter((entry) => entry.q > 0 && entry.range !== '')
     .sort((a, b) => b.q - a.q || a.index - b.index)
-  for (const { tag } of ranked) {
+  for (const { range: tag } of ranked) {
     if (tag === 'en' || tag.startsWith('en-')) return 'en'
     if (tag === 'zh' || tag.startsWith('zh-') || tag === '*') return 'zh-Hans'
   }

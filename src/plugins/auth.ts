@@ -4,7 +4,6 @@
 // integration notices. Routes that write say which role they need with `fastify.requireRole`.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { clientOfKey } from '../clients/keys.js'
 import { ProblemError } from '../http/problems.js'
 import type { ApiClient } from '../generated/prisma/client.js'
 import type { ClientRole } from '../generated/prisma/enums.js'
@@ -44,7 +43,7 @@ export default fp(
       // Keys are for the API; health probes and the documentation never look at them.
       if (header === undefined || !request.url.startsWith('/v1/')) return
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
-      const client = match?.[1] === undefined ? null : await clientOfKey(fastify.db.prisma, match[1])
+      const client = match?.[1] === undefined ? null : await fastify.clients.ofKey(match[1])
       if (client === null) {
         reply.header('www-authenticate', challenge('invalid_token'))
         throw new ProblemError(
@@ -55,7 +54,7 @@ export default fp(
       request.client = client
       const now = new Date()
       if (client.lastUsedAt === null || now.getTime() - client.lastUsedAt.getTime() > lastUsedResolutionMs) {
-        await fastify.db.prisma.apiClient.update({ where: { id: client.id }, data: { lastUsedAt: now } })
+        await fastify.clients.noteUse(client.id, now)
       }
     })
 
@@ -74,8 +73,7 @@ export default fp(
       if (client === null || client.role !== 'editor') return () => {}
       // Read before any write transaction starts: on the embedded database a query outside the
       // transaction would wait for it to end.
-      const areas = client.areaIds.length === 0 ? [] : await fastify.db.prisma.area.findMany({ select: { id: true, parentId: true } })
-      const parent = new Map(areas.map((area) => [area.id, area.parentId]))
+      const isWithin = client.areaIds.length === 0 ? () => true : await fastify.areas.containment()
       return (document: FacilityDocument) => {
         if (client.categories.length > 0 && !client.categories.includes(document.category)) {
           throw new ProblemError(
@@ -83,10 +81,7 @@ export default fp(
             `The key "${client.name}" may edit only ${client.categories.join(', ')}, not ${document.category}`,
           )
         }
-        if (client.areaIds.length === 0) return
-        const lineage: string[] = []
-        for (let id: string | null | undefined = document.area; id != null && !lineage.includes(id); id = parent.get(id)) lineage.push(id)
-        if (!client.areaIds.some((id) => lineage.includes(id))) {
+        if (client.areaIds.length > 0 && !isWithin(document.area, client.areaIds)) {
           throw new ProblemError(
             'forbidden',
             `The key "${client.name}" may edit only facilities in ${client.areaIds.join(', ')}, not in ${document.area}`,
@@ -95,5 +90,5 @@ export default fp(
       }
     })
   },
-  { name: 'auth', dependencies: ['database', 'problems'] },
+  { name: 'auth', dependencies: ['services', 'problems'] },
 )

@@ -7,14 +7,7 @@ import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Redis } from 'ioredis'
 import { ProblemError } from '../http/problems.js'
-import type { ClientRole } from '../generated/prisma/enums.js'
-
-export type RateLimits = Record<'anonymous' | ClientRole, number> & {
-  /** The counting window in milliseconds; a minute unless a test shortens it. */
-  windowMs?: number
-  /** redis://… of a store several server processes share; without it each process counts alone. */
-  redisUrl?: string
-}
+import type { RateLimits } from '../config.js'
 
 /** Monitoring and documentation (the OpenAPI document in any format, its browsable /docs) must always be reachable. */
 const unlimitedPaths = ['/health/', '/openapi.', '/docs']

@@ -4,7 +4,6 @@
 // when no request comes. State lives only in the database, so a restart or several server
 // processes change nothing; applyDueStatusChanges makes sure each change is applied once.
 import fp from 'fastify-plugin'
-import { applyDueStatusChanges, nextScheduledChange } from '../facilities/writes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -24,20 +23,19 @@ const idleTickMs = 30_000
 
 export default fp(
   async (fastify) => {
-    const prisma = () => fastify.db.prisma
     let nextDue: Date | null | undefined
     let fetchedAt = 0
     let applying: Promise<unknown> | null = null
 
     async function catchUp() {
       if (nextDue === undefined || performance.now() - fetchedAt > refreshMs) {
-        nextDue = await nextScheduledChange(prisma())
+        nextDue = await fastify.facilities.nextScheduledChange()
         fetchedAt = performance.now()
       }
       const now = fastify.clock()
       if (nextDue === null || nextDue > now) return
       // One run at a time in this process; requests arriving meanwhile wait for it.
-      applying ??= applyDueStatusChanges(prisma(), now).finally(() => {
+      applying ??= fastify.facilities.applyDueStatusChanges(now).finally(() => {
         applying = null
         nextDue = undefined
       })
@@ -84,5 +82,5 @@ export default fp(
       await applying
     })
   },
-  { name: 'scheduler', dependencies: ['database'] },
+  { name: 'scheduler', dependencies: ['services'] },
 )

@@ -1,17 +1,41 @@
-// Publishes the open database as `fastify.db`. The database is opened (and closed) by whoever
-// builds the app, so the server, the tests and the CLI share one way of opening it.
+// The one seam between HTTP and the database: the services routes, pages and plugins read and
+// write through, as decorators. The database is opened (and closed) by whoever builds the app,
+// so the server, the tests and the CLI share one way of opening it; nothing above this plugin
+// sees Prisma or SQL.
 import fp from 'fastify-plugin'
-import type { Database } from '../db/database.js'
+import { type AreaDirectory, areaDirectory } from '../areas/directory.js'
+import { type ClientRegistry, clientRegistry } from '../clients/keys.js'
+import type { Database, DatabaseEngine } from '../db/database.js'
+import { type ChangeFeed, changeFeed } from '../facilities/change-log.js'
+import { type FacilityService, facilityService } from '../facilities/service.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    db: Database
+    facilities: FacilityService
+    changeFeed: ChangeFeed
+    areas: AreaDirectory
+    clients: ClientRegistry
+    database: {
+      engine: DatabaseEngine
+      /** Resolves when the database answers a query. */
+      ping: () => Promise<void>
+    }
   }
 }
 
 export default fp<{ database: Database }>(
-  async (fastify, options) => {
-    fastify.decorate('db', options.database)
+  async (fastify, { database }) => {
+    const { prisma } = database
+    fastify.decorate('facilities', facilityService(database))
+    fastify.decorate('changeFeed', changeFeed(prisma))
+    fastify.decorate('areas', areaDirectory(prisma))
+    fastify.decorate('clients', clientRegistry(prisma))
+    fastify.decorate('database', {
+      engine: database.engine,
+      ping: async () => {
+        await prisma.$queryRaw`SELECT 1`
+      },
+    })
   },
-  { name: 'database' },
+  { name: 'services' },
 )

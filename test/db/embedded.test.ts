@@ -1,6 +1,6 @@
 import t from 'tap'
 import { DataDirInUseError, openEmbeddedDatabase } from '../../src/db/database.js'
-import { prepareDatabase } from '../../src/db/prepare.js'
+import { prepareDatabase } from '../../src/prepare.js'
 import { tempDir } from '../helper.js'
 
 t.test('the embedded database keeps its data across restarts, seeded once', async (t) => {

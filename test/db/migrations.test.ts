@@ -1,7 +1,7 @@
 import t from 'tap'
 import { applyMigrations, migrationDrift, readMigrations } from '../../src/db/schema-engine.js'
 import type { Database } from '../../src/db/database.js'
-import { prepareDatabase } from '../../src/db/prepare.js'
+import { prepareDatabase } from '../../src/prepare.js'
 import { forEachDatabase, openTestDatabase, testEngines } from '../helper.js'
 
 forEachDatabase(t, 'migrations', async (t, engine) => {

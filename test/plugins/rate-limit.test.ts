@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis } from 'ioredis'
 import t, { type Test } from 'tap'
 import { buildApp } from '../../src/app.js'
-import type { RateLimits } from '../../src/plugins/rate-limit.js'
+import type { RateLimits } from '../../src/config.js'
 import { keyFor, preparedTestDatabase, type App } from '../helper.js'
 
 const small: RateLimits = { anonymous: 3, reader: 5, editor: 4, admin: 6 }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { build, forEachDatabase, takeDatabaseAway } from '../helper.js'
+import { databaseOf, build, forEachDatabase, takeDatabaseAway } from '../helper.js'
 
 forEachDatabase(t, 'areas and health', async (t, engine) => {
   const app = await build(t, engine)
@@ -68,7 +68,7 @@ forEachDatabase(t, 'areas and health', async (t, engine) => {
   })
 
   t.test('readiness and reads are a 503 problem when the database is gone', async (t) => {
-    await takeDatabaseAway(app.db)
+    await takeDatabaseAway(databaseOf(app))
     const response = await app.inject({ url: '/health/ready' })
     t.equal(response.statusCode, 503)
     t.match(response.json(), { code: 'service_unavailable', status: 503, detail: 'The database does not answer' })

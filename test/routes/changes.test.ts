@@ -4,8 +4,8 @@
 import t from 'tap'
 import { documentOf, type FacilityDocument } from '../../src/facilities/document.js'
 import { readFullRecords } from '../../src/facilities/records.js'
-import type { PrismaClient } from '../../src/generated/prisma/client.js'
-import { buildClocked, forEachDatabase, keyFor, type App } from '../helper.js'
+import type { Database } from '../../src/db/database.js'
+import { databaseOf, buildClocked, forEachDatabase, keyFor, type App } from '../helper.js'
 
 interface ChangeEvent {
   cursor: string
@@ -45,11 +45,11 @@ function replay(events: ChangeEvent[], copy = new Map<string, Record<string, unk
   return copy
 }
 
-async function currentDirectory(prisma: PrismaClient) {
+async function currentDirectory(database: Database) {
   const directory = new Map<string, FacilityDocument>()
   let after: string | undefined
   for (;;) {
-    const rows = await readFullRecords(prisma, { after, limit: 500 })
+    const rows = await readFullRecords(database.readRows, { after, limit: 500 })
     for (const row of rows) directory.set(row.id, documentOf(row))
     if (rows.length < 500) return directory
     after = rows.at(-1)?.id
@@ -126,7 +126,7 @@ forEachDatabase(t, 'replaying the feed from the start rebuilds the directory, de
   const copy = replay(firstVisit.events)
 
   setNow('2026-12-16T00:00:00Z')
-  const seeded = await app.db.prisma.facility.findFirstOrThrow({ where: { slug: 'south-china-hospital' } })
+  const seeded = await databaseOf(app).prisma.facility.findFirstOrThrow({ where: { slug: 'south-china-hospital' } })
   await write(app, 'DELETE', `/v1/facilities/${b.id}`, { ...admin, 'if-match': '*' })
   await write(
     app,
@@ -149,7 +149,7 @@ forEachDatabase(t, 'replaying the feed from the start rebuilds the directory, de
     'the scheduled change, once it took effect',
   )
   t.same(new Set(all.map((e) => e.cursor)).size, all.length, 'no event twice')
-  const directory = await currentDirectory(app.db.prisma)
+  const directory = await currentDirectory(databaseOf(app))
   t.equal(copy.size, directory.size, 'as many facilities as the directory has')
   t.notOk(copy.has(b.id), 'the deleted facility is gone from the copy')
   for (const [id, document] of directory) t.same(copy.get(id), document, `facility ${document.slug}`)
@@ -202,7 +202,9 @@ forEachDatabase(t, 'paging the feed while writes go on never skips or repeats an
   }
   await writes
   seen.push(...(await readFeed(app, cursor, 5)).events.map((e) => e.cursor))
-  const committed = (await app.db.prisma.change.findMany({ select: { id: true }, orderBy: { id: 'asc' } })).map((c) => c.id.toString())
+  const committed = (await databaseOf(app).prisma.change.findMany({ select: { id: true }, orderBy: { id: 'asc' } })).map((c) =>
+    c.id.toString(),
+  )
   t.same(seen, committed, 'every committed change exactly once, in order')
   t.ok(committed.length >= 29 + 3 + 24, 'seed, creates and updates all there')
 })

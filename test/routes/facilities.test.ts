@@ -1,5 +1,5 @@
 import t from 'tap'
-import { build, forEachDatabase } from '../helper.js'
+import { databaseOf, build, forEachDatabase } from '../helper.js'
 
 forEachDatabase(t, 'GET /v1/facilities', async (t, engine) => {
   const app = await build(t, engine)
@@ -77,7 +77,7 @@ forEachDatabase(t, 'GET /v1/facilities', async (t, engine) => {
 
   t.test('a facility created between pages appears exactly once', async (t) => {
     const first = (await app.inject({ url: '/v1/facilities?limit=10' })).json()
-    await app.db.prisma.facility.create({
+    await databaseOf(app).prisma.facility.create({
       data: { slug: 'late-arrival', category: 'school', nameZh: '新学校', status: 'planned', areaId: 'pinghu' },
     })
     const rest: string[] = []
@@ -151,7 +151,7 @@ forEachDatabase(t, 'GET /v1/facilities', async (t, engine) => {
   })
 
   t.test('deleted facilities are not listed', async (t) => {
-    await app.db.prisma.facility.update({ where: { slug: 'late-arrival' }, data: { deletedAt: new Date() } })
+    await databaseOf(app).prisma.facility.update({ where: { slug: 'late-arrival' }, data: { deletedAt: new Date() } })
     const { data } = (await app.inject({ url: '/v1/facilities?category=school&limit=100' })).json()
     t.notOk(data.some((facility: { slug: string }) => facility.slug === 'late-arrival'))
   })
@@ -212,7 +212,7 @@ forEachDatabase(t, 'GET /v1/facilities/{id}', async (t, engine) => {
   })
 
   t.test('a deleted facility is a 404', async (t) => {
-    await app.db.prisma.facility.update({ where: { id: school.id }, data: { deletedAt: new Date() } })
+    await databaseOf(app).prisma.facility.update({ where: { id: school.id }, data: { deletedAt: new Date() } })
     const response = await app.inject({ url: `/v1/facilities/${school.id}` })
     t.equal(response.statusCode, 404)
   })

@@ -1,7 +1,7 @@
 // The other shapes of the directory: GeoJSON and CSV lists, the NDJSON export, and HTTP caching
 // (ETag, Last-Modified, 304). Every group runs on PGlite and on PostgreSQL.
 import t, { type Test } from 'tap'
-import { addFacility, buildClocked, forEachDatabase } from '../helper.js'
+import { databaseOf, addFacility, buildClocked, forEachDatabase } from '../helper.js'
 
 const seedCount = 29
 const csvHeader =
@@ -260,14 +260,14 @@ forEachDatabase(t, 'GET /v1/facilities/export.ndjson', async (t, engine) => {
   })
 
   t.test('a soft-deleted facility is left out', async (t) => {
-    await app.db.prisma.facility.update({ where: { slug: 'shenzhen-foreign-languages-school' }, data: { deletedAt: new Date() } })
+    await databaseOf(app).prisma.facility.update({ where: { slug: 'shenzhen-foreign-languages-school' }, data: { deletedAt: new Date() } })
     const { lines, records } = await exportLines(t)
     t.equal(lines.length, seedCount - 1)
     t.notOk(records.some((record) => record.slug === 'shenzhen-foreign-languages-school'))
   })
 
   t.test('more facilities than one batch: every one exactly once', async (t) => {
-    await app.db.prisma.facility.createMany({
+    await databaseOf(app).prisma.facility.createMany({
       data: Array.from({ length: 480 }, (_, i) => ({
         slug: `bulk-${i}`,
         category: 'market' as const,
@@ -329,7 +329,7 @@ forEachDatabase(t, 'HTTP caching', async (t, engine) => {
   t.test('after a change the old validators give a 200 with new ones', async (t) => {
     const before = await app.inject({ url })
     const updatedAt = new Date(Date.parse(before.json().updatedAt) + 2_000)
-    await app.db.prisma.facility.update({
+    await databaseOf(app).prisma.facility.update({
       where: { id: school.id },
       data: { nameEn: 'Longgang Experimental High School', updatedAt },
     })
@@ -351,7 +351,7 @@ forEachDatabase(t, 'HTTP caching', async (t, engine) => {
     t.equal(first.statusCode, 200)
     t.match(first.headers.etag, /^"[A-Za-z0-9+/=]+"$/)
     t.equal(first.headers['cache-control'], 'public, max-age=60')
-    const newest = await app.db.prisma.facility.aggregate({ _max: { updatedAt: true } })
+    const newest = await databaseOf(app).prisma.facility.aggregate({ _max: { updatedAt: true } })
     t.equal(first.headers['last-modified'], httpDate(String(newest._max.updatedAt?.toISOString())))
     const again = await app.inject({ url: listUrl, headers: { 'if-none-match': String(first.headers.etag) } })
     t.equal(again.statusCode, 304)
@@ -363,7 +363,7 @@ forEachDatabase(t, 'HTTP caching', async (t, engine) => {
     t.equal(english.statusCode, 200)
     t.not(english.headers.etag, first.headers.etag)
     // A change to a listed facility changes the list's ETag.
-    await app.db.prisma.facility.update({
+    await databaseOf(app).prisma.facility.update({
       where: { slug: 'scnu-affiliated-pinghu-school' },
       data: { nameEn: 'SCNU Pinghu School', updatedAt: new Date(Date.now() + 5_000) },
     })

@@ -3,7 +3,7 @@
 // written. Status changes are in status-changes.test.ts.
 import t from 'tap'
 import { revokeClient } from '../../src/clients/keys.js'
-import { build, create, forEachDatabase, keyFor, kindergarten, patch, type App } from '../helper.js'
+import { databaseOf, build, create, forEachDatabase, keyFor, kindergarten, patch, type App } from '../helper.js'
 
 interface RawRequest {
   payload: string
@@ -11,8 +11,8 @@ interface RawRequest {
 }
 const json = (body: unknown): RawRequest => ({ headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) })
 
-const facilityCount = (app: App) => app.db.prisma.facility.count()
-const changeCount = (app: App) => app.db.prisma.change.count()
+const facilityCount = (app: App) => databaseOf(app).prisma.facility.count()
+const changeCount = (app: App) => databaseOf(app).prisma.change.count()
 
 forEachDatabase(t, 'keys and roles', async (t, engine) => {
   const app = await build(t, engine)
@@ -73,12 +73,14 @@ forEachDatabase(t, 'keys and roles', async (t, engine) => {
   )
   t.equal(moveOut.statusCode, 403, 'nor may it move a facility out of its areas')
 
-  const { client } = await app.db.prisma.apiClient.findFirstOrThrow({ where: { role: 'reader' } }).then((c) => ({ client: c }))
-  await revokeClient(app.db.prisma, client.id)
+  const { client } = await databaseOf(app)
+    .prisma.apiClient.findFirstOrThrow({ where: { role: 'reader' } })
+    .then((c) => ({ client: c }))
+  await revokeClient(databaseOf(app).prisma, client.id)
   const revoked = await app.inject({ method: 'GET', url: '/v1/facilities', headers: reader })
   t.equal(revoked.statusCode, 401, 'a revoked key')
   t.equal(problem(revoked).code, 'invalid_key')
-  t.ok((await app.db.prisma.apiClient.findFirstOrThrow({ where: { id: client.id } })).lastUsedAt, 'use of a key is noted')
+  t.ok((await databaseOf(app).prisma.apiClient.findFirstOrThrow({ where: { id: client.id } })).lastUsedAt, 'use of a key is noted')
 })
 
 t.test('keys never reach the log', async (t) => {
@@ -344,7 +346,7 @@ forEachDatabase(t, 'updating with JSON Merge Patch and If-Match', async (t, engi
   }
   const notObject = await patch(app, id, { ...editor, 'if-match': '"3"' }, ['a', 'list'])
   t.equal(notObject.statusCode, 400, 'a patch that is not an object')
-  t.equal((await app.db.prisma.facility.findUniqueOrThrow({ where: { id } })).version, 3, 'bad patches wrote nothing')
+  t.equal((await databaseOf(app).prisma.facility.findUniqueOrThrow({ where: { id } })).version, 3, 'bad patches wrote nothing')
 
   const missing = await patch(app, '0193a1b2-0000-7000-8000-000000000000', { ...editor, 'if-match': '*' }, { phone: '1' })
   t.equal(missing.statusCode, 404)
@@ -362,10 +364,10 @@ forEachDatabase(t, 'two staff patch the same version at once: one wins, the othe
   ])
   t.same([a.statusCode, b.statusCode].sort(), [200, 412])
   const winner = a.statusCode === 200 ? '111' : '222'
-  const stored = await app.db.prisma.facility.findUniqueOrThrow({ where: { id } })
+  const stored = await databaseOf(app).prisma.facility.findUniqueOrThrow({ where: { id } })
   t.equal(stored.phone, winner, "the winner's value is stored")
   t.equal(stored.version, 2)
-  t.equal(await app.db.prisma.change.count({ where: { facilityId: id, action: 'update' } }), 1, 'one update recorded')
+  t.equal(await databaseOf(app).prisma.change.count({ where: { facilityId: id, action: 'update' } }), 1, 'one update recorded')
 })
 
 forEachDatabase(t, 'deleting a facility', async (t, engine) => {
@@ -390,6 +392,6 @@ forEachDatabase(t, 'deleting a facility', async (t, engine) => {
     404,
     'deleting twice',
   )
-  const tombstone = await app.db.prisma.facility.findUniqueOrThrow({ where: { id } })
+  const tombstone = await databaseOf(app).prisma.facility.findUniqueOrThrow({ where: { id } })
   t.ok(tombstone.deletedAt, 'the row stays as a tombstone')
 })

@@ -2,7 +2,7 @@
 // idempotent, dry runs, per-row errors, all-or-nothing, and whole-file errors that write nothing.
 import { Readable } from 'node:stream'
 import t from 'tap'
-import { build, forEachDatabase, keyFor, type App } from '../helper.js'
+import { databaseOf, build, forEachDatabase, keyFor, type App } from '../helper.js'
 
 const header = 'external_id,name_zh,category,area,status,name_en,lat,lng,capacity_unit,capacity_total,capacity_available,aliases'
 const csv = (...rows: string[]) => `\uFEFF${[header, ...rows].join('\r\n')}\r\n`
@@ -21,7 +21,7 @@ interface Report {
 const post = (app: App, headers: Record<string, string>, body: string | Buffer | Readable, type = 'text/csv', query = '') =>
   app.inject({ method: 'POST', url: `/v1/imports${query}`, headers: { ...headers, 'content-type': type }, payload: body })
 
-const facilityCount = (app: App) => app.db.prisma.facility.count()
+const facilityCount = (app: App) => databaseOf(app).prisma.facility.count()
 
 forEachDatabase(t, 'a CSV import creates, then is idempotent, then updates', async (t, engine) => {
   const app = await build(t, engine)
@@ -53,7 +53,7 @@ forEachDatabase(t, 'a CSV import creates, then is idempotent, then updates', asy
 
   const again = await post(app, editor, csv(...stations))
   t.match(again.json(), { summary: { created: 0, updated: 0, unchanged: 3 } }, 'the same file twice changes nothing')
-  t.equal(await app.db.prisma.change.count({ where: { facilityId: station.id } }), 1, 'and records nothing')
+  t.equal(await databaseOf(app).prisma.change.count({ where: { facilityId: station.id } }), 1, 'and records nothing')
 
   const changed = await post(app, editor, csv(stations[0]!.replace(',30,4,', ',30,1,'), stations[1]!))
   t.match(changed.json(), { summary: { updated: 1, unchanged: 1 } })
@@ -63,7 +63,7 @@ forEachDatabase(t, 'a CSV import creates, then is idempotent, then updates', asy
       { row: 2, outcome: 'unchanged' },
     ],
   })
-  const history = await app.db.prisma.change.findFirstOrThrow({
+  const history = await databaseOf(app).prisma.change.findFirstOrThrow({
     where: { facilityId: station.id, action: 'update' },
     include: { fields: true },
   })
@@ -157,6 +157,6 @@ forEachDatabase(t, 'NDJSON, streamed: 300 rows in, then merged by external id', 
     [{ outcome: 'updated' }, { outcome: 'rejected', errors: [{ field: '/status' }] }],
     'statuses change through status changes',
   )
-  const nb7 = await app.db.prisma.facility.findUniqueOrThrow({ where: { externalId: 'NB-7' } })
+  const nb7 = await databaseOf(app).prisma.facility.findUniqueOrThrow({ where: { externalId: 'NB-7' } })
   t.match(nb7, { phone: '0755-7', nameZh: '便民服务点7', version: 2 })
 })

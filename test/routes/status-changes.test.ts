@@ -2,7 +2,7 @@
 // moment to come applied at that moment (by an injected clock, never by sleeping), and applied
 // once however many server processes share the database.
 import t from 'tap'
-import { buildClocked, create, forEachDatabase, keyFor, postStatus, type App } from '../helper.js'
+import { databaseOf, buildClocked, create, forEachDatabase, keyFor, postStatus, type App } from '../helper.js'
 
 forEachDatabase(t, 'status changes follow the lifecycle', async (t, engine) => {
   const { app } = await buildClocked(t, engine, '2026-11-28T02:00:00Z')
@@ -150,7 +150,7 @@ forEachDatabase(t, 'a scheduled change the lifecycle no longer allows is discard
   setNow('2027-01-02T00:00:00Z')
   const read = (await app.inject({ url: `/v1/facilities/${id}` })).json() as { status: string }
   t.equal(read.status, 'permanently_closed', 'the closure stands')
-  const change = await app.db.prisma.statusChange.findFirstOrThrow({ where: { facilityId: id, toStatus: 'temporarily_closed' } })
+  const change = await databaseOf(app).prisma.statusChange.findFirstOrThrow({ where: { facilityId: id, toStatus: 'temporarily_closed' } })
   t.match(change.discardedReason, /permanently_closed by then/)
   const listed = (await app.inject({ url: `/v1/facilities/${id}/status-changes` })).json() as {
     data: { toStatus: string; state: string; discardedReason: string | null }[]
@@ -198,5 +198,5 @@ t.test('several server processes on one PostgreSQL apply a scheduled change once
     Array(6).fill('temporarily_closed'),
     'every process shows it',
   )
-  t.equal(await one.db.prisma.change.count({ where: { facilityId: id, action: 'status_change' } }), 1, 'applied exactly once')
+  t.equal(await first.prisma.change.count({ where: { facilityId: id, action: 'status_change' } }), 1, 'applied exactly once')
 })

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import type { Area } from '../../generated/prisma/client.js'
+import { areaTree } from '../../areas/directory.js'
 import { AreaLevel } from '../../generated/prisma/enums.js'
 import { problemResponses } from '../../http/problems.js'
 import { cacheHeaders, notModified } from '../../http/caching.js'
-import { access } from '../../http/openapi.js'
+import { access } from '../../http/access.js'
 
 /** Recursive: each area holds its child areas. */
 const AreaNode = Type.Object(
@@ -16,27 +16,6 @@ const AreaNode = Type.Object(
   },
   { $id: 'AreaNode', description: 'An administrative area and the areas within it.' },
 )
-
-interface AreaNode {
-  id: string
-  level: Area['level']
-  name: { 'zh-Hans': string; en: string }
-  children: AreaNode[]
-}
-
-function buildTree(areas: Area[]): AreaNode[] {
-  const nodes = new Map<string, AreaNode>(
-    areas.map((area) => [area.id, { id: area.id, level: area.level, name: { 'zh-Hans': area.nameZh, en: area.nameEn }, children: [] }]),
-  )
-  const roots: AreaNode[] = []
-  for (const area of areas) {
-    const node = nodes.get(area.id)
-    if (node === undefined) continue
-    const parent = area.parentId === null ? undefined : nodes.get(area.parentId)
-    ;(parent?.children ?? roots).push(node)
-  }
-  return roots
-}
 
 const areaRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addSchema(AreaNode)
@@ -63,8 +42,7 @@ const areaRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async () => {
-      const areas = await fastify.db.prisma.area.findMany({ orderBy: { id: 'asc' } })
-      return { data: buildTree(areas) }
+      return { data: areaTree(await fastify.areas.all()) }
     },
   )
 }

@@ -4,10 +4,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ProblemError, problemResponses } from '../../http/problems.js'
-import type { StatusChange as StatusChangeRow } from '../../generated/prisma/client.js'
 import { ChangeAction } from '../../generated/prisma/enums.js'
-import { Nullable, type StatusChange } from '../../facilities/schemas.js'
-import { access } from '../../http/openapi.js'
+import { presentStatusChange } from '../../facilities/presenter.js'
+import { Nullable } from '../../facilities/schemas.js'
+import { access } from '../../http/access.js'
 import { FacilityParams } from './params.js'
 
 const changeIdPattern = '^[0-9]{1,18}$'
@@ -55,22 +55,7 @@ const ChangeEvent = Type.Object(
   { $id: 'ChangeEvent' },
 )
 
-export function presentStatusChange(change: StatusChangeRow): StatusChange {
-  return {
-    id: change.id,
-    facilityId: change.facilityId,
-    fromStatus: change.fromStatus,
-    toStatus: change.toStatus,
-    effectiveAt: change.effectiveAt?.toISOString() ?? null,
-    reason: change.reason,
-    state: change.appliedAt === null ? 'scheduled' : change.discardedReason === null ? 'applied' : 'discarded',
-    discardedReason: change.discardedReason,
-    recordedAt: change.recordedAt.toISOString(),
-  }
-}
-
 const changeRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  const prisma = () => fastify.db.prisma
   fastify.addSchema(HistoryEntry)
   fastify.addSchema(ChangeEvent)
 
@@ -94,15 +79,10 @@ const changeRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const id = request.params.id.toLowerCase()
-      const facility = await prisma().facility.findUnique({ where: { id }, select: { deletedAt: true } })
-      if (facility === null || facility.deletedAt !== null) throw new ProblemError('not_found', `There is no facility with id ${id}`)
-      const changes = await prisma().statusChange.findMany({
-        where: { facilityId: id },
-        orderBy: [{ effectiveAt: { sort: 'desc', nulls: 'last' } }, { id: 'desc' }],
-      })
+      const changes = await fastify.facilities.statusChanges(id)
+      if (changes === undefined) throw new ProblemError('not_found', `There is no facility with id ${id}`)
       reply.header('cache-control', 'no-cache')
-      const scheduled = changes.filter((c) => c.appliedAt === null)
-      return { data: [...scheduled, ...changes.filter((c) => c.appliedAt !== null)].map(presentStatusChange) }
+      return { data: changes.map(presentStatusChange) }
     },
   )
 
@@ -139,27 +119,21 @@ const changeRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const id = request.params.id.toLowerCase()
       const { limit, cursor } = request.query
-      const facility = await prisma().facility.findUnique({ where: { id }, select: { id: true } })
-      if (facility === null) throw new ProblemError('not_found', `There is no facility with id ${id}`)
-      const changes = await prisma().change.findMany({
-        where: { facilityId: id, ...(cursor === undefined ? {} : { id: { lt: BigInt(cursor) } }) },
-        orderBy: { id: 'desc' },
-        take: limit + 1,
-        include: { fields: { orderBy: { field: 'asc' } }, client: { select: { id: true, name: true } } },
-      })
-      const page = changes.slice(0, limit)
+      const history = await fastify.changeFeed.history(id, { before: cursor, limit })
+      if (history === undefined) throw new ProblemError('not_found', `There is no facility with id ${id}`)
+      const { changes, hasMore } = history
       reply.header('cache-control', 'private, no-cache')
       return {
-        data: page.map((change) => ({
-          id: change.id.toString(),
+        data: changes.map((change) => ({
+          id: change.id,
           action: change.action,
           at: change.at.toISOString(),
           version: change.version,
           reason: change.reason,
           by: { client: change.client, actor: change.actor },
-          fields: change.fields.map((f) => ({ field: f.field, oldValue: f.oldValue, newValue: f.newValue })),
+          fields: change.fields,
         })),
-        page: { limit, nextCursor: changes.length > limit ? (page.at(-1)?.id.toString() ?? null) : null },
+        page: { limit, nextCursor: hasMore ? (changes.at(-1)?.id ?? null) : null },
       }
     },
   )
@@ -200,17 +174,11 @@ const changeRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const { after, limit } = request.query
-      const changes = await prisma().change.findMany({
-        where: after === undefined ? {} : { id: { gt: BigInt(after) } },
-        orderBy: { id: 'asc' },
-        take: limit + 1,
-        include: { fields: true },
-      })
-      const page = changes.slice(0, limit)
+      const { changes, hasMore } = await fastify.changeFeed.after(after, limit)
       reply.header('cache-control', 'no-cache')
       return {
-        data: page.map((change) => ({
-          cursor: change.id.toString(),
+        data: changes.map((change) => ({
+          cursor: change.id,
           action: change.action,
           facilityId: change.facilityId,
           version: change.version,
@@ -218,7 +186,7 @@ const changeRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           reason: change.reason,
           fields: Object.fromEntries(change.fields.map((f) => [f.field, f.newValue])),
         })),
-        page: { limit, nextCursor: page.at(-1)?.id.toString() ?? after ?? '0', hasMore: changes.length > limit },
+        page: { limit, nextCursor: changes.at(-1)?.id ?? after ?? '0', hasMore },
       }
     },
   )

@@ -3,7 +3,6 @@
 // its version (so the answer to one write is ready to base the next on).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ProblemError } from '../../http/problems.js'
-import { fetchFullRecords } from '../../facilities/records.js'
 import { presentFacility } from '../../facilities/presenter.js'
 import type { Facility } from '../../facilities/schemas.js'
 import type { Crs } from '../../domain/geo.js'
@@ -16,7 +15,7 @@ export async function presentedFacility(
   id: string,
   crs: Crs = 'wgs84',
 ): Promise<Facility> {
-  const [row] = await fetchFullRecords(fastify.db, { ids: [id.toLowerCase()] })
+  const row = await fastify.facilities.byId(id.toLowerCase())
   if (row === undefined) throw new ProblemError('not_found', `There is no facility with id ${id}`)
   const language = negotiateLanguage(request.headers['accept-language'])
   setLanguage(reply, language)

@@ -7,20 +7,14 @@ import mergePatch from 'json-merge-patch'
 import { Type } from 'typebox'
 import { problemResponses } from '../../http/problems.js'
 import type { FacilityDocument } from '../../facilities/document.js'
-import {
-  changeStatus,
-  checkDocument,
-  createFacility,
-  deleteFacility,
-  updateFacility,
-  type VersionedWrite,
-} from '../../facilities/writes.js'
+import { presentStatusChange } from '../../facilities/presenter.js'
+import { checkDocument } from '../../facilities/validation.js'
+import type { VersionedWrite } from '../../facilities/writes.js'
 import { FacilityInput, Status } from '../../facilities/schemas.js'
 import { actorOf } from '../../plugins/auth.js'
 import { facilityETagHeader, parseIfMatch } from '../../http/caching.js'
-import { access } from '../../http/openapi.js'
+import { access } from '../../http/access.js'
 import { requireMediaType } from '../../http/media-types.js'
-import { presentStatusChange } from './changes.js'
 import { presentedFacility } from './facility-reply.js'
 import { FacilityParams } from './params.js'
 
@@ -82,8 +76,6 @@ const StatusChangeInput = Type.Object(
 )
 
 const facilityWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  const prisma = () => fastify.db.prisma
-
   fastify.addSchema(FacilityInput)
   fastify.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'))
 
@@ -135,7 +127,7 @@ const facilityWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const facility = await createFacility(prisma(), request.body as FacilityDocument, {
+      const facility = await fastify.facilities.create(request.body as FacilityDocument, {
         actor: actorOf(request),
         reason: request.query.reason,
         now: fastify.clock(),
@@ -176,8 +168,7 @@ const facilityWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const id = request.params.id.toLowerCase()
-      await updateFacility(
-        prisma(),
+      await fastify.facilities.update(
         id,
         (current) => mergePatch.apply(structuredClone(current), request.body),
         await writeOptions(request, request.query.reason),
@@ -207,7 +198,7 @@ const facilityWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
-      await deleteFacility(prisma(), request.params.id.toLowerCase(), await writeOptions(request, request.query.reason))
+      await fastify.facilities.remove(request.params.id.toLowerCase(), await writeOptions(request, request.query.reason))
       return reply.code(204).send(null)
     },
   )
@@ -244,8 +235,7 @@ const facilityWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const id = request.params.id.toLowerCase()
       const { status, effectiveAt, reason } = request.body
-      const result = await changeStatus(
-        prisma(),
+      const result = await fastify.facilities.changeStatus(
         id,
         { status, reason, effectiveAt: effectiveAt === undefined ? undefined : new Date(effectiveAt) },
         await writeOptions(request, reason),

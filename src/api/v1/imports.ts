@@ -3,10 +3,10 @@ import type { Readable } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { problemResponses } from '../../http/problems.js'
-import { csvColumns, importFacilities } from '../../facilities/import.js'
+import { csvColumns } from '../../facilities/import.js'
 import { Nullable } from '../../facilities/schemas.js'
 import { actorOf } from '../../plugins/auth.js'
-import { access } from '../../http/openapi.js'
+import { access } from '../../http/access.js'
 import { mediaTypeOf, requireMediaType } from '../../http/media-types.js'
 
 /** 10,000 rows of a full CSV are about 3 MB; this leaves room without inviting abuse. */
@@ -91,7 +91,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const body = streams.get(request)
       if (body === undefined) throw new Error('the import stream went missing')
-      const report = await importFacilities(fastify.db.prisma, body, {
+      const report = await fastify.facilities.import(body, {
         format: mediaTypeOf(request) === 'text/csv' ? 'csv' : 'ndjson',
         dryRun: request.query.dryRun,
         atomic: request.query.atomic,

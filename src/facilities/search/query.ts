@@ -15,6 +15,7 @@ import type {
 } from '../../generated/prisma/enums.js'
 import type { SummarySource } from '../presenter.js'
 import { normalizeSearch } from './text.js'
+import { utcMidnight } from '../../domain/dates.js'
 
 export const sorts = ['relevance', 'distance', 'name', 'openingDate', 'updatedAt'] as const
 export type Sort = (typeof sorts)[number] | 'created'
@@ -96,7 +97,6 @@ interface HitRow {
 }
 
 const asDate = (value: Date | string) => (value instanceof Date ? value : new Date(value))
-const asDay = (day: string) => new Date(`${day.slice(0, 10)}T00:00:00Z`)
 
 function summarySourceOf(row: HitRow): SummarySource {
   const dates = typeof row.dates === 'string' ? (JSON.parse(row.dates) as Exclude<HitRow['dates'], string>) : row.dates
@@ -117,7 +117,7 @@ function summarySourceOf(row: HitRow): SummarySource {
     timeZone: row.time_zone,
     updatedAt: asDate(row.updated_at),
     area: { id: row.area_id, level: row.area_level, nameZh: row.area_name_zh, nameEn: row.area_name_en },
-    dates: dates.map((date) => ({ ...date, earliest: asDay(date.earliest), latest: asDay(date.latest) })),
+    dates: dates.map((date) => ({ ...date, earliest: utcMidnight(date.earliest), latest: utcMidnight(date.latest) })),
   }
 }
 

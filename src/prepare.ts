@@ -1,10 +1,10 @@
 // Brings a database up to date at start-up: applies pending migrations, then loads the seed data
 // into a database that has no facilities yet.
 import type { FastifyBaseLogger } from 'fastify'
-import { seedDatabase } from '../seed/seed.js'
-import type { PrismaClient } from '../generated/prisma/client.js'
-import type { Database } from './database.js'
-import { applyMigrations, migrationNames } from './schema-engine.js'
+import { seedDatabase } from './seed/seed.js'
+import type { PrismaClient } from './generated/prisma/client.js'
+import type { Database } from './db/database.js'
+import { applyMigrations, migrationNames } from './db/schema-engine.js'
 
 /**
  * Whether the migrations folder has one that `_prisma_migrations` does not record as finished, or

@@ -1,0 +1,69 @@
+// A page of search hits and the facet counts for a search, including the one filter SQL cannot
+// decide: whether a facility is open now depends on holiday calendars, so candidates are read in
+// batches and their hours evaluated here.
+import type { Database } from '../../db/database.js'
+import { evaluateOpeningHours } from '../../domain/opening-hours.js'
+import { facetCandidates, facetCounts, searchFacilities, type SearchFilters, type SearchHit, type Sort, type SortKey } from './query.js'
+
+export interface PageOptions {
+  sort: Sort
+  limit: number
+  after?: SortKey
+  /** Only facilities that are (true) or are not (false) open at `now`. */
+  openNow?: boolean
+  now: Date
+}
+
+/** One page of hits, and one more to tell whether there is a next page. */
+export async function findPage(db: Database, filters: SearchFilters, options: PageOptions): Promise<SearchHit[]> {
+  if (options.openNow === undefined) {
+    return searchFacilities(db, filters, { sort: options.sort, limit: options.limit + 1, after: options.after })
+  }
+  const wanted = options.limit + 1
+  const batchSize = 200
+  const hits: SearchHit[] = []
+  let after = options.after
+  for (;;) {
+    const batch = await searchFacilities(db, { ...filters, hasOpeningHours: true }, { sort: options.sort, limit: batchSize, after })
+    for (const hit of batch) {
+      if (hit.openingHours === null) continue
+      const { openNow } = evaluateOpeningHours(hit.openingHours, { timeZone: hit.timeZone, now: options.now })
+      if (openNow === options.openNow) hits.push(hit)
+      if (hits.length === wanted) return hits
+    }
+    const last = batch.at(-1)
+    if (batch.length < batchSize || last === undefined) return hits
+    after = last.key
+  }
+}
+
+export interface FacetCount {
+  value: string
+  count: number
+}
+
+/** Counts by category, status and area of the facilities matching the filters (and openNow at `now`). */
+export async function countFacets(
+  db: Database,
+  filters: SearchFilters,
+  options: { openNow?: boolean; now: Date },
+): Promise<Record<'category' | 'status' | 'area', FacetCount[]>> {
+  if (options.openNow === undefined) return facetCounts(db.prisma, filters)
+  const candidates = await facetCandidates(db.prisma, filters)
+  return countBy(
+    candidates.filter(
+      (c) =>
+        c.openingHours !== null &&
+        evaluateOpeningHours(c.openingHours, { timeZone: c.timeZone, now: options.now }).openNow === options.openNow,
+    ),
+  )
+}
+
+function countBy(candidates: { category: string; status: string; areaId: string }[]) {
+  const tally = (key: 'category' | 'status' | 'areaId') => {
+    const counts = new Map<string, number>()
+    for (const candidate of candidates) counts.set(candidate[key], (counts.get(candidate[key]) ?? 0) + 1)
+    return [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
+  }
+  return { category: tally('category'), status: tally('status'), area: tally('areaId') }
+}

@@ -1,0 +1,56 @@
+// The facilities as routes, pages and integrations see them: reads and writes in the domain's
+// terms, published as `fastify.facilities`. How each reaches the database is decided here and
+// below, never by a caller: frequent and large reads go through the driver (Database.readRows:
+// Prisma's per-row conversion cost more than the rest of those requests), writes through Prisma
+// transactions (src/facilities/writes.ts).
+import type { Readable } from 'node:stream'
+import type { Database } from '../db/database.js'
+import type { FacilityDocument } from './document.js'
+import { importFacilities, type ImportOptions } from './import.js'
+import { readFullRecords } from './records.js'
+import { countFacets, findPage, type PageOptions } from './search/page.js'
+import { resolveTextMode, type SearchFilters } from './search/query.js'
+import { applyDueStatusChanges, changeStatus, listStatusChanges, nextScheduledChange, type StatusChangeRequest } from './status-changes.js'
+import { createFacility, deleteFacility, updateFacility, type VersionedWrite, type WriteOptions } from './writes.js'
+
+export function facilityService(db: Database) {
+  const { prisma } = db
+  return {
+    // ------------------------------------------------------------ reads
+
+    /** A page of search hits (and one more, to tell whether a next page exists). */
+    search: (filters: SearchFilters, options: PageOptions) => findPage(db, filters, options),
+    /** Whether text matches as a substring, or (nothing contains it) fuzzily. */
+    textModeFor: (filters: SearchFilters) => resolveTextMode(prisma, filters),
+    facets: (filters: SearchFilters, options: { openNow?: boolean; now: Date }) => countFacets(db, filters, options),
+    /** Facilities in full, in id order; deleted ones are left out. */
+    inFull: (ids: string[]) => readFullRecords(db.readRows, { ids }),
+    /** One facility in full, unless there is none (or it was deleted). */
+    async byId(id: string) {
+      const [record] = await readFullRecords(db.readRows, { ids: [id] })
+      return record
+    },
+    /** The next batch of every facility in full, in id order (the export). */
+    batchAfter: (after: string | undefined, limit: number) => readFullRecords(db.readRows, { after, limit }),
+    /** The directory's last change, deletions included: the Last-Modified of any list. */
+    async lastModified(): Promise<Date | undefined> {
+      // Raw: Prisma's aggregate wraps the table in a subquery that cannot use the updated_at index.
+      const [row] = await prisma.$queryRaw<{ last: Date | null }[]>`SELECT max(updated_at) AS last FROM facility`
+      return row?.last == null ? undefined : new Date(row.last)
+    },
+    statusChanges: (id: string) => listStatusChanges(prisma, id),
+
+    // ------------------------------------------------------------ writes
+
+    create: (input: FacilityDocument, options: WriteOptions) => createFacility(prisma, input, options),
+    update: (id: string, next: (current: FacilityDocument) => unknown, options: VersionedWrite) =>
+      updateFacility(prisma, id, next, options),
+    remove: (id: string, options: VersionedWrite) => deleteFacility(prisma, id, options),
+    changeStatus: (id: string, request: StatusChangeRequest, options: VersionedWrite) => changeStatus(prisma, id, request, options),
+    import: (body: Readable, options: ImportOptions) => importFacilities(prisma, body, options),
+    applyDueStatusChanges: (now: Date) => applyDueStatusChanges(prisma, now),
+    nextScheduledChange: () => nextScheduledChange(prisma),
+  }
+}
+
+export type FacilityService = ReturnType<typeof facilityService>

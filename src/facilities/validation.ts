@@ -1,0 +1,129 @@
+// What a facility document must be before it is written: its schema, the rules across fields a
+// schema cannot say, and the areas and sources it names. Every write (create, update, import row,
+// seed) passes here, so the API, the import and the seed refuse the same things the same way.
+import { Value } from 'typebox/value'
+import { kindOfCategory } from '../domain/categories.js'
+import { isStatusOfCategory, statusesOfKind } from '../domain/lifecycle.js'
+import { validateOpeningHours } from '../domain/opening-hours.js'
+import { InvalidDateError, parseUncertainDate, type UncertainDate } from '../domain/uncertain-date.js'
+import type { Prisma, PrismaClient } from '../generated/prisma/client.js'
+import type { DateBasis, Milestone } from '../generated/prisma/enums.js'
+import { ProblemError, type ProblemFieldError } from '../http/problems.js'
+import { canonicalDocument, type FacilityDocument } from './document.js'
+import { FacilityInput } from './schemas.js'
+
+export interface References {
+  areas: ReadonlySet<string>
+  sources: ReadonlySet<string>
+}
+
+export async function readReferences(prisma: PrismaClient): Promise<References> {
+  const [areas, sources] = await Promise.all([
+    prisma.area.findMany({ select: { id: true } }),
+    prisma.source.findMany({ select: { id: true } }),
+  ])
+  return { areas: new Set(areas.map((a) => a.id)), sources: new Set(sources.map((s) => s.id)) }
+}
+
+/** Schema errors as the API's field errors: JSON Pointers into the body. */
+function schemaErrors(document: unknown): ProblemFieldError[] {
+  return Value.Errors(FacilityInput, document).flatMap((error): ProblemFieldError[] => {
+    const params = error.params as Record<string, unknown>
+    if (error.keyword === 'additionalProperties') return []
+    if (error.keyword === 'boolean') return [{ in: 'body', name: error.instancePath, message: 'is not a known field' }]
+    if (error.keyword === 'required' && Array.isArray(params.requiredProperties)) {
+      return params.requiredProperties.map((field) => ({ in: 'body', name: `${error.instancePath}/${field}`, message: 'is required' }))
+    }
+    return [{ in: 'body', name: error.instancePath || '/', message: error.message }]
+  })
+}
+
+export interface CheckedDocument {
+  document: FacilityDocument
+  statusEffective: UncertainDate | undefined
+  dates: { milestone: Milestone; basis: DateBasis; date: UncertainDate; sourceText?: string }[]
+}
+
+/** Validates a whole document: its schema, then what a schema cannot say (rules across fields). */
+export function checkDocument(input: unknown): CheckedDocument {
+  const shapeErrors = schemaErrors(input)
+  if (shapeErrors.length > 0) {
+    throw new ProblemError('validation_failed', `Invalid facility: ${shapeErrors.map((e) => e.name).join(', ')}`, shapeErrors)
+  }
+  const document = canonicalDocument(input as FacilityDocument)
+  const errors: ProblemFieldError[] = []
+  const kind = kindOfCategory[document.category]
+  if (!isStatusOfCategory(document.category, document.status)) {
+    errors.push({
+      in: 'body',
+      name: '/status',
+      message: `a ${document.category} follows the ${kind} lifecycle: one of ${statusesOfKind[kind].join(', ')}`,
+    })
+  }
+  const hoursProblem = document.openingHours === undefined ? null : validateOpeningHours(document.openingHours)
+  if (hoursProblem !== null) {
+    errors.push({ in: 'body', name: '/openingHours', message: `not OpenStreetMap opening_hours syntax: ${hoursProblem}` })
+  }
+  if (document.elderCareTier !== undefined && document.category !== 'elder_care') {
+    errors.push({ in: 'body', name: '/elderCareTier', message: 'applies only to the elder_care category' })
+  }
+  const { minMonths, maxMonths } = document.ageRange ?? {}
+  if (minMonths !== undefined && maxMonths !== undefined && maxMonths < minMonths) {
+    errors.push({ in: 'body', name: '/ageRange/maxMonths', message: 'must not be below minMonths' })
+  }
+  const units = new Set<string>()
+  ;(document.capacity ?? []).forEach((capacity, index) => {
+    if (units.has(capacity.unit)) errors.push({ in: 'body', name: `/capacity/${index}/unit`, message: 'is listed twice' })
+    units.add(capacity.unit)
+    if (capacity.total !== undefined && capacity.available !== undefined && capacity.available > capacity.total) {
+      errors.push({ in: 'body', name: `/capacity/${index}/available`, message: 'must not exceed total' })
+    }
+  })
+  const parse = (text: string, name: string) => {
+    try {
+      return parseUncertainDate(text)
+    } catch (error) {
+      if (!(error instanceof InvalidDateError)) throw error
+      errors.push({ in: 'body', name, message: error.message })
+      return undefined
+    }
+  }
+  const statusEffective = document.statusEffective === undefined ? undefined : parse(document.statusEffective, '/statusEffective')
+  const dates: CheckedDocument['dates'] = []
+  for (const [milestone, bases] of Object.entries(document.dates ?? {})) {
+    for (const [basis, value] of Object.entries(bases ?? {})) {
+      if (value === undefined) continue
+      const date = parse(value.edtf, `/dates/${milestone}/${basis}/edtf`)
+      if (date !== undefined) {
+        dates.push({ milestone: milestone as Milestone, basis: basis as DateBasis, date, sourceText: value.text })
+      }
+    }
+  }
+  if (errors.length > 0) {
+    throw new ProblemError('validation_failed', `Invalid facility ${document.slug}: ${errors.map((e) => e.name).join(', ')}`, errors)
+  }
+  return { document, statusEffective, dates }
+}
+
+/** Names a document refers to that must exist: its area and its citations' sources. */
+export async function checkReferences(tx: Prisma.TransactionClient, document: FacilityDocument, known?: References) {
+  const citations = document.citations ?? []
+  const { areas, sources } =
+    known ??
+    (await (async () => {
+      const [area, found] = await Promise.all([
+        tx.area.findUnique({ where: { id: document.area }, select: { id: true } }),
+        tx.source.findMany({ where: { id: { in: citations.map((c) => c.source) } }, select: { id: true } }),
+      ])
+      return { areas: new Set(area === null ? [] : [area.id]), sources: new Set(found.map((s) => s.id)) }
+    })())
+  const errors: ProblemFieldError[] = []
+  if (!areas.has(document.area))
+    errors.push({ in: 'body', name: '/area', message: `no area with id ${document.area}; GET /v1/areas lists them` })
+  citations.forEach((citation, index) => {
+    if (!sources.has(citation.source)) {
+      errors.push({ in: 'body', name: `/citations/${index}/source`, message: `no source with id ${citation.source}` })
+    }
+  })
+  if (errors.length > 0) throw new ProblemError('validation_failed', `Invalid facility ${document.slug}`, errors)
+}
