@@ -71,3 +71,4 @@ export function clientRegistry(prisma: PrismaClient) {
 }
 
 export type ClientRegistry = ReturnType<typeof clientRegistry>
+export type { ApiClient } from '../generated/prisma/client.js'

@@ -54,3 +54,6 @@ export function facilityService(db: Database) {
 }
 
 export type FacilityService = ReturnType<typeof facilityService>
+// What callers of the service name in its calls.
+export { isSortValueOf, type SearchFilters, type SearchHit, type SortKey } from './search/query.js'
+export type { Actor, VersionedWrite, WriteOptions } from './writes.js'

@@ -5,10 +5,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { ProblemError } from '../http/problems.js'
-import type { ApiClient } from '../generated/prisma/client.js'
+import type { ApiClient } from '../clients/keys.js'
 import type { ClientRole } from '../generated/prisma/enums.js'
 import type { FacilityDocument } from '../facilities/document.js'
-import type { Actor } from '../facilities/writes.js'
+import type { Actor } from '../facilities/service.js'
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -6,15 +6,14 @@ import { Type } from 'typebox'
 import type { Crs } from '../../domain/geo.js'
 import { presentFacility, presentSummary, type PresentationContext } from '../../facilities/presenter.js'
 import { parseFilters, parseSort, SearchQuery } from '../../facilities/search/params.js'
-import { isSortValueOf, type SearchHit, type SortKey } from '../../facilities/search/query.js'
+import { isSortValueOf, type SearchHit, type SortKey } from '../../facilities/service.js'
 import { access } from '../../http/access.js'
-import { cacheHeaders, facilityETagHeader, httpDate, lastModifiedHeader, notModified } from '../../http/caching.js'
+import { cacheHeaders, httpDate, lastModifiedHeader, notModified } from '../../http/caching.js'
 import { languageHeaders, negotiateLanguage, setLanguage } from '../../http/language.js'
 import { decodeCursor, encodeCursor, nextLinkHeader } from '../../http/paging.js'
 import { problemResponses } from '../../http/problems.js'
-import { presentedFacility } from './facility-reply.js'
 import { csvOf, FacilityFeatureCollection, FacilityPage, geoJsonOf, negotiateListFormat, pageSerializers } from './facility-list-formats.js'
-import { crsParameter, FacilityParams, refuseUnknownArea, splitMultiValued, uuidPattern } from './params.js'
+import { refuseUnknownArea, splitMultiValued, uuidPattern } from './params.js'
 
 const isUuid = (value: string) => new RegExp(uuidPattern).test(value)
 
