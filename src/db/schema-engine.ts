@@ -123,5 +123,3 @@ export async function migrationDrift(
   })
 }
 
-/** SQL for a new migration from the migrations folder's state to `schema.prisma`. */
-export const newMigrationSql = migrationDrift
