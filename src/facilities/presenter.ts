@@ -17,7 +17,7 @@ import type { Milestone } from '../generated/prisma/enums.js'
 import { pick, type Language } from '../http/language.js'
 
 /**
- * What a list item is made from: the columns it shows, read by the search query itself (search.ts).
+ * What a list item is made from: the columns it shows, read by the search query itself (search/query.ts).
  */
 export type SummarySource = Pick<
   FacilityModel,
