@@ -21,6 +21,7 @@ import facilityRoute from './api/v1/facility.js'
 import facilityWriteRoutes from './api/v1/facility-writes.js'
 import changeRoutes from './api/v1/changes.js'
 import importRoutes from './api/v1/imports.js'
+import hsdsRoutes from './hsds/routes.js'
 
 export interface AppOptions {
   database: Database
@@ -58,6 +59,7 @@ export const app = fp<AppOptions>(
     await fastify.register(facilityWriteRoutes, { prefix: '/v1' })
     await fastify.register(changeRoutes, { prefix: '/v1' })
     await fastify.register(importRoutes, { prefix: '/v1' })
+    await fastify.register(hsdsRoutes, { prefix: '/hsds' })
   },
   { name: 'linli' },
 )
