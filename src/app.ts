@@ -22,6 +22,7 @@ import facilityWriteRoutes from './api/v1/facility-writes.js'
 import changeRoutes from './api/v1/changes.js'
 import importRoutes from './api/v1/imports.js'
 import hsdsRoutes from './hsds/routes.js'
+import mcpRoutes from './mcp/http.js'
 
 export interface AppOptions {
   database: Database
@@ -60,6 +61,7 @@ export const app = fp<AppOptions>(
     await fastify.register(changeRoutes, { prefix: '/v1' })
     await fastify.register(importRoutes, { prefix: '/v1' })
     await fastify.register(hsdsRoutes, { prefix: '/hsds' })
+    await fastify.register(mcpRoutes)
   },
   { name: 'linli' },
 )
