@@ -123,6 +123,21 @@ forEachDatabase(t, 'MCP over streamable HTTP', async (t, engine) => {
     })
   })
 
+  t.test('one POST, one JSON answer, with the rate-limit headers of the API', async (t) => {
+    const response = await fetch(new URL('/mcp', base), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/list' }),
+    })
+    t.equal(response.status, 200)
+    t.equal(response.headers.get('content-type'), 'application/json')
+    t.equal(response.headers.get('ratelimit-limit'), '120')
+    t.match(response.headers.get('ratelimit-remaining'), /^\d+$/)
+    const body = (await response.json()) as { id: number; result: { tools: { name: string }[] } }
+    t.equal(body.id, 7)
+    t.equal(body.result.tools.length, 4)
+  })
+
   t.test('only POST: GET and DELETE are 405 problems', async (t) => {
     for (const method of ['GET', 'DELETE'] as const) {
       const response = await app.inject({ method, url: '/mcp' })
