@@ -77,6 +77,16 @@ async function getJson(app: App, url: string, language?: string) {
   return { response, body: response.json() }
 }
 
+t.test('the vendored schemas do reject what HSDS does not allow', async (t) => {
+  t.notOk(hsds.service({ id: '0b9f3c2e-6a1d-4f7e-9c35-2d8a4b6e1f70', name: 'x', status: 'open' }), 'a status HSDS does not know')
+  t.notOk(hsds.service({ id: '0b9f3c2e-6a1d-4f7e-9c35-2d8a4b6e1f70', status: 'active' }), 'a service without a name')
+  t.notOk(hsds.service({ id: 'not-a-uuid', name: 'x', status: 'active' }), 'an id that is not a UUID')
+  t.notOk(
+    hsds.service({ id: '0b9f3c2e-6a1d-4f7e-9c35-2d8a4b6e1f70', name: 'x', status: 'active', schedules: [{ freq: 'DAILY' }] }),
+    'a nested schedule is checked too',
+  )
+})
+
 forEachDatabase(t, 'the HSDS 3.0 profile', async (t, engine) => {
   const { app } = await buildClocked(t, engine, '2026-03-04T02:00:00Z')
 
