@@ -1,7 +1,7 @@
 // What the HSDS profile reads, through the facility service the /v1 routes use
 // (`fastify.facilities`: the search, the facet counts, full records) and the same presenter:
-// never SQL of its own. Only services: every read here is
-// limited to service categories, so a project can never appear in an HSDS answer.
+// never SQL of its own. Only services: every read here is limited to service categories, so a
+// project can never appear in an HSDS answer.
 import type { FastifyInstance } from 'fastify'
 import type { FacilityCategory } from '../generated/prisma/enums.js'
 import { presentFacility } from '../facilities/presenter.js'
