@@ -21,6 +21,8 @@ import facilityRoute from './api/v1/facility.js'
 import facilityWriteRoutes from './api/v1/facility-writes.js'
 import changeRoutes from './api/v1/changes.js'
 import importRoutes from './api/v1/imports.js'
+import hsdsRoutes from './hsds/routes.js'
+import mcpRoutes from './mcp/http.js'
 
 export interface AppOptions {
   database: Database
@@ -58,6 +60,8 @@ export const app = fp<AppOptions>(
     await fastify.register(facilityWriteRoutes, { prefix: '/v1' })
     await fastify.register(changeRoutes, { prefix: '/v1' })
     await fastify.register(importRoutes, { prefix: '/v1' })
+    await fastify.register(hsdsRoutes, { prefix: '/hsds' })
+    await fastify.register(mcpRoutes)
   },
   { name: 'linli' },
 )

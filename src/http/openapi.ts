@@ -59,6 +59,7 @@ export default fp(
           { name: 'facilities', description: 'Facilities and projects: search, facets, export, one in full' },
           { name: 'areas', description: 'Administrative areas: city, district, street, community' },
           { name: 'changes', description: 'The change feed, for keeping a copy of the directory in sync' },
+          { name: 'hsds', description: 'Open Referral HSDS 3.0 profile (read-only): services, organizations, locations, taxonomy' },
           { name: 'health', description: 'Liveness and readiness, for load balancers and orchestrators' },
         ],
         components: {
