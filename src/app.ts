@@ -6,7 +6,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Database } from './db/database.js'
 import cachingPlugin from './http/caching.js'
 import servicesPlugin from './plugins/services.js'
-import problemsPlugin from './http/error-handler.js'
+import problemsPlugin, { clientErrorHandler, frameworkErrors } from './http/error-handler.js'
+import inputGuardPlugin from './http/input-guard.js'
 import openapiPlugin from './http/openapi.js'
 import authPlugin from './plugins/auth.js'
 import { defaultRateLimits, type RateLimits } from './config.js'
@@ -43,6 +44,7 @@ export const app = fp<AppOptions>(
     // Shared plugins first, then routes.
     fastify.decorate('clock', options.clock ?? (() => new Date()))
     await fastify.register(problemsPlugin)
+    await fastify.register(inputGuardPlugin)
     await fastify.register(cachingPlugin)
     await fastify.register(servicesPlugin, { database: options.database })
     await fastify.register(authPlugin)
@@ -89,6 +91,9 @@ export function serverOptions(logLevel: string, logStream?: LogStream): FastifyS
       },
     },
     routerOptions: { ignoreTrailingSlash: true },
+    // Errors raised before routing, and requests Node's parser refuses, answer in the one problem shape too.
+    frameworkErrors,
+    clientErrorHandler,
     bodyLimit: 1024 * 1024,
   }
 }

@@ -472,7 +472,7 @@ export interface components {
              * @description Stable machine-readable code.
              * @enum {unknown}
              */
-            code: "validation_failed" | "invalid_cursor" | "unauthorized" | "invalid_key" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "not_acceptable" | "conflict" | "version_mismatch" | "payload_too_large" | "unsupported_media_type" | "transition_not_allowed" | "precondition_required" | "rate_limited" | "internal_error" | "service_unavailable";
+            code: "validation_failed" | "malformed_request" | "invalid_cursor" | "unauthorized" | "invalid_key" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "version_mismatch" | "payload_too_large" | "unsupported_media_type" | "transition_not_allowed" | "precondition_required" | "rate_limited" | "header_fields_too_large" | "internal_error" | "service_unavailable";
             /** @description The request path. */
             instance?: string;
             /** @description With version_mismatch: the version the facility has now (its ETag is `"<version>"`). */
@@ -1257,6 +1257,7 @@ export interface components {
                     };
                 };
             };
+            /** @description Free-form facts without a field of their own: at most 100 keys, 16 KB as JSON, nested at most 16 deep. */
             attributes?: {
                 [key: string]: unknown;
             };
@@ -1564,7 +1565,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1609,7 +1610,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1662,7 +1663,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1840,7 +1841,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1919,7 +1920,7 @@ export interface operations {
                     "application/json": components["schemas"]["Facility"];
                 };
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2112,7 +2113,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2175,7 +2176,7 @@ export interface operations {
                     "application/x-ndjson": string;
                 };
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2258,7 +2259,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2339,7 +2340,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2480,7 +2481,7 @@ export interface operations {
                     capacity?: unknown;
                     /** @description As in FacilityInput.dates null removes it. */
                     dates?: unknown;
-                    /** @description As in FacilityInput.attributes null removes it. */
+                    /** @description Free-form facts without a field of their own: at most 100 keys, 16 KB as JSON, nested at most 16 deep. null removes it. */
                     attributes?: unknown;
                     /** @description As in FacilityInput.citations null removes it. */
                     citations?: unknown;
@@ -2499,7 +2500,7 @@ export interface operations {
                     "application/json": components["schemas"]["Facility"];
                 };
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2626,7 +2627,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2732,7 +2733,7 @@ export interface operations {
                     "application/json": components["schemas"]["StatusChange"];
                 };
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2865,7 +2866,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2959,7 +2960,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3031,7 +3032,7 @@ export interface operations {
                     "application/json": components["schemas"]["ImportReport"];
                 };
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
                     [name: string]: unknown;

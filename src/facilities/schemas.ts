@@ -111,7 +111,12 @@ export const FacilityInput = Type.Object(
         additionalProperties: false,
       }),
     ),
-    attributes: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    attributes: Type.Optional(
+      Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), {
+        maxProperties: 100,
+        description: 'Free-form facts without a field of their own: at most 100 keys, 16 KB as JSON, nested at most 16 deep.',
+      }),
+    ),
     citations: Type.Optional(
       Type.Array(
         Type.Object(

@@ -8,6 +8,7 @@ import { validateOpeningHours } from '../domain/opening-hours.js'
 import { InvalidDateError, parseUncertainDate, type UncertainDate } from '../domain/uncertain-date.js'
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js'
 import type { DateBasis, Milestone } from '../generated/prisma/enums.js'
+import { inputProblems } from '../http/input-guard.js'
 import { ProblemError, type ProblemFieldError } from '../http/problems.js'
 import { canonicalDocument, type FacilityDocument } from './document.js'
 import { FacilityInput } from './schemas.js'
@@ -34,9 +35,16 @@ function schemaErrors(document: unknown): ProblemFieldError[] {
     if (error.keyword === 'required' && Array.isArray(params.requiredProperties)) {
       return params.requiredProperties.map((field) => ({ in: 'body', name: `${error.instancePath}/${field}`, message: 'is required' }))
     }
-    return [{ in: 'body', name: error.instancePath || '/', message: error.message }]
+    const message = Array.isArray(params.allowedValues) ? `must be one of: ${params.allowedValues.join(', ')}` : error.message
+    return [{ in: 'body', name: error.instancePath || '/', message }]
   })
 }
+
+/** Free-form attributes, at most this many bytes as JSON (their depth is bounded for every body). */
+export const maxAttributesBytes = 16 * 1024
+
+/** Milestones in the order they happen: one may not end before an earlier one begins. */
+const milestoneOrder: Milestone[] = ['construction_start', 'completion', 'opening']
 
 export interface CheckedDocument {
   document: FacilityDocument
@@ -46,7 +54,9 @@ export interface CheckedDocument {
 
 /** Validates a whole document: its schema, then what a schema cannot say (rules across fields). */
 export function checkDocument(input: unknown): CheckedDocument {
-  const shapeErrors = schemaErrors(input)
+  // Text and nesting as the edge checks them (src/http/input-guard.ts): an imported row or a
+  // merged patch did not pass through that check as a whole.
+  const shapeErrors = [...inputProblems(input, 'body'), ...schemaErrors(input)]
   if (shapeErrors.length > 0) {
     throw new ProblemError('validation_failed', `Invalid facility: ${shapeErrors.map((e) => e.name).join(', ')}`, shapeErrors)
   }
@@ -96,6 +106,24 @@ export function checkDocument(input: unknown): CheckedDocument {
       const date = parse(value.edtf, `/dates/${milestone}/${basis}/edtf`)
       if (date !== undefined) {
         dates.push({ milestone: milestone as Milestone, basis: basis as DateBasis, date, sourceText: value.text })
+      }
+    }
+  }
+  if (document.attributes !== undefined && Buffer.byteLength(JSON.stringify(document.attributes)) > maxAttributesBytes) {
+    errors.push({ in: 'body', name: '/attributes', message: `must be at most ${maxAttributesBytes / 1024} KB as JSON` })
+  }
+  // On the same basis (planned, expected, actual), a later milestone cannot end before an earlier one begins.
+  for (const [index, later] of milestoneOrder.entries()) {
+    for (const earlier of milestoneOrder.slice(0, index)) {
+      for (const a of dates.filter((d) => d.milestone === earlier)) {
+        const b = dates.find((d) => d.milestone === later && d.basis === a.basis)
+        if (b !== undefined && b.date.latest < a.date.earliest) {
+          errors.push({
+            in: 'body',
+            name: `/dates/${later}/${a.basis}/edtf`,
+            message: `${b.date.edtf} is before ${earlier} (${a.basis}: ${a.date.edtf})`,
+          })
+        }
       }
     }
   }

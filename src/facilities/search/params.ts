@@ -47,11 +47,13 @@ export const filterParameters = {
   }),
   category: Type.Optional(
     Type.Array(Type.Enum(FacilityCategory), {
+      minItems: 1,
       description: 'One or more categories: repeat the parameter or separate with commas.',
     }),
   ),
   status: Type.Optional(
     Type.Array(Type.Enum(FacilityStatus), {
+      minItems: 1,
       description: 'One or more statuses: repeat the parameter or separate with commas.',
     }),
   ),
