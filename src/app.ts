@@ -88,6 +88,8 @@ export function serverOptions(logLevel: string, logStream?: LogStream): FastifyS
         coerceTypes: 'array',
         useDefaults: true,
         allErrors: true,
+        // OpenAPI's serialization keywords of a parameter (comma-separated lists), not validation.
+        keywords: ['style', 'explode'],
       },
     },
     routerOptions: { ignoreTrailingSlash: true },

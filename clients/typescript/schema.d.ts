@@ -553,10 +553,11 @@ export interface components {
             distanceMeters?: number;
             /** @description Computed from openingHours in the facility time zone, honouring Chinese public holidays and make-up working days. */
             hours: {
+                /** @description Only a facility that operates (operational, in_service) can be open. */
                 openNow: boolean;
                 /**
                  * Format: date-time
-                 * @description Next opening, in the facility time zone.
+                 * @description Next opening, in the facility time zone; null when it does not operate.
                  */
                 nextOpenAt: string | null;
                 /**
@@ -867,10 +868,11 @@ export interface components {
             distanceMeters?: number;
             /** @description Computed from openingHours in the facility time zone, honouring Chinese public holidays and make-up working days. */
             hours: {
+                /** @description Only a facility that operates (operational, in_service) can be open. */
                 openNow: boolean;
                 /**
                  * Format: date-time
-                 * @description Next opening, in the facility time zone.
+                 * @description Next opening, in the facility time zone; null when it does not operate.
                  */
                 nextOpenAt: string | null;
                 /**
@@ -1540,7 +1542,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Healthy */
+            /** @description Healthy. `Cache-Control: no-store`: a cache must never answer for the service. */
             200: {
                 headers: {
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
@@ -1585,7 +1587,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Healthy */
+            /** @description Healthy. `Cache-Control: no-store`: a cache must never answer for the service. */
             200: {
                 headers: {
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
@@ -1622,6 +1624,8 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1642,6 +1646,12 @@ export interface operations {
             /** @description The areas, from the city down */
             200: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -1656,6 +1666,12 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -1666,6 +1682,12 @@ export interface operations {
             /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1675,6 +1697,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1684,6 +1712,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1693,6 +1729,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1726,9 +1770,9 @@ export interface operations {
                 bbox?: string;
                 /** @description Coordinate system of `near`, `bbox` and of the locations returned. GCJ-02 is what Chinese map SDKs use. */
                 crs?: "wgs84" | "gcj02";
-                /** @description One or more categories: repeat the parameter or separate with commas. */
+                /** @description One or more categories, separated by commas (`category=kindergarten,childcare`); repeating the parameter works too. */
                 category?: ("hospital" | "school" | "kindergarten" | "childcare" | "elder_care" | "culture_venue" | "sports_venue" | "public_service" | "market" | "road" | "bridge" | "expressway" | "intercity_rail" | "metro" | "logistics_hub" | "utility" | "commercial_building")[];
-                /** @description One or more statuses: repeat the parameter or separate with commas. */
+                /** @description One or more statuses, separated by commas (`status=planned,under_construction`); repeating the parameter works too. */
                 status?: ("planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed")[];
                 /**
                  * @description An area id (GET /v1/areas lists them): facilities in it or in any area within it.
@@ -1782,6 +1826,12 @@ export interface operations {
             /** @description A page of facilities */
             200: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -1834,6 +1884,12 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -1844,6 +1900,12 @@ export interface operations {
             /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1853,6 +1915,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1862,6 +1930,12 @@ export interface operations {
             /** @description No acceptable representation (`not_acceptable`) */
             406: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1871,6 +1945,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1880,6 +1962,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1910,6 +2000,12 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator: "<version>.<hash of this representation>". Send it in If-None-Match to revalidate, and in If-Match to write: a write is accepted only while the facility is still at that version. */
                     ETag: string;
                     /** @description Where the facility now is. */
@@ -1923,6 +2019,12 @@ export interface operations {
             /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1932,6 +2034,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1941,6 +2049,12 @@ export interface operations {
             /** @description This key may not do that (`forbidden`) */
             403: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1950,6 +2064,12 @@ export interface operations {
             /** @description The request conflicts with the current state (`conflict`) */
             409: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1959,6 +2079,12 @@ export interface operations {
             /** @description The request body is too large (`payload_too_large`) */
             413: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1968,6 +2094,12 @@ export interface operations {
             /** @description Unsupported content type (`unsupported_media_type`) */
             415: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1977,6 +2109,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1986,6 +2126,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2019,9 +2167,9 @@ export interface operations {
                 bbox?: string;
                 /** @description Coordinate system of `near`, `bbox` and of the locations returned. GCJ-02 is what Chinese map SDKs use. */
                 crs?: "wgs84" | "gcj02";
-                /** @description One or more categories: repeat the parameter or separate with commas. */
+                /** @description One or more categories, separated by commas (`category=kindergarten,childcare`); repeating the parameter works too. */
                 category?: ("hospital" | "school" | "kindergarten" | "childcare" | "elder_care" | "culture_venue" | "sports_venue" | "public_service" | "market" | "road" | "bridge" | "expressway" | "intercity_rail" | "metro" | "logistics_hub" | "utility" | "commercial_building")[];
-                /** @description One or more statuses: repeat the parameter or separate with commas. */
+                /** @description One or more statuses, separated by commas (`status=planned,under_construction`); repeating the parameter works too. */
                 status?: ("planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed")[];
                 /**
                  * @description An area id (GET /v1/areas lists them): facilities in it or in any area within it.
@@ -2064,6 +2212,12 @@ export interface operations {
             /** @description The counts */
             200: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -2106,6 +2260,12 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -2116,6 +2276,12 @@ export interface operations {
             /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2125,6 +2291,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2134,6 +2306,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2143,6 +2323,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2166,6 +2354,12 @@ export interface operations {
             /** @description NDJSON: one Facility (as GET /v1/facilities/{id} answers it) per line */
             200: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     "Cache-Control": string;
                     /** @description The language names and labels are in. */
                     "Content-Language": "zh-Hans" | "en";
@@ -2179,6 +2373,12 @@ export interface operations {
             /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2188,6 +2388,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2197,6 +2403,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2206,6 +2420,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2235,6 +2457,12 @@ export interface operations {
             /** @description The facility */
             200: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator: "<version>.<hash of this representation>". Send it in If-None-Match to revalidate, and in If-Match to write: a write is accepted only while the facility is still at that version. */
                     ETag: string;
                     "Cache-Control": string;
@@ -2252,6 +2480,12 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -2262,6 +2496,12 @@ export interface operations {
             /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2271,6 +2511,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2280,6 +2526,12 @@ export interface operations {
             /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
             404: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2289,6 +2541,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2298,6 +2558,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2336,6 +2604,12 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2343,6 +2617,12 @@ export interface operations {
             /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2352,6 +2632,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2361,6 +2647,12 @@ export interface operations {
             /** @description This key may not do that (`forbidden`) */
             403: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2370,6 +2662,12 @@ export interface operations {
             /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
             404: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2379,6 +2677,12 @@ export interface operations {
             /** @description The facility has changed since you read it (`version_mismatch`) */
             412: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2388,6 +2692,12 @@ export interface operations {
             /** @description If-Match is required (`precondition_required`) */
             428: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2397,6 +2707,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2406,6 +2724,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2442,49 +2768,98 @@ export interface operations {
         /** @description JSON Merge Patch (RFC 7396) of a FacilityInput: fields given replace, null removes, objects merge, arrays are replaced whole. The status is changed with a status change, not here. */
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description Stable human-readable key: lower-case letters, digits and hyphens. null removes it. */
-                    slug?: unknown;
-                    /** @description The id in the data owner's own system; imports match on it. null removes it. */
-                    externalId?: unknown;
-                    /** @description As in FacilityInput.category null removes it. */
-                    category?: unknown;
-                    /** @description As in FacilityInput.name null removes it. */
-                    name?: unknown;
-                    /** @description As in FacilityInput.aliases null removes it. */
-                    aliases?: unknown;
-                    /** @description As in FacilityInput.description null removes it. */
-                    description?: unknown;
-                    /** @description An area id (GET /v1/areas). null removes it. */
-                    area?: unknown;
-                    /** @description As in FacilityInput.address null removes it. */
-                    address?: unknown;
-                    /** @description As in FacilityInput.status null removes it. */
-                    status?: unknown;
-                    /** @description EDTF date: YYYY, YYYY-MM, YYYY-MM-DD, YYYY-33..36 (quarter), YYYY-40/41 (half-year), or A/B null removes it. */
-                    statusEffective?: unknown;
-                    /** @description As in FacilityInput.elderCareTier null removes it. */
-                    elderCareTier?: unknown;
-                    /** @description Ages served, in months (kindergartens, childcare). null removes it. */
-                    ageRange?: unknown;
-                    /** @description As in FacilityInput.location null removes it. */
-                    location?: unknown;
-                    /** @description As in FacilityInput.accessibility null removes it. */
-                    accessibility?: unknown;
-                    /** @description As in FacilityInput.openingHours null removes it. */
-                    openingHours?: unknown;
-                    /** @description As in FacilityInput.phone null removes it. */
-                    phone?: unknown;
-                    /** @description As in FacilityInput.website null removes it. */
-                    website?: unknown;
-                    /** @description As in FacilityInput.capacity null removes it. */
-                    capacity?: unknown;
-                    /** @description As in FacilityInput.dates null removes it. */
-                    dates?: unknown;
-                    /** @description Free-form facts without a field of their own: at most 100 keys, 16 KB as JSON, nested at most 16 deep. null removes it. */
-                    attributes?: unknown;
-                    /** @description As in FacilityInput.citations null removes it. */
-                    citations?: unknown;
+                "application/merge-patch+json": {
+                    slug?: string | null;
+                    externalId?: string | null;
+                    category?: ("hospital" | "school" | "kindergarten" | "childcare" | "elder_care" | "culture_venue" | "sports_venue" | "public_service" | "market" | "road" | "bridge" | "expressway" | "intercity_rail" | "metro" | "logistics_hub" | "utility" | "commercial_building") | null;
+                    name?: {
+                        zh?: string | null;
+                        en?: string | null;
+                    } | null;
+                    aliases?: string[] | null;
+                    description?: {
+                        zh?: string | null;
+                        en?: string | null;
+                    } | null;
+                    area?: string | null;
+                    address?: {
+                        zh?: string | null;
+                        en?: string | null;
+                    } | null;
+                    status?: ("planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed") | null;
+                    statusEffective?: string | null;
+                    elderCareTier?: ("street_centre" | "community_station" | "residential_point") | null;
+                    ageRange?: {
+                        minMonths?: number | null;
+                        maxMonths?: number | null;
+                    } | null;
+                    location?: {
+                        lat?: number | null;
+                        lng?: number | null;
+                        precision?: ("exact" | "approximate" | "unknown") | null;
+                        note?: string | null;
+                    } | null;
+                    accessibility?: ("step_free_entrance" | "lift" | "accessible_toilet" | "accessible_parking" | "hearing_loop" | "braille_signage" | "wheelchair_loan")[] | null;
+                    openingHours?: string | null;
+                    phone?: string | null;
+                    website?: string | null;
+                    capacity?: {
+                        /** @enum {unknown} */
+                        unit: "beds" | "places" | "school_places" | "childcare_places" | "elder_care_beds" | "parking_spaces";
+                        total?: number;
+                        available?: number;
+                    }[] | null;
+                    dates?: {
+                        construction_start?: {
+                            planned?: {
+                                edtf?: string | null;
+                                text?: string | null;
+                            } | null;
+                            expected?: {
+                                edtf?: string | null;
+                                text?: string | null;
+                            } | null;
+                            actual?: {
+                                edtf?: string | null;
+                                text?: string | null;
+                            } | null;
+                        } | null;
+                        completion?: {
+                            planned?: {
+                                edtf?: string | null;
+                                text?: string | null;
+                            } | null;
+                            expected?: {
+                                edtf?: string | null;
+                                text?: string | null;
+                            } | null;
+                            actual?: {
+                                edtf?: string | null;
+                                text?: string | null;
+                            } | null;
+                        } | null;
+                        opening?: {
+                            planned?: {
+                                edtf?: string | null;
+                                text?: string | null;
+                            } | null;
+                            expected?: {
+                                edtf?: string | null;
+                                text?: string | null;
+                            } | null;
+                            actual?: {
+                                edtf?: string | null;
+                                text?: string | null;
+                            } | null;
+                        } | null;
+                    } | null;
+                    attributes?: {
+                        [key: string]: unknown;
+                    } | null;
+                    citations?: {
+                        source: string;
+                        quote: string;
+                    }[] | null;
                 };
             };
         };
@@ -2492,6 +2867,12 @@ export interface operations {
             /** @description The facility as it now is */
             200: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator: "<version>.<hash of this representation>". Send it in If-None-Match to revalidate, and in If-Match to write: a write is accepted only while the facility is still at that version. */
                     ETag: string;
                     [name: string]: unknown;
@@ -2503,6 +2884,12 @@ export interface operations {
             /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2512,6 +2899,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2521,6 +2914,12 @@ export interface operations {
             /** @description This key may not do that (`forbidden`) */
             403: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2530,6 +2929,12 @@ export interface operations {
             /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
             404: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2539,6 +2944,12 @@ export interface operations {
             /** @description The request conflicts with the current state (`conflict`) */
             409: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2548,6 +2959,12 @@ export interface operations {
             /** @description The facility has changed since you read it (`version_mismatch`) */
             412: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2557,6 +2974,12 @@ export interface operations {
             /** @description The request body is too large (`payload_too_large`) */
             413: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2566,6 +2989,12 @@ export interface operations {
             /** @description Unsupported content type (`unsupported_media_type`) */
             415: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2575,6 +3004,12 @@ export interface operations {
             /** @description If-Match is required (`precondition_required`) */
             428: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2584,6 +3019,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2593,6 +3036,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2619,6 +3070,12 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2630,6 +3087,12 @@ export interface operations {
             /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2639,6 +3102,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2648,6 +3117,12 @@ export interface operations {
             /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
             404: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2657,6 +3132,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2666,6 +3149,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2716,6 +3207,12 @@ export interface operations {
             /** @description Applied now */
             201: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator: "<version>.<hash of this representation>". Send it in If-None-Match to revalidate, and in If-Match to write: a write is accepted only while the facility is still at that version. */
                     ETag: string;
                     [name: string]: unknown;
@@ -2724,9 +3221,17 @@ export interface operations {
                     "application/json": components["schemas"]["StatusChange"];
                 };
             };
-            /** @description Scheduled */
+            /** @description Scheduled; the facility keeps its version (and ETag) until then */
             202: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Strong validator: "<version>.<hash of this representation>". Send it in If-None-Match to revalidate, and in If-Match to write: a write is accepted only while the facility is still at that version. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2736,6 +3241,12 @@ export interface operations {
             /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2745,6 +3256,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2754,6 +3271,12 @@ export interface operations {
             /** @description This key may not do that (`forbidden`) */
             403: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2763,6 +3286,12 @@ export interface operations {
             /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
             404: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2772,6 +3301,12 @@ export interface operations {
             /** @description The facility has changed since you read it (`version_mismatch`) */
             412: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2781,6 +3316,12 @@ export interface operations {
             /** @description Unsupported content type (`unsupported_media_type`) */
             415: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2790,6 +3331,12 @@ export interface operations {
             /** @description The status change is not allowed (`transition_not_allowed`) */
             422: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2799,6 +3346,12 @@ export interface operations {
             /** @description If-Match is required (`precondition_required`) */
             428: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2808,6 +3361,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2817,6 +3378,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2854,6 +3423,12 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2869,6 +3444,12 @@ export interface operations {
             /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2878,6 +3459,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2887,6 +3474,12 @@ export interface operations {
             /** @description This key may not do that (`forbidden`) */
             403: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2896,6 +3489,12 @@ export interface operations {
             /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
             404: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2905,6 +3504,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2914,6 +3521,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2945,6 +3560,12 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2963,6 +3584,12 @@ export interface operations {
             /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2972,6 +3599,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2981,6 +3614,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2990,6 +3631,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3016,16 +3665,23 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description The file: text/csv or application/x-ndjson. */
+        /** @description The file. text/csv: UTF-8 with a header row (external_id, name_zh, category, area, status, slug, name_en, aliases, description_zh, description_en, address_zh, address_en, lat, lng, location_precision, location_note, phone, website, opening_hours, capacity_unit, capacity_total, capacity_available). application/x-ndjson: one FacilityInput merge patch per line, with externalId. */
         requestBody: {
             content: {
-                "application/json": string;
+                "text/csv": string;
+                "application/x-ndjson": string;
             };
         };
         responses: {
             /** @description Default Response */
             200: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3035,6 +3691,12 @@ export interface operations {
             /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3044,6 +3706,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3053,6 +3721,12 @@ export interface operations {
             /** @description This key may not do that (`forbidden`) */
             403: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3062,6 +3736,12 @@ export interface operations {
             /** @description The request body is too large (`payload_too_large`) */
             413: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3071,6 +3751,12 @@ export interface operations {
             /** @description Unsupported content type (`unsupported_media_type`) */
             415: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3080,6 +3766,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3089,6 +3783,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -48,13 +48,17 @@ export const filterParameters = {
   category: Type.Optional(
     Type.Array(Type.Enum(FacilityCategory), {
       minItems: 1,
-      description: 'One or more categories: repeat the parameter or separate with commas.',
+      style: 'form',
+      explode: false,
+      description: 'One or more categories, separated by commas (`category=kindergarten,childcare`); repeating the parameter works too.',
     }),
   ),
   status: Type.Optional(
     Type.Array(Type.Enum(FacilityStatus), {
       minItems: 1,
-      description: 'One or more statuses: repeat the parameter or separate with commas.',
+      style: 'form',
+      explode: false,
+      description: 'One or more statuses, separated by commas (`status=planned,under_construction`); repeating the parameter works too.',
     }),
   ),
   area: Type.Optional(
