@@ -6,7 +6,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Database } from './db/database.js'
 import cachingPlugin from './http/caching.js'
 import servicesPlugin from './plugins/services.js'
-import problemsPlugin from './http/error-handler.js'
+import problemsPlugin, { clientErrorHandler, frameworkErrors } from './http/error-handler.js'
+import inputGuardPlugin from './http/input-guard.js'
+import securityPlugin from './http/security.js'
 import openapiPlugin from './http/openapi.js'
 import authPlugin from './plugins/auth.js'
 import { defaultRateLimits, type RateLimits } from './config.js'
@@ -30,6 +32,8 @@ export interface AppOptions {
   clock?: () => Date
   /** Requests a minute by key and by anonymous address (the defaults unless given); false for none. */
   rateLimits?: RateLimits | false
+  /** Origins whose browser pages may write (CORS); reads are open to any origin. None unless given. */
+  corsOrigins?: readonly string[]
 }
 
 declare module 'fastify' {
@@ -43,6 +47,8 @@ export const app = fp<AppOptions>(
     // Shared plugins first, then routes.
     fastify.decorate('clock', options.clock ?? (() => new Date()))
     await fastify.register(problemsPlugin)
+    await fastify.register(inputGuardPlugin)
+    await fastify.register(securityPlugin, { writeOrigins: options.corsOrigins ?? [] })
     await fastify.register(cachingPlugin)
     await fastify.register(servicesPlugin, { database: options.database })
     await fastify.register(authPlugin)
@@ -86,15 +92,25 @@ export function serverOptions(logLevel: string, logStream?: LogStream): FastifyS
         coerceTypes: 'array',
         useDefaults: true,
         allErrors: true,
+        // OpenAPI's serialization keywords of a parameter (comma-separated lists), not validation.
+        keywords: ['style', 'explode'],
       },
     },
     routerOptions: { ignoreTrailingSlash: true },
+    // Errors raised before routing, and requests Node's parser refuses, answer in the one problem shape too.
+    frameworkErrors,
+    clientErrorHandler,
     bodyLimit: 1024 * 1024,
   }
 }
 
 export async function buildApp(options: AppOptions & { logLevel: string; logStream?: LogStream }): Promise<FastifyInstance> {
   const fastify = Fastify(serverOptions(options.logLevel, options.logStream)).withTypeProvider<TypeBoxTypeProvider>()
-  await fastify.register(app, { database: options.database, clock: options.clock, rateLimits: options.rateLimits })
+  await fastify.register(app, {
+    database: options.database,
+    clock: options.clock,
+    rateLimits: options.rateLimits,
+    corsOrigins: options.corsOrigins,
+  })
   return fastify
 }

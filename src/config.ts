@@ -41,6 +41,8 @@ const ConfigSchema = Type.Object({
   RATE_LIMIT_ADMIN: perMinute(defaultRateLimits.admin),
   /** A Redis shared by several server processes, so a limit holds across them. */
   RATE_LIMIT_REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  /** Origins (comma-separated scheme://host[:port]) whose pages may write from a browser; reads are open to all. */
+  CORS_ORIGINS: Type.String({ default: '', pattern: '^(https?://[^,\\s/]+(,\\s*https?://[^,\\s/]+)*)?$' }),
 })
 
 export type Config = Static<typeof ConfigSchema>
@@ -59,6 +61,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (problems.length > 0) throw new Error(`invalid configuration: ${problems.join('; ')}`)
   return config as Config
 }
+
+/** The origins of CORS_ORIGINS, as buildApp takes them. */
+export const corsOriginsOf = (config: Config): string[] =>
+  config.CORS_ORIGINS.split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '')
 
 /** The rate limits buildApp takes, from the configuration; false when they are switched off. */
 export function rateLimitsOf(config: Config): RateLimits | false {

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { loadConfig, rateLimitsOf } from '../src/config.js'
+import { corsOriginsOf, loadConfig, rateLimitsOf } from '../src/config.js'
 
 t.test('defaults', async (t) => {
   t.same(loadConfig({}), {
@@ -14,7 +14,18 @@ t.test('defaults', async (t) => {
     RATE_LIMIT_READER: 1200,
     RATE_LIMIT_EDITOR: 600,
     RATE_LIMIT_ADMIN: 1200,
+    CORS_ORIGINS: '',
   })
+})
+
+t.test('CORS_ORIGINS: comma-separated origins, or none', async (t) => {
+  t.same(corsOriginsOf(loadConfig({})), [])
+  t.same(corsOriginsOf(loadConfig({ CORS_ORIGINS: 'https://a.example.org, http://localhost:5173' })), [
+    'https://a.example.org',
+    'http://localhost:5173',
+  ])
+  t.throws(() => loadConfig({ CORS_ORIGINS: 'a.example.org' }), /CORS_ORIGINS/)
+  t.throws(() => loadConfig({ CORS_ORIGINS: 'https://a.example.org/app' }), /CORS_ORIGINS/)
 })
 
 t.test('values from the environment', async (t) => {

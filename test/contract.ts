@@ -16,6 +16,7 @@ interface Response {
 }
 interface Operation {
   operationId?: string
+  requestBody?: { content: Record<string, { schema: object }> }
   responses: Record<string, Response>
 }
 export interface OpenApiDocument {
@@ -30,6 +31,8 @@ export interface Exchange {
   statusCode: number
   headers: Record<string, string | string[] | number | undefined>
   body: string
+  /** The request's body as sent, when the test knows it (not a stream), and its Content-Type. */
+  request?: { contentType: string | undefined; body: string }
 }
 
 const documentId = 'urn:linli:openapi'
@@ -100,7 +103,7 @@ export class Contract {
     if (documentedStatus === undefined) return [`status ${status} is not documented`]
     const response = responses[documentedStatus]!
     const at = `/${pointer('paths', template, method, 'responses', documentedStatus)}`
-    const mismatches: string[] = []
+    const mismatches: string[] = [...this.#requestMismatches(exchange, template, method)]
 
     for (const [name, header] of Object.entries(response.headers ?? {})) {
       const value = exchange.headers[name.toLowerCase()]
@@ -137,6 +140,30 @@ export class Contract {
     return mismatches
   }
 
+  /**
+   * A request the server accepted (2xx) must be one the document allows: its media type declared
+   * and its body valid. (Requests refused with a 4xx are the tests of what the server refuses.)
+   */
+  #requestMismatches(exchange: Exchange, template: string, method: string): string[] {
+    const declared = this.document.paths[template]![method]!.requestBody
+    if (exchange.request === undefined || exchange.statusCode >= 300 || declared === undefined) return []
+    const mediaType = (exchange.request.contentType ?? '').split(';')[0]!.trim().toLowerCase()
+    if (declared.content[mediaType] === undefined) {
+      return [`the request's content type ${mediaType || '(none)'} is not documented (${Object.keys(declared.content).join(', ')})`]
+    }
+    let body: unknown = exchange.request.body
+    if (isJson(mediaType)) {
+      try {
+        body = JSON.parse(exchange.request.body)
+      } catch {
+        return [`the ${mediaType} request body is not JSON`]
+      }
+    }
+    const at = `/${pointer('paths', template, method, 'requestBody', 'content', mediaType, 'schema')}`
+    const errors = this.#errors(at, body, 'requestBody')
+    return errors === undefined ? [] : [`request ${errors}`]
+  }
+
   /** Throws, naming the request and what the document does not describe, when the response breaks the contract. */
   check(exchange: Exchange): void {
     const mismatches = this.mismatches(exchange)
@@ -145,6 +172,12 @@ export class Contract {
       `${exchange.method} ${exchange.url} answered ${exchange.statusCode}, which breaks the OpenAPI contract:\n- ${mismatches.join('\n- ')}`,
     )
   }
+}
+
+const headerOf = (options: InjectOptions | string, name: string): string | undefined => {
+  if (typeof options === 'string') return undefined
+  const entry = Object.entries(options.headers ?? {}).find(([key]) => key.toLowerCase() === name)
+  return entry === undefined ? undefined : String(entry[1])
 }
 
 /**
@@ -161,7 +194,16 @@ export function enforceContract(app: FastifyInstance): void {
     contract ??= new Contract(app.swagger() as unknown as OpenApiDocument)
     const path = new URL(url, 'http://localhost').pathname
     const hidden = contract.operationOf(method, url) === undefined && app.findRoute({ method: method as HTTPMethods, url: path }) !== null
-    if (!hidden) contract.check({ method, url, statusCode: response.statusCode, headers: response.headers, body: response.body })
+    const sent = typeof options === 'string' ? undefined : (options.payload ?? options.body)
+    const request =
+      typeof sent === 'string' || Buffer.isBuffer(sent)
+        ? { contentType: headerOf(options, 'content-type'), body: sent.toString() }
+        : sent !== undefined && sent !== null && typeof sent === 'object' && !('pipe' in sent)
+          ? { contentType: headerOf(options, 'content-type') ?? 'application/json', body: JSON.stringify(sent) }
+          : undefined
+    if (!hidden) {
+      contract.check({ method, url, statusCode: response.statusCode, headers: response.headers, body: response.body, request })
+    }
     return response
   }
   // Only the promise form of inject() is used by the tests.

@@ -472,7 +472,7 @@ export interface components {
              * @description Stable machine-readable code.
              * @enum {unknown}
              */
-            code: "validation_failed" | "invalid_cursor" | "unauthorized" | "invalid_key" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "not_acceptable" | "conflict" | "version_mismatch" | "payload_too_large" | "unsupported_media_type" | "transition_not_allowed" | "precondition_required" | "rate_limited" | "internal_error" | "service_unavailable";
+            code: "validation_failed" | "malformed_request" | "invalid_cursor" | "unauthorized" | "invalid_key" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "version_mismatch" | "payload_too_large" | "unsupported_media_type" | "transition_not_allowed" | "precondition_required" | "rate_limited" | "header_fields_too_large" | "internal_error" | "service_unavailable";
             /** @description The request path. */
             instance?: string;
             /** @description With version_mismatch: the version the facility has now (its ETag is `"<version>"`). */
@@ -553,10 +553,11 @@ export interface components {
             distanceMeters?: number;
             /** @description Computed from openingHours in the facility time zone, honouring Chinese public holidays and make-up working days. */
             hours: {
+                /** @description Only a facility that operates (operational, in_service) can be open. */
                 openNow: boolean;
                 /**
                  * Format: date-time
-                 * @description Next opening, in the facility time zone.
+                 * @description Next opening, in the facility time zone; null when it does not operate.
                  */
                 nextOpenAt: string | null;
                 /**
@@ -867,10 +868,11 @@ export interface components {
             distanceMeters?: number;
             /** @description Computed from openingHours in the facility time zone, honouring Chinese public holidays and make-up working days. */
             hours: {
+                /** @description Only a facility that operates (operational, in_service) can be open. */
                 openNow: boolean;
                 /**
                  * Format: date-time
-                 * @description Next opening, in the facility time zone.
+                 * @description Next opening, in the facility time zone; null when it does not operate.
                  */
                 nextOpenAt: string | null;
                 /**
@@ -1257,6 +1259,7 @@ export interface components {
                     };
                 };
             };
+            /** @description Free-form facts without a field of their own: at most 100 keys, 16 KB as JSON, nested at most 16 deep. */
             attributes?: {
                 [key: string]: unknown;
             };
@@ -1539,7 +1542,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Healthy */
+            /** @description Healthy. `Cache-Control: no-store`: a cache must never answer for the service. */
             200: {
                 headers: {
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
@@ -1564,7 +1567,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1584,7 +1587,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Healthy */
+            /** @description Healthy. `Cache-Control: no-store`: a cache must never answer for the service. */
             200: {
                 headers: {
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
@@ -1609,7 +1612,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1621,6 +1624,8 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1641,6 +1646,12 @@ export interface operations {
             /** @description The areas, from the city down */
             200: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -1655,6 +1666,12 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -1662,9 +1679,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1674,6 +1697,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1683,6 +1712,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1692,6 +1729,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1725,9 +1770,9 @@ export interface operations {
                 bbox?: string;
                 /** @description Coordinate system of `near`, `bbox` and of the locations returned. GCJ-02 is what Chinese map SDKs use. */
                 crs?: "wgs84" | "gcj02";
-                /** @description One or more categories: repeat the parameter or separate with commas. */
+                /** @description One or more categories, separated by commas (`category=kindergarten,childcare`); repeating the parameter works too. */
                 category?: ("hospital" | "school" | "kindergarten" | "childcare" | "elder_care" | "culture_venue" | "sports_venue" | "public_service" | "market" | "road" | "bridge" | "expressway" | "intercity_rail" | "metro" | "logistics_hub" | "utility" | "commercial_building")[];
-                /** @description One or more statuses: repeat the parameter or separate with commas. */
+                /** @description One or more statuses, separated by commas (`status=planned,under_construction`); repeating the parameter works too. */
                 status?: ("planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed")[];
                 /**
                  * @description An area id (GET /v1/areas lists them): facilities in it or in any area within it.
@@ -1781,6 +1826,12 @@ export interface operations {
             /** @description A page of facilities */
             200: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -1833,6 +1884,12 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -1840,9 +1897,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1852,6 +1915,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1861,6 +1930,12 @@ export interface operations {
             /** @description No acceptable representation (`not_acceptable`) */
             406: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1870,6 +1945,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1879,6 +1962,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1909,6 +2000,12 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator: "<version>.<hash of this representation>". Send it in If-None-Match to revalidate, and in If-Match to write: a write is accepted only while the facility is still at that version. */
                     ETag: string;
                     /** @description Where the facility now is. */
@@ -1919,9 +2016,15 @@ export interface operations {
                     "application/json": components["schemas"]["Facility"];
                 };
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1931,6 +2034,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1940,6 +2049,12 @@ export interface operations {
             /** @description This key may not do that (`forbidden`) */
             403: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1949,6 +2064,12 @@ export interface operations {
             /** @description The request conflicts with the current state (`conflict`) */
             409: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1958,6 +2079,12 @@ export interface operations {
             /** @description The request body is too large (`payload_too_large`) */
             413: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1967,6 +2094,12 @@ export interface operations {
             /** @description Unsupported content type (`unsupported_media_type`) */
             415: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1976,6 +2109,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1985,6 +2126,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2018,9 +2167,9 @@ export interface operations {
                 bbox?: string;
                 /** @description Coordinate system of `near`, `bbox` and of the locations returned. GCJ-02 is what Chinese map SDKs use. */
                 crs?: "wgs84" | "gcj02";
-                /** @description One or more categories: repeat the parameter or separate with commas. */
+                /** @description One or more categories, separated by commas (`category=kindergarten,childcare`); repeating the parameter works too. */
                 category?: ("hospital" | "school" | "kindergarten" | "childcare" | "elder_care" | "culture_venue" | "sports_venue" | "public_service" | "market" | "road" | "bridge" | "expressway" | "intercity_rail" | "metro" | "logistics_hub" | "utility" | "commercial_building")[];
-                /** @description One or more statuses: repeat the parameter or separate with commas. */
+                /** @description One or more statuses, separated by commas (`status=planned,under_construction`); repeating the parameter works too. */
                 status?: ("planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed")[];
                 /**
                  * @description An area id (GET /v1/areas lists them): facilities in it or in any area within it.
@@ -2063,6 +2212,12 @@ export interface operations {
             /** @description The counts */
             200: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -2105,6 +2260,12 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -2112,9 +2273,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2124,6 +2291,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2133,6 +2306,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2142,6 +2323,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2165,6 +2354,12 @@ export interface operations {
             /** @description NDJSON: one Facility (as GET /v1/facilities/{id} answers it) per line */
             200: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     "Cache-Control": string;
                     /** @description The language names and labels are in. */
                     "Content-Language": "zh-Hans" | "en";
@@ -2175,9 +2370,15 @@ export interface operations {
                     "application/x-ndjson": string;
                 };
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2187,6 +2388,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2196,6 +2403,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2205,6 +2420,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2234,6 +2457,12 @@ export interface operations {
             /** @description The facility */
             200: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator: "<version>.<hash of this representation>". Send it in If-None-Match to revalidate, and in If-Match to write: a write is accepted only while the facility is still at that version. */
                     ETag: string;
                     "Cache-Control": string;
@@ -2251,6 +2480,12 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -2258,9 +2493,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2270,6 +2511,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2279,6 +2526,12 @@ export interface operations {
             /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
             404: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2288,6 +2541,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2297,6 +2558,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2335,13 +2604,25 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2351,6 +2632,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2360,6 +2647,12 @@ export interface operations {
             /** @description This key may not do that (`forbidden`) */
             403: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2369,6 +2662,12 @@ export interface operations {
             /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
             404: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2378,6 +2677,12 @@ export interface operations {
             /** @description The facility has changed since you read it (`version_mismatch`) */
             412: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2387,6 +2692,12 @@ export interface operations {
             /** @description If-Match is required (`precondition_required`) */
             428: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2396,6 +2707,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2405,6 +2724,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2441,49 +2768,98 @@ export interface operations {
         /** @description JSON Merge Patch (RFC 7396) of a FacilityInput: fields given replace, null removes, objects merge, arrays are replaced whole. The status is changed with a status change, not here. */
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description Stable human-readable key: lower-case letters, digits and hyphens. null removes it. */
-                    slug?: unknown;
-                    /** @description The id in the data owner's own system; imports match on it. null removes it. */
-                    externalId?: unknown;
-                    /** @description As in FacilityInput.category null removes it. */
-                    category?: unknown;
-                    /** @description As in FacilityInput.name null removes it. */
-                    name?: unknown;
-                    /** @description As in FacilityInput.aliases null removes it. */
-                    aliases?: unknown;
-                    /** @description As in FacilityInput.description null removes it. */
-                    description?: unknown;
-                    /** @description An area id (GET /v1/areas). null removes it. */
-                    area?: unknown;
-                    /** @description As in FacilityInput.address null removes it. */
-                    address?: unknown;
-                    /** @description As in FacilityInput.status null removes it. */
-                    status?: unknown;
-                    /** @description EDTF date: YYYY, YYYY-MM, YYYY-MM-DD, YYYY-33..36 (quarter), YYYY-40/41 (half-year), or A/B null removes it. */
-                    statusEffective?: unknown;
-                    /** @description As in FacilityInput.elderCareTier null removes it. */
-                    elderCareTier?: unknown;
-                    /** @description Ages served, in months (kindergartens, childcare). null removes it. */
-                    ageRange?: unknown;
-                    /** @description As in FacilityInput.location null removes it. */
-                    location?: unknown;
-                    /** @description As in FacilityInput.accessibility null removes it. */
-                    accessibility?: unknown;
-                    /** @description As in FacilityInput.openingHours null removes it. */
-                    openingHours?: unknown;
-                    /** @description As in FacilityInput.phone null removes it. */
-                    phone?: unknown;
-                    /** @description As in FacilityInput.website null removes it. */
-                    website?: unknown;
-                    /** @description As in FacilityInput.capacity null removes it. */
-                    capacity?: unknown;
-                    /** @description As in FacilityInput.dates null removes it. */
-                    dates?: unknown;
-                    /** @description As in FacilityInput.attributes null removes it. */
-                    attributes?: unknown;
-                    /** @description As in FacilityInput.citations null removes it. */
-                    citations?: unknown;
+                "application/merge-patch+json": {
+                    slug?: string | null;
+                    externalId?: string | null;
+                    category?: ("hospital" | "school" | "kindergarten" | "childcare" | "elder_care" | "culture_venue" | "sports_venue" | "public_service" | "market" | "road" | "bridge" | "expressway" | "intercity_rail" | "metro" | "logistics_hub" | "utility" | "commercial_building") | null;
+                    name?: {
+                        zh?: string | null;
+                        en?: string | null;
+                    } | null;
+                    aliases?: string[] | null;
+                    description?: {
+                        zh?: string | null;
+                        en?: string | null;
+                    } | null;
+                    area?: string | null;
+                    address?: {
+                        zh?: string | null;
+                        en?: string | null;
+                    } | null;
+                    status?: ("planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed") | null;
+                    statusEffective?: string | null;
+                    elderCareTier?: ("street_centre" | "community_station" | "residential_point") | null;
+                    ageRange?: {
+                        minMonths?: number | null;
+                        maxMonths?: number | null;
+                    } | null;
+                    location?: {
+                        lat?: number | null;
+                        lng?: number | null;
+                        precision?: ("exact" | "approximate" | "unknown") | null;
+                        note?: string | null;
+                    } | null;
+                    accessibility?: ("step_free_entrance" | "lift" | "accessible_toilet" | "accessible_parking" | "hearing_loop" | "braille_signage" | "wheelchair_loan")[] | null;
+                    openingHours?: string | null;
+                    phone?: string | null;
+                    website?: string | null;
+                    capacity?: {
+                        /** @enum {unknown} */
+                        unit: "beds" | "places" | "school_places" | "childcare_places" | "elder_care_beds" | "parking_spaces";
+                        total?: number;
+                        available?: number;
+                    }[] | null;
+                    dates?: {
+                        construction_start?: {
+                            planned?: {
+                                edtf?: string | null;
+                                text?: string | null;
+                            } | null;
+                            expected?: {
+                                edtf?: string | null;
+                                text?: string | null;
+                            } | null;
+                            actual?: {
+                                edtf?: string | null;
+                                text?: string | null;
+                            } | null;
+                        } | null;
+                        completion?: {
+                            planned?: {
+                                edtf?: string | null;
+                                text?: string | null;
+                            } | null;
+                            expected?: {
+                                edtf?: string | null;
+                                text?: string | null;
+                            } | null;
+                            actual?: {
+                                edtf?: string | null;
+                                text?: string | null;
+                            } | null;
+                        } | null;
+                        opening?: {
+                            planned?: {
+                                edtf?: string | null;
+                                text?: string | null;
+                            } | null;
+                            expected?: {
+                                edtf?: string | null;
+                                text?: string | null;
+                            } | null;
+                            actual?: {
+                                edtf?: string | null;
+                                text?: string | null;
+                            } | null;
+                        } | null;
+                    } | null;
+                    attributes?: {
+                        [key: string]: unknown;
+                    } | null;
+                    citations?: {
+                        source: string;
+                        quote: string;
+                    }[] | null;
                 };
             };
         };
@@ -2491,6 +2867,12 @@ export interface operations {
             /** @description The facility as it now is */
             200: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator: "<version>.<hash of this representation>". Send it in If-None-Match to revalidate, and in If-Match to write: a write is accepted only while the facility is still at that version. */
                     ETag: string;
                     [name: string]: unknown;
@@ -2499,9 +2881,15 @@ export interface operations {
                     "application/json": components["schemas"]["Facility"];
                 };
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2511,6 +2899,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2520,6 +2914,12 @@ export interface operations {
             /** @description This key may not do that (`forbidden`) */
             403: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2529,6 +2929,12 @@ export interface operations {
             /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
             404: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2538,6 +2944,12 @@ export interface operations {
             /** @description The request conflicts with the current state (`conflict`) */
             409: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2547,6 +2959,12 @@ export interface operations {
             /** @description The facility has changed since you read it (`version_mismatch`) */
             412: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2556,6 +2974,12 @@ export interface operations {
             /** @description The request body is too large (`payload_too_large`) */
             413: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2565,6 +2989,12 @@ export interface operations {
             /** @description Unsupported content type (`unsupported_media_type`) */
             415: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2574,6 +3004,12 @@ export interface operations {
             /** @description If-Match is required (`precondition_required`) */
             428: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2583,6 +3019,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2592,6 +3036,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2618,6 +3070,12 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2626,9 +3084,15 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2638,6 +3102,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2647,6 +3117,12 @@ export interface operations {
             /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
             404: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2656,6 +3132,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2665,6 +3149,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2715,6 +3207,12 @@ export interface operations {
             /** @description Applied now */
             201: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator: "<version>.<hash of this representation>". Send it in If-None-Match to revalidate, and in If-Match to write: a write is accepted only while the facility is still at that version. */
                     ETag: string;
                     [name: string]: unknown;
@@ -2723,18 +3221,32 @@ export interface operations {
                     "application/json": components["schemas"]["StatusChange"];
                 };
             };
-            /** @description Scheduled */
+            /** @description Scheduled; the facility keeps its version (and ETag) until then */
             202: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Strong validator: "<version>.<hash of this representation>". Send it in If-None-Match to revalidate, and in If-Match to write: a write is accepted only while the facility is still at that version. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["StatusChange"];
                 };
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2744,6 +3256,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2753,6 +3271,12 @@ export interface operations {
             /** @description This key may not do that (`forbidden`) */
             403: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2762,6 +3286,12 @@ export interface operations {
             /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
             404: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2771,6 +3301,12 @@ export interface operations {
             /** @description The facility has changed since you read it (`version_mismatch`) */
             412: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2780,6 +3316,12 @@ export interface operations {
             /** @description Unsupported content type (`unsupported_media_type`) */
             415: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2789,6 +3331,12 @@ export interface operations {
             /** @description The status change is not allowed (`transition_not_allowed`) */
             422: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2798,6 +3346,12 @@ export interface operations {
             /** @description If-Match is required (`precondition_required`) */
             428: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2807,6 +3361,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2816,6 +3378,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2853,6 +3423,12 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2865,9 +3441,15 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2877,6 +3459,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2886,6 +3474,12 @@ export interface operations {
             /** @description This key may not do that (`forbidden`) */
             403: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2895,6 +3489,12 @@ export interface operations {
             /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
             404: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2904,6 +3504,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2913,6 +3521,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2944,6 +3560,12 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2959,9 +3581,15 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2971,6 +3599,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2980,6 +3614,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2989,6 +3631,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3015,25 +3665,38 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description The file: text/csv or application/x-ndjson. */
+        /** @description The file. text/csv: UTF-8 with a header row (external_id, name_zh, category, area, status, slug, name_en, aliases, description_zh, description_en, address_zh, address_en, lat, lng, location_precision, location_note, phone, website, opening_hours, capacity_unit, capacity_total, capacity_available). application/x-ndjson: one FacilityInput merge patch per line, with externalId. */
         requestBody: {
             content: {
-                "application/json": string;
+                "text/csv": string;
+                "application/x-ndjson": string;
             };
         };
         responses: {
             /** @description Default Response */
             200: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ImportReport"];
                 };
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3043,6 +3706,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3052,6 +3721,12 @@ export interface operations {
             /** @description This key may not do that (`forbidden`) */
             403: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3061,6 +3736,12 @@ export interface operations {
             /** @description The request body is too large (`payload_too_large`) */
             413: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3070,6 +3751,12 @@ export interface operations {
             /** @description Unsupported content type (`unsupported_media_type`) */
             415: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3079,6 +3766,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3088,6 +3783,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3108,6 +3811,12 @@ export interface operations {
             /** @description About this HSDS API */
             200: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -3133,6 +3842,12 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -3140,9 +3855,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3152,6 +3873,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3161,6 +3888,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3170,6 +3905,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3190,6 +3933,12 @@ export interface operations {
             /** @description The profile */
             200: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -3202,6 +3951,12 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -3209,9 +3964,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3221,6 +3982,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3230,6 +3997,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3239,6 +4014,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3281,6 +4064,12 @@ export interface operations {
             /** @description A page of services */
             200: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -3309,6 +4098,12 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -3316,9 +4111,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3328,6 +4129,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3337,6 +4144,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3346,6 +4161,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3372,6 +4195,12 @@ export interface operations {
             /** @description The service */
             200: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -3387,6 +4216,12 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -3394,9 +4229,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3406,6 +4247,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3415,6 +4262,12 @@ export interface operations {
             /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
             404: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3424,6 +4277,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3433,6 +4294,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3473,6 +4342,12 @@ export interface operations {
             /** @description A page of HsdsOrganizations */
             200: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -3501,6 +4376,12 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -3508,9 +4389,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3520,6 +4407,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3529,6 +4422,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3538,6 +4439,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3572,6 +4481,12 @@ export interface operations {
             /** @description A page of HsdsLocations */
             200: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -3600,6 +4515,12 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -3607,9 +4528,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3619,6 +4546,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3628,6 +4561,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3637,6 +4578,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3677,6 +4626,12 @@ export interface operations {
             /** @description A page of HsdsServiceAtLocations */
             200: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -3705,6 +4660,12 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -3712,9 +4673,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3724,6 +4691,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3733,6 +4706,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3742,6 +4723,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3771,6 +4760,12 @@ export interface operations {
             /** @description A page of taxonomies */
             200: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -3799,6 +4794,12 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -3806,9 +4807,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3818,6 +4825,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3827,6 +4840,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3836,6 +4857,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3862,6 +4891,12 @@ export interface operations {
             /** @description The taxonomy */
             200: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -3877,6 +4912,12 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -3884,9 +4925,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3896,6 +4943,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3905,6 +4958,12 @@ export interface operations {
             /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
             404: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3914,6 +4973,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3923,6 +4990,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3958,6 +5033,12 @@ export interface operations {
             /** @description A page of taxonomy terms */
             200: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -3986,6 +5067,12 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -3993,9 +5080,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4005,6 +5098,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4014,6 +5113,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4023,6 +5130,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4049,6 +5164,12 @@ export interface operations {
             /** @description The taxonomy term */
             200: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -4064,6 +5185,12 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -4071,9 +5198,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4083,6 +5216,12 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4092,6 +5231,12 @@ export interface operations {
             /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
             404: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4101,6 +5246,14 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4110,6 +5263,14 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {

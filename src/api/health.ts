@@ -5,11 +5,20 @@ import { cacheHeaders, notModified } from '../http/caching.js'
 import { access } from '../http/access.js'
 
 const Health = Type.Object({ status: Type.Literal('ok') }, { examples: [{ status: 'ok' }] })
-const healthy = { description: 'Healthy', headers: cacheHeaders, content: { 'application/json': { schema: Health } } }
+const healthy = {
+  description: 'Healthy. `Cache-Control: no-store`: a cache must never answer for the service.',
+  headers: { ...cacheHeaders, 'Cache-Control': { ...cacheHeaders['Cache-Control'], examples: ['no-store'] } },
+  content: { 'application/json': { schema: Health } },
+}
 // Like every endpoint, the probes refuse parameters they do not know.
 const noParameters = Type.Object({}, { additionalProperties: false })
 
 const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  // A cached "ready" could outlive the database: probes are always answered afresh.
+  fastify.addHook('onRequest', async (_request, reply) => {
+    reply.header('cache-control', 'no-store')
+  })
+
   fastify.get(
     '/health/live',
     {

@@ -2,7 +2,8 @@
 // or a real PostgreSQL through node-postgres. Both are reached through a Prisma driver adapter,
 // and both are migrated with the same migrations.
 import { randomUUID } from 'node:crypto'
-import { mkdir } from 'node:fs/promises'
+import { mkdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import type { PGlite } from '@electric-sql/pglite'
 import { PrismaPg } from '@prisma/adapter-pg'
@@ -45,11 +46,11 @@ const once = (close: () => Promise<void>) => {
 }
 
 export class DataDirInUseError extends Error {
-  constructor(dataDir: string) {
+  constructor(dataDir: string, owner?: LockOwner) {
     super(
-      `The embedded database in ${dataDir} is in use by another Linli process. ` +
-        'Stop that process first, or point DATA_DIR at another folder. ' +
-        '(A process that crashed holds the lock for up to 10 seconds more.)',
+      `The embedded database in ${dataDir} is in use by another Linli process` +
+        `${owner === undefined ? '' : ` (pid ${owner.pid} on ${owner.host})`}. ` +
+        'Stop that process first, or point DATA_DIR at another folder.',
     )
     this.name = 'DataDirInUseError'
   }
@@ -78,11 +79,44 @@ async function loadPGlite() {
   return { newPGlite, adapterFactory }
 }
 
+/** Who holds a data folder's lock: written into the lock when it is taken. */
+interface LockOwner {
+  pid: number
+  host: string
+}
+
+const ownerFile = (lockPath: string) => path.join(lockPath, 'owner.json')
+
+async function readOwner(lockPath: string): Promise<LockOwner | undefined> {
+  try {
+    const owner = JSON.parse(await readFile(ownerFile(lockPath), 'utf8')) as Partial<LockOwner>
+    return typeof owner.pid === 'number' && typeof owner.host === 'string' ? { pid: owner.pid, host: owner.host } : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Whether a process of this machine is gone: signal 0 checks without signalling. */
+function isGone(owner: LockOwner): boolean {
+  if (owner.host !== os.hostname()) return false
+  try {
+    process.kill(owner.pid, 0)
+    return false
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH'
+  }
+}
+
 /**
  * Opens the embedded database in `dataDir` (in memory when undefined). The folder is locked for
- * this process: two processes on one PGlite folder silently lose writes.
+ * this process: two processes on one PGlite folder silently lose writes. A lock left by a process
+ * of this machine that is gone (killed with -9, or the machine's power cut) is taken over at once,
+ * and the log says so; one whose holder runs, or cannot be checked, is refused.
  */
-export async function openEmbeddedDatabase(dataDir?: string): Promise<Database> {
+export async function openEmbeddedDatabase(
+  dataDir?: string,
+  log: { warn: (message: string) => void } = { warn: (message) => console.warn(message) },
+): Promise<Database> {
   const { newPGlite, adapterFactory: pgliteAdapterFactory } = await loadPGlite()
   let releaseLock = async () => {}
   let pglite: PGlite
@@ -91,18 +125,46 @@ export async function openEmbeddedDatabase(dataDir?: string): Promise<Database> 
   } else {
     const root = path.resolve(dataDir)
     await mkdir(root, { recursive: true })
-    try {
-      releaseLock = await lockfile.lock(root, {
-        lockfilePath: path.join(root, 'linli.lock'),
+    const lockPath = path.join(root, 'linli.lock')
+    const lock = () =>
+      lockfile.lock(root, {
+        lockfilePath: lockPath,
         stale: 10_000,
         update: 2_000,
         onCompromised: (error) => {
           throw error
         },
       })
+    let release: () => Promise<void>
+    try {
+      release = await lock()
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ELOCKED') throw new DataDirInUseError(root)
-      throw error
+      const code = (error as NodeJS.ErrnoException).code
+      // ENOTEMPTY: proper-lockfile found the lock stale (not refreshed for 10 s) but cannot remove
+      // it, since it holds the owner file.
+      if (code !== 'ELOCKED' && code !== 'ENOTEMPTY') throw error
+      const owner = await readOwner(lockPath)
+      if (code === 'ELOCKED' && (owner === undefined || !isGone(owner))) throw new DataDirInUseError(root, owner)
+      log.warn(
+        code === 'ELOCKED'
+          ? `The lock on ${root} was left by process ${owner?.pid}, which is gone (it did not close the database): taking it over.`
+          : `The lock on ${root} has not been refreshed for over 10 s (its holder${owner === undefined ? '' : `, pid ${owner.pid} on ${owner.host},`} stopped): taking it over.`,
+      )
+      await rm(lockPath, { recursive: true, force: true })
+      release = await lock().catch((retry: NodeJS.ErrnoException) => {
+        throw retry.code === 'ELOCKED' ? new DataDirInUseError(root) : retry
+      })
+    }
+    // Inside the lock, so it is never read from another holder's lock; removed before the release
+    // (which removes the lock folder only when it is empty). Writing it changes the folder's
+    // mtime, which proper-lockfile watches to tell whether another process took the lock: the
+    // mtime it set is put back.
+    const { atime, mtime } = await stat(lockPath)
+    await writeFile(ownerFile(lockPath), JSON.stringify({ pid: process.pid, host: os.hostname() } satisfies LockOwner))
+    await utimes(lockPath, atime, mtime)
+    releaseLock = async () => {
+      await rm(ownerFile(lockPath), { force: true })
+      await release()
     }
     pglite = newPGlite(path.join(root, 'pgdata'))
   }

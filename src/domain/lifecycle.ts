@@ -41,6 +41,11 @@ const adminOnly: Record<FacilityKind, Partial<Record<FacilityStatus, readonly Fa
   project: {},
 }
 
+/** Statuses in which a facility serves the public: only then can its opening hours make it open. */
+export const operatingStatuses: readonly FacilityStatus[] = ['operational', 'in_service']
+
+export const isOperating = (status: FacilityStatus) => operatingStatuses.includes(status)
+
 export type TransitionRule = 'allowed' | 'admin_only' | 'forbidden'
 
 /** Whether a facility of this category may go from one status to another, and who may do it. */

@@ -40,6 +40,8 @@
  */
 import OpeningHours, { type nominatim_object, type optional_conf } from 'opening_hours'
 import { createRequire } from 'node:module'
+import type { FacilityStatus } from '../generated/prisma/enums.js'
+import { isOperating } from './lifecycle.js'
 
 export type WeekdayKey = 'mo' | 'tu' | 'we' | 'th' | 'fr' | 'sa' | 'su'
 
@@ -521,4 +523,14 @@ function evaluateAtMinute(text: string, timeZone: string, nowMs: number): Openin
     nextCloseAt: closing === undefined ? null : formatInstant(closing, timeZone),
     weekdayHours,
   }
+}
+
+/**
+ * The opening state of a facility with this status: its hours say when it opens, but only a
+ * facility that operates opens at all. A planned or temporarily closed one keeps its regular
+ * week (what it will be) and is closed, with no next opening or closing to tell.
+ */
+export function openingStateOf(status: FacilityStatus, text: string, options: EvaluateOpeningHoursOptions): OpeningHoursState {
+  const state = evaluateOpeningHours(text, options)
+  return isOperating(status) ? state : { ...state, openNow: false, nextOpenAt: null, nextCloseAt: null }
 }

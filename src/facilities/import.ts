@@ -148,9 +148,11 @@ async function* rowsOf(
   body.on('error', (error) => text.destroy(error))
   if (format === 'ndjson') {
     let row = 0
+    let rows = 0
     for await (const line of createInterface({ input: text, crlfDelay: Infinity })) {
       row += 1
       if (line.trim() === '') continue
+      rows += 1
       try {
         const value: unknown = JSON.parse(line)
         if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object')
@@ -159,10 +161,20 @@ async function* rowsOf(
         yield { row, error: new RowError([{ field: '/', message: `not a JSON object (${(error as Error).message})` }]) }
       }
     }
+    if (rows === 0) throw emptyFile('The file holds no rows: one FacilityInput merge patch (a JSON object) per line')
     return
   }
+  let header = false
   const parser = text.pipe(
-    parseCsv({ bom: true, columns: (header: string[]) => checkHeader(header), skip_empty_lines: true, relax_column_count: false }),
+    parseCsv({
+      bom: true,
+      columns: (names: string[]) => {
+        header = true
+        return checkHeader(names)
+      },
+      skip_empty_lines: true,
+      relax_column_count: false,
+    }),
   )
   text.on('error', (error) => parser.destroy(error))
   let row = 0
@@ -180,7 +192,10 @@ async function* rowsOf(
     if (error instanceof ProblemError) throw error
     throw new ProblemError('validation_failed', `The CSV cannot be read after row ${row}: ${(error as Error).message}`)
   }
+  if (!header) throw emptyFile(`The file is empty: a CSV starts with a header row naming its columns (${requiredColumns.join(', ')} …)`)
 }
+
+const emptyFile = (detail: string) => new ProblemError('validation_failed', detail, [{ in: 'body', name: '/', message: detail }])
 
 function checkHeader(header: string[]): string[] {
   const columns = header.map((name) => name.trim().toLowerCase())
@@ -243,8 +258,7 @@ async function importRow(
     if (existing === null) {
       const document = { slug: slugOf(externalId), ...item.patch } as FacilityDocument
       const facility = await createIn(tx, document, write)
-      // A dry run's new facility is rolled back: its id would name nothing.
-      outcome = result('created', options.dryRun ? {} : { id: facility.id })
+      outcome = result('created', { id: facility.id })
     } else if (existing.deletedAt !== null) {
       throw new RowError([{ field: '/externalId', message: 'belongs to a deleted facility' }])
     } else {
@@ -287,11 +301,13 @@ export async function importFacilities(prisma: PrismaClient, body: Readable, opt
   }
   const count = (outcome: RowOutcome) => results.filter((r) => r.outcome === outcome).length
   const rejected = count('rejected')
+  const committed = !options.dryRun && !(options.atomic && rejected > 0)
   return {
     dryRun: options.dryRun,
     atomic: options.atomic,
-    committed: !options.dryRun && !(options.atomic && rejected > 0),
+    committed,
     summary: { rows: results.length, created: count('created'), updated: count('updated'), unchanged: count('unchanged'), rejected },
-    rows: results,
+    // A facility created by what was rolled back (a dry run, a failed atomic import) does not exist: no id names it.
+    rows: committed ? results : results.map(({ id, ...row }) => (row.outcome === 'created' ? row : { ...row, id })),
   }
 }

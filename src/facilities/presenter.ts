@@ -2,7 +2,7 @@
 // the asked coordinate system, and with opening hours evaluated at the request's moment.
 import { categoryLabels, kindOfCategory } from '../domain/categories.js'
 import { statusLabels } from '../domain/lifecycle.js'
-import { evaluateOpeningHours } from '../domain/opening-hours.js'
+import { openingStateOf } from '../domain/opening-hours.js'
 import { parseUncertainDate, type UncertainDate } from '../domain/uncertain-date.js'
 import { fromWgs84, type Crs } from '../domain/geo.js'
 import type {
@@ -105,7 +105,7 @@ function presentLocation(row: SummarySource, crs: Crs): FacilitySummary['locatio
 function hoursOf(row: SummarySource, now: Date): FacilitySummary['hours'] {
   if (row.openingHours === null) return null
   try {
-    return evaluateOpeningHours(row.openingHours, { timeZone: row.timeZone, now })
+    return openingStateOf(row.status, row.openingHours, { timeZone: row.timeZone, now })
   } catch {
     return null
   }

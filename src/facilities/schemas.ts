@@ -111,7 +111,12 @@ export const FacilityInput = Type.Object(
         additionalProperties: false,
       }),
     ),
-    attributes: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    attributes: Type.Optional(
+      Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), {
+        maxProperties: 100,
+        description: 'Free-form facts without a field of their own: at most 100 keys, 16 KB as JSON, nested at most 16 deep.',
+      }),
+    ),
     citations: Type.Optional(
       Type.Array(
         Type.Object(
@@ -124,6 +129,34 @@ export const FacilityInput = Type.Object(
   { additionalProperties: false, $id: 'FacilityInput' },
 )
 export type FacilityInput = Static<typeof FacilityInput>
+
+type JsonSchema = { type?: unknown; properties?: Record<string, JsonSchema>; required?: string[]; [keyword: string]: unknown }
+
+/** A schema as a JSON Merge Patch (RFC 7396) of it: every property optional and nullable, objects patched in turn. */
+function mergePatchOf(schema: JsonSchema): JsonSchema {
+  if (schema.type !== 'object' || schema.properties === undefined) return schema
+  const { required: _required, properties, ...rest } = schema
+  return {
+    ...rest,
+    properties: Object.fromEntries(
+      Object.entries(properties).map(([name, property]) => [name, { anyOf: [mergePatchOf(property), { type: 'null' }] }]),
+    ),
+  }
+}
+
+/**
+ * What a PATCH of a facility may hold, typed for clients generated from the OpenAPI document:
+ * FacilityInput as a merge patch (fields given replace, null removes, objects merge). The server
+ * checks the merged facility as a whole (with the errors a create gets), so this schema only
+ * describes the body; the route validates its top-level field names.
+ */
+export const FacilityMergePatch = {
+  ...mergePatchOf(JSON.parse(JSON.stringify(FacilityInput)) as JsonSchema),
+  $id: undefined,
+  description:
+    'JSON Merge Patch (RFC 7396) of a FacilityInput: fields given replace, null removes, objects merge, arrays are replaced ' +
+    'whole. The status is changed with a status change, not here.',
+}
 
 // ---------------------------------------------------------------- responses
 
@@ -199,8 +232,10 @@ const AreaRef = Type.Object({
 
 export const OpeningState = Type.Object(
   {
-    openNow: Type.Boolean(),
-    nextOpenAt: Nullable(Type.String({ format: 'date-time', description: 'Next opening, in the facility time zone.' })),
+    openNow: Type.Boolean({ description: 'Only a facility that operates (operational, in_service) can be open.' }),
+    nextOpenAt: Nullable(
+      Type.String({ format: 'date-time', description: 'Next opening, in the facility time zone; null when it does not operate.' }),
+    ),
     nextCloseAt: Nullable(Type.String({ format: 'date-time', description: 'Next closing, in the facility time zone.' })),
     weekdayHours: Type.Array(
       Type.Object({

@@ -11,6 +11,7 @@ import { readFullRecords } from './records.js'
 import { countFacets, findPage, type PageOptions } from './search/page.js'
 import { resolveTextMode, type SearchFilters } from './search/query.js'
 import { applyDueStatusChanges, changeStatus, listStatusChanges, nextScheduledChange, type StatusChangeRequest } from './status-changes.js'
+import { validateDocument } from './validation.js'
 import { createFacility, deleteFacility, updateFacility, type VersionedWrite, type WriteOptions } from './writes.js'
 
 export function facilityService(db: Database) {
@@ -42,6 +43,8 @@ export function facilityService(db: Database) {
 
     // ------------------------------------------------------------ writes
 
+    /** Every error of a facility document, its areas and sources included (before a create). */
+    validate: (input: unknown) => validateDocument(prisma, input),
     create: (input: FacilityDocument, options: WriteOptions) => createFacility(prisma, input, options),
     update: (id: string, next: (current: FacilityDocument) => unknown, options: VersionedWrite) =>
       updateFacility(prisma, id, next, options),

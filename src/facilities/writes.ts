@@ -9,7 +9,7 @@ import { recordChange } from './change-log.js'
 import { changedFields, documentOf, type FacilityDocument } from './document.js'
 import { readFullRecords, transactionReader } from './records.js'
 import { capacityRows, citationRows, columnsOf, dateRows } from './rows.js'
-import { checkDocument, checkReferences, type References } from './validation.js'
+import { type References, validateDocument } from './validation.js'
 
 export interface Actor {
   clientId?: string
@@ -61,9 +61,8 @@ export async function createFacility(prisma: PrismaClient, input: FacilityDocume
 /** Creates a facility inside a transaction the caller holds (imports write many in one). */
 export async function createIn(tx: Tx, input: FacilityDocument, options: WriteOptions) {
   const now = options.now ?? new Date()
-  const checked = checkDocument(input)
+  const checked = await validateDocument(tx, input, options.references)
   options.authorize?.(checked.document)
-  await checkReferences(tx, checked.document, options.references)
   const columns = columnsOf(checked)
   const facility = await uniquely(checked.document, () =>
     tx.facility.create({
@@ -133,7 +132,7 @@ export async function updateIn(tx: Tx, id: string, next: (current: FacilityDocum
   const current = await lockFacility(tx, id, options.ifMatch)
   options.authorize?.(current.document)
   const proposed = next(current.document) as FacilityDocument
-  const checked = checkDocument(proposed)
+  const checked = await validateDocument(tx, proposed, options.references)
   if (checked.document.status !== current.document.status || checked.document.statusEffective !== current.document.statusEffective) {
     throw new ProblemError('validation_failed', 'The status is changed through POST /v1/facilities/{id}/status-changes', [
       { in: 'body', name: '/status', message: 'cannot be changed by an update; post a status change (its lifecycle is checked there)' },
@@ -142,7 +141,6 @@ export async function updateIn(tx: Tx, id: string, next: (current: FacilityDocum
   options.authorize?.(checked.document)
   const fields = changedFields(current.document, checked.document)
   if (fields.length === 0) return { id, version: current.version, changed: false }
-  await checkReferences(tx, checked.document, options.references)
   const changed = new Set(fields.map((f) => f.field))
   const version = current.version + 1
   await uniquely(checked.document, () =>

@@ -6,6 +6,7 @@
 // read is what it sends back in If-Match to say which version its write is based on.
 import { createHash } from 'node:crypto'
 import etag from '@fastify/etag'
+import type { FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
 import { ProblemError } from './problems.js'
 
@@ -33,7 +34,7 @@ export default fp(
       if (request.method !== 'GET' || (reply.statusCode !== 200 && reply.statusCode !== 304)) return payload
       // A 304 must carry the Cache-Control the 200 would have (RFC 9110 §15.4.5).
       if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'public, max-age=60')
-      if (reply.statusCode === 304) return payload
+      if (reply.statusCode === 304) return notModifiedPayload(reply)
       const lastModified = reply.getHeader('last-modified')
       const since = request.headers['if-modified-since']
       // If-None-Match wins over If-Modified-Since (RFC 9110 §13.1.3).
@@ -41,7 +42,7 @@ export default fp(
         const sinceTime = Date.parse(since)
         if (!Number.isNaN(sinceTime) && Date.parse(lastModified) <= sinceTime) {
           reply.code(304)
-          return ''
+          return notModifiedPayload(reply)
         }
       }
       return payload
@@ -49,6 +50,12 @@ export default fp(
   },
   { name: 'caching' },
 )
+
+/** A 304 has no body, so nothing describes one: no Content-Type (RFC 9110 §15.4.5 lists what it keeps). */
+function notModifiedPayload(reply: FastifyReply): string {
+  reply.removeHeader('content-type')
+  return ''
+}
 
 /** HTTP-date of an instant, to the second as the header format wants. */
 export const httpDate = (date: Date) => new Date(Math.floor(date.getTime() / 1000) * 1000).toUTCString()
@@ -70,7 +77,9 @@ export function parseIfMatch(header: string | undefined): number[] | 'any' {
   for (const tag of header.split(',').map((part) => part.trim())) {
     const strong = /^"(\d{1,9})(?:\.[A-Za-z0-9_-]*)?"$/.exec(tag)
     if (strong?.[1] !== undefined) versions.push(Number(strong[1]))
-    else if (!/^W\/"[^"]*"$/.test(tag)) {
+    // Any other ETag (of a list, of another representation) names no version of this facility: a
+    // precondition that fails (412), as a weak one does, rather than a malformed header.
+    else if (!/^(W\/)?"[^"]*"$/.test(tag)) {
       throw new ProblemError('validation_failed', 'If-Match must be "*" or the ETag of the facility, e.g. "3.q1w2e3r4t5y6u7i8"', [
         { in: 'header', name: 'if-match', message: `${JSON.stringify(tag)} is not an ETag this API issued` },
       ])

@@ -1,6 +1,8 @@
 // Turns every error — thrown ProblemErrors, schema validation failures, Fastify's own errors,
 // anything unexpected — into one problem+json response. Unexpected errors are logged and
 // answered with a generic 500 that reveals no internals.
+import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { isDatabaseUnavailable } from '../db/unavailable.js'
@@ -27,7 +29,9 @@ function fieldErrors(error: FastifyError): ProblemFieldError[] {
     const name = place === 'body' ? pointer || '/' : pointer.replace(/^\//, '').split('/')[0] || '(root)'
     const message = Array.isArray(params.allowedValues)
       ? `must be one of: ${params.allowedValues.join(', ')}`
-      : (issue.message ?? 'is not valid')
+      : issue.keyword === 'minItems'
+        ? `must name at least ${params.limit} value${params.limit === 1 ? '' : 's'}`
+        : (issue.message ?? 'is not valid')
     return { in: place, name, message }
   })
 }
@@ -50,6 +54,49 @@ const fastifyCodes: Record<string, ProblemCode> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'validation_failed',
   FST_ERR_CTP_INVALID_JSON_BODY: 'validation_failed',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'validation_failed',
+}
+
+/**
+ * Errors Fastify raises before a route is found (server option `frameworkErrors`): a malformed
+ * percent-encoding in the path, a path parameter longer than the router keeps. Both are a
+ * client's mistake in the path, answered with the same 400 a route would give.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const path = request.url.split('?')[0] ?? request.url
+  const detail =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? 'A path segment is longer than any id of this API (at most 100 characters)'
+      : 'The path is not valid: percent-encode reserved and non-ASCII characters (UTF-8), e.g. %E5%8D%8E for 华'
+  send(reply, request, 'validation_failed', detail, [{ in: 'path', name: path, message: detail }])
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (server option
+ * `clientErrorHandler`): headers over 16 KB, a URL with raw (not percent-encoded) non-ASCII
+ * characters, anything else that is not HTTP/1.1. Answered on the socket, in the one shape.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const [status, code, detail]: [number, ProblemCode, string] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'header_fields_too_large', 'The request headers are larger than 16 KB']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request_timeout', 'The request did not arrive in time']
+        : error.code === 'HPE_INVALID_URL'
+          ? [
+              400,
+              'malformed_request',
+              'The URL holds characters that must be percent-encoded (UTF-8): e.g. q=%E5%8D%8E%E5%8D%97 for q=华南 (curl: --data-urlencode with -G)',
+            ]
+          : [400, 'malformed_request', `The request is not valid HTTP/1.1 (${error.code ?? 'parse error'})`]
+  const body = JSON.stringify(problemBody(code, detail))
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    )
+  }
+  socket.destroy(error)
 }
 
 export default fp(

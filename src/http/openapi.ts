@@ -5,23 +5,52 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import fp from 'fastify-plugin'
 import { Facility, FacilitySummary, StatusChange } from '../facilities/schemas.js'
+import { unlimitedPaths } from '../plugins/rate-limit.js'
 
-type Parameter = { required?: boolean; schema: Record<string, unknown> }
+type Parameter = { required?: boolean; style?: unknown; explode?: unknown; schema: Record<string, unknown> }
 type Operation = { parameters?: Parameter[]; responses?: Record<string, Response> }
 type OpenApiDocument = Record<string, unknown> & { paths?: Record<string, Record<string, Operation>> }
-type Response = { headers?: Record<string, { required?: boolean; schema: Record<string, unknown> }> }
+type Response = { headers?: Record<string, { required?: boolean; description?: string; schema: Record<string, unknown> }> }
+
+const count = (description: string) => ({ schema: { type: 'string', pattern: '^[0-9]+$' }, description })
+
+/** The headers of the rate limiter (src/plugins/rate-limit.ts, IETF draft RateLimit fields), on every answer it counts. */
+const rateLimitHeaders = {
+  'RateLimit-Limit': count('Requests allowed in the window, for this key or (without one) this address.'),
+  'RateLimit-Remaining': count('Requests left in the window.'),
+  'RateLimit-Reset': count('Seconds until the window starts afresh.'),
+}
+const retryAfter = { 'Retry-After': count('Seconds to wait before trying again.') }
 
 /**
- * Two things route schemas cannot say the way OpenAPI wants them: a parameter with a default is
- * not required of the client (TypeBox makes it required, so handlers see the default), and a
- * response header always sent is marked `x-required` in its schema (@fastify/swagger copies only
- * the schema).
+ * What route schemas cannot say the way OpenAPI wants them: a parameter with a default is not
+ * required of the client (TypeBox makes it required, so handlers see the default); the
+ * serialization of a list parameter belongs to the parameter, not to its schema; a response
+ * header always sent is marked `x-required` in its schema (@fastify/swagger copies only the
+ * schema); and the headers every counted route may send — the rate limiter's, and Retry-After with
+ * a 429 or a 503 — are declared here once rather than in each route.
  */
 function completeDocument({ openapiObject }: { openapiObject: Partial<OpenApiDocument> }) {
-  for (const operations of Object.values(openapiObject.paths ?? {})) {
+  for (const [path, operations] of Object.entries(openapiObject.paths ?? {})) {
+    const counted = !unlimitedPaths.some((prefix) => path.startsWith(prefix))
     for (const operation of Object.values(operations)) {
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        response.headers = {
+          ...(counted ? rateLimitHeaders : {}),
+          ...(status === '429' || status === '503' ? retryAfter : {}),
+          ...response.headers,
+        }
+        if (Object.keys(response.headers).length === 0) delete response.headers
+      }
       for (const parameter of operation.parameters ?? []) {
         if (parameter.schema.default !== undefined) parameter.required = false
+        // How a list is written in the query (`style: form, explode: false`: comma-separated) is said
+        // in the parameter's schema, but belongs to the parameter.
+        for (const keyword of ['style', 'explode'] as const) {
+          if (parameter.schema[keyword] === undefined) continue
+          parameter[keyword] = parameter.schema[keyword]
+          delete parameter.schema[keyword]
+        }
       }
       for (const response of Object.values(operation.responses ?? {})) {
         for (const header of Object.values(response.headers ?? {})) {

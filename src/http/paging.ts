@@ -33,10 +33,10 @@ export function decodeCursor(cursor: string, query: Record<string, unknown>, isV
   const fail = (detail: string) => new ProblemError('invalid_cursor', detail, [{ in: 'query', name: 'cursor', message: detail }])
   if (typeof decoded !== 'object' || decoded === null) throw fail('the cursor is not one this API issued')
   const { after, q, mode } = decoded as Record<string, unknown>
-  if (!isValidKey(after) || typeof q !== 'string' || (mode !== undefined && typeof mode !== 'string')) {
-    throw fail('the cursor is not one this API issued')
-  }
+  if (typeof q !== 'string') throw fail('the cursor is not one this API issued')
+  // Before the key's shape: a cursor of another query (another sort) has a key of another shape.
   if (q !== fingerprint(query)) throw fail('the cursor belongs to a query with other filters; start again without it')
+  if (!isValidKey(after) || (mode !== undefined && typeof mode !== 'string')) throw fail('the cursor is not one this API issued')
   return { after, ...(mode === undefined ? {} : { mode }) }
 }
 

@@ -4,6 +4,7 @@ import { Type, type Static } from 'typebox'
 
 export const problemCodes = {
   validation_failed: { status: 400, title: 'The request is not valid' },
+  malformed_request: { status: 400, title: 'The request is not valid HTTP' },
   invalid_cursor: { status: 400, title: 'The paging cursor is not valid for this query' },
   unauthorized: { status: 401, title: 'An API key is required' },
   invalid_key: { status: 401, title: 'The API key is not valid' },
@@ -12,6 +13,7 @@ export const problemCodes = {
   route_not_found: { status: 404, title: 'No such endpoint' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   not_acceptable: { status: 406, title: 'No acceptable representation' },
+  request_timeout: { status: 408, title: 'The request did not arrive in time' },
   conflict: { status: 409, title: 'The request conflicts with the current state' },
   version_mismatch: { status: 412, title: 'The facility has changed since you read it' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
@@ -19,6 +21,7 @@ export const problemCodes = {
   transition_not_allowed: { status: 422, title: 'The status change is not allowed' },
   precondition_required: { status: 428, title: 'If-Match is required' },
   rate_limited: { status: 429, title: 'Too many requests' },
+  header_fields_too_large: { status: 431, title: 'The request headers are too large' },
   internal_error: { status: 500, title: 'Internal error' },
   service_unavailable: { status: 503, title: 'Service unavailable' },
 } as const

@@ -10,7 +10,7 @@ import { ProblemError } from '../http/problems.js'
 import type { RateLimits } from '../config.js'
 
 /** Monitoring and documentation (the OpenAPI document in any format, its browsable /docs) must always be reachable. */
-const unlimitedPaths = ['/health/', '/openapi.', '/docs']
+export const unlimitedPaths = ['/health/', '/openapi.', '/docs']
 
 const budgetOf = (limits: RateLimits, request: FastifyRequest) =>
   request.client === null ? limits.anonymous : (request.client.rateLimitPerMinute ?? limits[request.client.role])

@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process'
+import { mkdir, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
 import t from 'tap'
 import { DataDirInUseError, openEmbeddedDatabase } from '../../src/db/database.js'
 import { prepareDatabase } from '../../src/prepare.js'
@@ -26,4 +30,26 @@ t.test('a second process on the same data folder is refused while the first has 
   const next = await openEmbeddedDatabase(dir)
   t.ok(next, 'free again once the first has closed it')
   await next.close()
+})
+
+t.test('a lock left by a process that is gone (kill -9) is taken over at once, and the log says so', async (t) => {
+  const dir = await tempDir(t)
+  // What a killed server leaves: the lock folder, freshly refreshed, naming a process that no longer runs.
+  const gone = spawnSync(process.execPath, ['-e', '']).pid
+  await mkdir(path.join(dir, 'linli.lock'))
+  await writeFile(path.join(dir, 'linli.lock', 'owner.json'), JSON.stringify({ pid: gone, host: os.hostname() }))
+  const warnings: string[] = []
+  const reopened = await openEmbeddedDatabase(dir, { warn: (message) => warnings.push(message) })
+  t.same(warnings, [`The lock on ${dir} was left by process ${gone}, which is gone (it did not close the database): taking it over.`])
+  await t.rejects(
+    openEmbeddedDatabase(dir),
+    {
+      message: `The embedded database in ${dir} is in use by another Linli process (pid ${process.pid} on ${os.hostname()}). Stop that process first, or point DATA_DIR at another folder.`,
+    },
+    'a holder that runs is named, and refused',
+  )
+  await reopened.close()
+  const again = await openEmbeddedDatabase(dir, { warn: (message) => warnings.push(message) })
+  t.equal(warnings.length, 1, 'a lock released cleanly leaves nothing to take over')
+  await again.close()
 })

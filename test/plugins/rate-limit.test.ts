@@ -220,3 +220,38 @@ t.test('while Redis is unreachable, requests are served uncounted rather than re
   t.equal(served.statusCode, 200)
   t.same(budget(served), { limit: 1, remaining: 1 }, 'nothing could be counted')
 })
+
+t.test('requests with an unknown or malformed key count against their address, and an unknown key is looked up once', async (t) => {
+  const app = await appWith(t, { ...small, anonymous: 2 })
+  let lookups = 0
+  const ofKey = app.clients.ofKey
+  app.clients.ofKey = async (key: string) => {
+    lookups += 1
+    return ofKey(key)
+  }
+  const address = freshAddress()
+  const guesses = [
+    await read(app, address, { authorization: 'Bearer lk_guess' }),
+    await read(app, address, { authorization: 'Bearer lk_guess' }),
+    await read(app, address, { authorization: 'Basic dXNlcjpwYXNz' }),
+  ]
+  t.same(
+    guesses.map((response) => [response.statusCode, response.json().code]),
+    [
+      [401, 'invalid_key'],
+      [401, 'invalid_key'],
+      [429, 'rate_limited'],
+    ],
+    'refused keys spend the address budget; past it, the limiter answers first',
+  )
+  t.same(budget(guesses[0]!), { limit: 2, remaining: 1 })
+  t.equal(lookups, 1, 'the second request with the same unknown key did not ask the database')
+  const write = await app.inject({
+    method: 'POST',
+    url: '/v1/facilities',
+    remoteAddress: freshAddress(),
+    headers: { authorization: 'Bearer lk_other', 'content-type': 'application/json' },
+    payload: '{}',
+  })
+  t.same([write.statusCode, write.json().code], [401, 'invalid_key'], 'a write with a refused key says the key is the problem')
+})

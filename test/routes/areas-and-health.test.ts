@@ -54,6 +54,21 @@ forEachDatabase(t, 'areas and health', async (t, engine) => {
     t.same(ready.json(), { status: 'ok' })
   })
 
+  t.test('health answers are never cached: a cache could report ready after the database died', async (t) => {
+    for (const url of ['/health/live', '/health/ready']) {
+      t.equal((await app.inject({ url })).headers['cache-control'], 'no-store', url)
+    }
+  })
+
+  t.test('a 304 has no body, and so no Content-Type', async (t) => {
+    const first = await app.inject({ url: '/v1/areas' })
+    const again = await app.inject({ url: '/v1/areas', headers: { 'if-none-match': String(first.headers.etag) } })
+    t.equal(again.statusCode, 304)
+    t.equal(again.body, '')
+    t.equal(again.headers['content-type'], undefined)
+    t.equal(again.headers.etag, first.headers.etag)
+  })
+
   t.test('an unknown endpoint is a 404 problem', async (t) => {
     const response = await app.inject({ url: '/v2/facilities' })
     t.equal(response.statusCode, 404)

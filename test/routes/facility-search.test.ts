@@ -493,6 +493,45 @@ forEachDatabase(t, 'filters', async (t, engine) => {
 })
 
 // ------------------------------------------------------------------ open now
+forEachDatabase(t, 'open now is only for facilities that operate', async (t, engine) => {
+  const { app } = await buildClocked(t, engine, '2026-03-04T02:00:00Z')
+  const hours = 'Mo-Su 00:00-24:00'
+  const operating = await addFacility(app, { slug: 'always-open', name: { zh: '全天开放馆' }, openingHours: hours })
+  const closedForWorks = await addFacility(app, {
+    slug: 'closed-for-works',
+    name: { zh: '装修暂停馆' },
+    status: 'temporarily_closed',
+    openingHours: hours,
+  })
+  const planned = await addFacility(app, { slug: 'not-built-yet', name: { zh: '规划中馆' }, status: 'planned', openingHours: hours })
+
+  t.test('the list: only the operating one is open; the others are closed, with their week but no next opening', async (t) => {
+    t.same(slugsOf((await list(app, 'openNow=true&limit=100')).body.data), ['always-open'])
+    const closed = (await list(app, 'openNow=false&limit=100')).body.data
+    t.same(sorted(slugsOf(closed)), ['closed-for-works', 'not-built-yet'])
+    for (const item of closed) {
+      t.match(item.hours, {
+        openNow: false,
+        nextOpenAt: null,
+        nextCloseAt: null,
+        weekdayHours: [{ day: 'mo', intervals: ['00:00-24:00'] }],
+      })
+    }
+  })
+
+  t.test('the facility', async (t) => {
+    t.equal((await app.inject({ url: `/v1/facilities/${operating.id}` })).json().hours.openNow, true)
+    t.equal((await app.inject({ url: `/v1/facilities/${closedForWorks.id}` })).json().hours.openNow, false)
+    t.equal((await app.inject({ url: `/v1/facilities/${planned.id}` })).json().hours.openNow, false)
+  })
+
+  t.test('the facets', async (t) => {
+    const open = (await app.inject({ url: '/v1/facilities/facets?openNow=true' })).json()
+    t.same(open.status, [{ value: 'operational', label: '运营中', count: 1 }])
+    const closed = (await app.inject({ url: '/v1/facilities/facets?openNow=false' })).json()
+    t.equal(closed.total, 2)
+  })
+})
 
 forEachDatabase(t, 'open now', async (t, engine) => {
   const { app, setNow } = await buildClocked(t, engine)
@@ -974,6 +1013,15 @@ forEachDatabase(t, 'views, languages, facets and bad input', async (t, engine) =
     t.equal(other.statusCode, 400)
     t.equal(other.headers['content-type'], 'application/problem+json; charset=utf-8')
     t.match(other.json(), { code: 'invalid_cursor', errors: [{ in: 'query', name: 'cursor' }] })
+
+    const byName = (await list(app, 'sort=name&limit=2')).body.page.nextCursor
+    const otherSort = await app.inject({ url: `/v1/facilities?sort=updatedAt&limit=2&cursor=${byName}` })
+    t.equal(otherSort.statusCode, 400)
+    t.equal(
+      otherSort.json().detail,
+      'the cursor belongs to a query with other filters; start again without it',
+      'a cursor of another sort order says so, rather than "not one this API issued"',
+    )
 
     const decoded = JSON.parse(Buffer.from(String(cursor), 'base64url').toString())
     const tampered = Buffer.from(JSON.stringify({ ...decoded, q: 'AAAAAAAAAAAA' })).toString('base64url')

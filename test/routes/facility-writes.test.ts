@@ -2,6 +2,7 @@
 // updates with If-Match, soft deletes, and every bad input answered with a 4xx problem and nothing
 // written. Status changes are in status-changes.test.ts.
 import t from 'tap'
+import { AccessibilityFeature } from '../../src/generated/prisma/enums.js'
 import { revokeClient } from '../../src/clients/keys.js'
 import { databaseOf, build, create, forEachDatabase, keyFor, kindergarten, patch, type App } from '../helper.js'
 
@@ -250,6 +251,16 @@ forEachDatabase(t, 'bad input to a create: a clear 4xx, and nothing written', as
     },
     { why: 'an unknown area', status: 400, code: 'validation_failed', name: '/area', request: json({ ...kindergarten, area: 'atlantis' }) },
     {
+      why: 'an opening before the construction started',
+      status: 400,
+      code: 'validation_failed',
+      name: '/dates/opening/expected/edtf',
+      request: json({
+        ...kindergarten,
+        dates: { construction_start: { expected: { edtf: '2026-05' } }, opening: { expected: { edtf: '2025-36' } } },
+      }),
+    },
+    {
       why: 'an oversized body',
       status: 413,
       code: 'payload_too_large',
@@ -268,6 +279,32 @@ forEachDatabase(t, 'bad input to a create: a clear 4xx, and nothing written', as
       )
   }
   t.same({ facilities: await facilityCount(app), changes: await changeCount(app) }, before, 'nothing was written')
+
+  t.test('an enum error lists the values; past the shape, every error at once (unknown area and contradictory dates)', async (t) => {
+    const response = await create(app, editor, {
+      ...kindergarten,
+      area: 'atlantis',
+      accessibility: ['elevator'],
+      dates: { completion: { actual: { edtf: '2024' } }, opening: { actual: { edtf: '2023-10' } } },
+    })
+    t.equal(response.statusCode, 400)
+    t.same(response.json().errors, [
+      {
+        in: 'body',
+        name: '/accessibility/0',
+        message: `must be one of: ${Object.values(AccessibilityFeature).join(', ')}`,
+      },
+    ])
+    const fixed = await create(app, editor, {
+      ...kindergarten,
+      area: 'atlantis',
+      dates: { completion: { actual: { edtf: '2024' } }, opening: { actual: { edtf: '2023-10' } } },
+    })
+    t.same(fixed.json().errors, [
+      { in: 'body', name: '/area', message: 'no area with id atlantis; GET /v1/areas lists them' },
+      { in: 'body', name: '/dates/opening/actual/edtf', message: '2023-10 is before completion (actual: 2024)' },
+    ])
+  })
 })
 
 forEachDatabase(t, 'updating with JSON Merge Patch and If-Match', async (t, engine) => {

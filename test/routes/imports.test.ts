@@ -92,6 +92,11 @@ forEachDatabase(t, 'rows with errors: reported by row and field; the rest import
   t.equal(atomic.statusCode, 200)
   t.match(atomic.json(), { atomic: true, committed: false, summary: { created: 1, rejected: 6 } })
   t.equal(await facilityCount(app), before, 'all or nothing: nothing')
+  t.same(
+    (atomic.json() as Report).rows[0],
+    { row: 1, externalId: 'PH-EC-001', outcome: 'created' },
+    'the row that would have been created names no id: none exists',
+  )
 
   const report = (await post(app, editor, csv(...rows))).json() as Report
   t.equal(report.committed, true)
@@ -108,7 +113,34 @@ forEachDatabase(t, 'rows with errors: reported by row and field; the rest import
     7: ['/status'],
   })
   t.match(report.rows[3]?.errors?.[0]?.message, /also on row 1/, 'a duplicated external id names the first row')
+  t.match(report.rows[2]?.errors?.[0]?.message, /^must be one of: hospital, school, kindergarten, /, 'an enum error lists the values')
   t.equal(await facilityCount(app), before + 1, 'the good row is in')
+})
+
+forEachDatabase(t, 'a row with several errors reports each of them', async (t, engine) => {
+  const app = await build(t, engine)
+  const editor = await keyFor(app, 'editor')
+  const ndjson = [
+    JSON.stringify({
+      externalId: 'MANY-1',
+      name: { zh: '多错' },
+      category: 'kindergarten',
+      area: 'atlantis',
+      status: 'operational',
+      openingHours: 'sometimes',
+      ageRange: { minMonths: 36, maxMonths: 24 },
+      dates: { construction_start: { actual: { edtf: '2022-05' } }, opening: { actual: { edtf: '2021' } } },
+    }),
+  ].join('\n')
+  const report = (await post(app, editor, ndjson, 'application/x-ndjson')).json() as Report
+  t.same(
+    report.rows[0]?.errors?.map((e) => e.field),
+    ['/area', '/openingHours', '/ageRange/maxMonths', '/dates/opening/actual/edtf'],
+  )
+  t.same(report.rows[0]?.errors?.at(-1), {
+    field: '/dates/opening/actual/edtf',
+    message: '2021 is before construction_start (actual: 2022-05)',
+  })
 })
 
 forEachDatabase(t, 'whole-file problems: a clear 4xx and nothing written', async (t, engine) => {
@@ -129,6 +161,16 @@ forEachDatabase(t, 'whole-file problems: a clear 4xx and nothing written', async
   const ragged = await post(app, editor, csv(stations[0]!, 'PH-1,甲,school'))
   t.equal(ragged.statusCode, 400, 'a row with the wrong number of cells')
   t.equal(await facilityCount(app), before, 'the good rows before a bad one were not kept')
+
+  for (const [body, type, detail] of [
+    ['', 'text/csv', /^The file is empty: a CSV starts with a header row/],
+    ['\r\n\r\n', 'text/csv', /^The file is empty/],
+    ['', 'application/x-ndjson', /^The file holds no rows/],
+  ] as const) {
+    const empty = await post(app, editor, body, type)
+    t.equal(empty.statusCode, 400, `an empty ${type} is refused, not a report of 0 rows`)
+    t.match(empty.json(), { code: 'validation_failed', detail })
+  }
 
   t.equal((await post(app, editor, '{}', 'application/json')).statusCode, 415)
   t.equal((await post(app, {}, csv(...stations))).statusCode, 401)

@@ -200,3 +200,40 @@ t.test('several server processes on one PostgreSQL apply a scheduled change once
   )
   t.equal(await first.prisma.change.count({ where: { facilityId: id, action: 'status_change' } }), 1, 'applied exactly once')
 })
+
+forEachDatabase(t, 'the ETag of a scheduled change (202) is good for the next write', async (t, engine) => {
+  const { app } = await buildClocked(t, engine, '2026-11-28T02:00:00Z')
+  const editor = await keyFor(app, 'editor')
+  const created = await create(app, editor)
+  const { id } = created.json() as { id: string }
+  const scheduled = await postStatus(
+    app,
+    id,
+    { ...editor, 'if-match': created.headers.etag as string },
+    { status: 'temporarily_closed', effectiveAt: '2026-12-01T00:00:00+08:00', reason: 'works in December' },
+  )
+  t.equal(scheduled.statusCode, 202)
+  t.match(scheduled.headers.etag, /^"1\./, 'the ETag names the version the facility is still at')
+  const describe = await app.inject({
+    method: 'PATCH',
+    url: `/v1/facilities/${id}`,
+    headers: { ...editor, 'content-type': 'application/merge-patch+json', 'if-match': scheduled.headers.etag as string },
+    payload: JSON.stringify({ phone: '0755-12345678' }),
+  })
+  t.equal(describe.statusCode, 200, 'the ETag the 202 sent is accepted back in If-Match')
+  const stale = await app.inject({
+    method: 'PATCH',
+    url: `/v1/facilities/${id}`,
+    headers: { ...editor, 'content-type': 'application/merge-patch+json', 'if-match': scheduled.headers.etag as string },
+    payload: JSON.stringify({ phone: '0755-87654321' }),
+  })
+  t.equal(stale.statusCode, 412, 'and, once the facility moved on, is stale like any other')
+  const listETag = (await app.inject({ url: '/v1/areas' })).headers.etag as string
+  const notAFacility = await app.inject({
+    method: 'PATCH',
+    url: `/v1/facilities/${id}`,
+    headers: { ...editor, 'content-type': 'application/merge-patch+json', 'if-match': listETag },
+    payload: JSON.stringify({ phone: '0755-87654321' }),
+  })
+  t.equal(notAFacility.statusCode, 412, "another representation's ETag is simply not this facility's version")
+})

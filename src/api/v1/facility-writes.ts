@@ -8,9 +8,8 @@ import { Type } from 'typebox'
 import { problemResponses } from '../../http/problems.js'
 import type { FacilityDocument } from '../../facilities/document.js'
 import { presentStatusChange } from '../../facilities/presenter.js'
-import { checkDocument } from '../../facilities/validation.js'
 import type { VersionedWrite } from '../../facilities/service.js'
-import { FacilityInput, Status } from '../../facilities/schemas.js'
+import { FacilityInput, FacilityMergePatch, Status } from '../../facilities/schemas.js'
 import { actorOf } from '../../plugins/auth.js'
 import { facilityETagHeader, parseIfMatch } from '../../http/caching.js'
 import { access } from '../../http/access.js'
@@ -102,7 +101,7 @@ const facilityWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       preValidation: [
         requireMediaType('application/json'),
         // Checked strictly before the route schema, which would coerce "22.5" into 22.5.
-        async (request) => void checkDocument(request.body),
+        async (request) => void (await fastify.facilities.validate(request.body)),
       ],
       onRequest: editor,
       schema: {
@@ -143,6 +142,9 @@ const facilityWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       preValidation: requireMediaType('application/merge-patch+json'),
       onRequest: editor,
+      // The document describes the body field by field (FacilityMergePatch); the route checks its
+      // field names, and the merged facility is validated as a whole.
+      config: { swaggerTransform: ({ schema, url }) => ({ schema: { ...schema, body: FacilityMergePatch }, url }) },
       schema: {
         tags: ['facilities'],
         operationId: 'updateFacility',
@@ -155,6 +157,7 @@ const facilityWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         params: FacilityParams,
         headers: IfMatchHeaders,
         querystring: ReasonQuery,
+        consumes: ['application/merge-patch+json'],
         body: FacilityPatch,
         response: {
           200: {
@@ -227,7 +230,11 @@ const facilityWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
             headers: facilityETagHeader,
             content: { 'application/json': { schema: Type.Ref('StatusChange') } },
           },
-          202: { description: 'Scheduled', content: { 'application/json': { schema: Type.Ref('StatusChange') } } },
+          202: {
+            description: 'Scheduled; the facility keeps its version (and ETag) until then',
+            headers: facilityETagHeader,
+            content: { 'application/json': { schema: Type.Ref('StatusChange') } },
+          },
           ...problemResponses(400, 401, 403, 404, 412, 415, 422, 428, 429, 503),
         },
       },
@@ -243,7 +250,8 @@ const facilityWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const change = result.statusChange
       const scheduled = change.appliedAt === null
       if (scheduled) fastify.statusSchedule.changed()
-      if (!scheduled) reply.facilityVersion = result.version
+      // Scheduled or not, the ETag names the version the facility is at now: it is good for the next write.
+      reply.facilityVersion = result.version
       reply.header('cache-control', 'no-store')
       return reply.code(scheduled ? 202 : 201).send({ ...presentStatusChange(change), facilityVersion: result.version })
     },

@@ -84,7 +84,10 @@ const importRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           },
           { additionalProperties: false },
         ),
-        body: Type.String({ description: 'The file: text/csv or application/x-ndjson.' }),
+        consumes: ['text/csv', 'application/x-ndjson'],
+        body: Type.String({
+          description: `The file. text/csv: UTF-8 with a header row (${csvColumns.join(', ')}). application/x-ndjson: one FacilityInput merge patch per line, with externalId.`,
+        }),
         response: { 200: Type.Ref('ImportReport'), ...problemResponses(400, 401, 403, 413, 415, 429, 503) },
       },
     },

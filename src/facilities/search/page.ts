@@ -2,7 +2,7 @@
 // decide: whether a facility is open now depends on holiday calendars, so candidates are read in
 // batches and their hours evaluated here.
 import type { Database } from '../../db/database.js'
-import { evaluateOpeningHours } from '../../domain/opening-hours.js'
+import { openingStateOf } from '../../domain/opening-hours.js'
 import { facetCandidates, facetCounts, searchFacilities, type SearchFilters, type SearchHit, type Sort, type SortKey } from './query.js'
 
 export interface PageOptions {
@@ -27,7 +27,7 @@ export async function findPage(db: Database, filters: SearchFilters, options: Pa
     const batch = await searchFacilities(db, { ...filters, hasOpeningHours: true }, { sort: options.sort, limit: batchSize, after })
     for (const hit of batch) {
       if (hit.openingHours === null) continue
-      const { openNow } = evaluateOpeningHours(hit.openingHours, { timeZone: hit.timeZone, now: options.now })
+      const { openNow } = openingStateOf(hit.row.status, hit.openingHours, { timeZone: hit.timeZone, now: options.now })
       if (openNow === options.openNow) hits.push(hit)
       if (hits.length === wanted) return hits
     }
@@ -54,7 +54,7 @@ export async function countFacets(
     candidates.filter(
       (c) =>
         c.openingHours !== null &&
-        evaluateOpeningHours(c.openingHours, { timeZone: c.timeZone, now: options.now }).openNow === options.openNow,
+        openingStateOf(c.status, c.openingHours, { timeZone: c.timeZone, now: options.now }).openNow === options.openNow,
     ),
   )
 }

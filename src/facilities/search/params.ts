@@ -47,12 +47,18 @@ export const filterParameters = {
   }),
   category: Type.Optional(
     Type.Array(Type.Enum(FacilityCategory), {
-      description: 'One or more categories: repeat the parameter or separate with commas.',
+      minItems: 1,
+      style: 'form',
+      explode: false,
+      description: 'One or more categories, separated by commas (`category=kindergarten,childcare`); repeating the parameter works too.',
     }),
   ),
   status: Type.Optional(
     Type.Array(Type.Enum(FacilityStatus), {
-      description: 'One or more statuses: repeat the parameter or separate with commas.',
+      minItems: 1,
+      style: 'form',
+      explode: false,
+      description: 'One or more statuses, separated by commas (`status=planned,under_construction`); repeating the parameter works too.',
     }),
   ),
   area: Type.Optional(

@@ -405,7 +405,7 @@ export async function facetCounts(prisma: PrismaClient, filters: SearchFilters) 
 /** The facilities matching the filters, with what facet counts need when hours must be evaluated. */
 export async function facetCandidates(prisma: PrismaClient, filters: SearchFilters) {
   const rows = await prisma.$queryRaw<
-    { category: string; status: string; area_id: string; opening_hours: string | null; time_zone: string }[]
+    { category: string; status: FacilityStatus; area_id: string; opening_hours: string | null; time_zone: string }[]
   >`SELECT f.category::text AS category, f.status::text AS status, f.area_id, f.opening_hours, f.time_zone
     FROM facility f WHERE ${Prisma.join(whereSql({ ...filters, hasOpeningHours: true }), ' AND ')}`
   return rows.map((row) => ({
