@@ -2,7 +2,7 @@
 // everything in order on SIGINT/SIGTERM.
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
-import { loadConfig, rateLimitsOf } from './config.js'
+import { loadConfig, rateLimitsOf, sessionLifetimesOf, trustProxyOf } from './config.js'
 import { openDatabase } from './db/database.js'
 import { prepareDatabase } from './prepare.js'
 
@@ -23,7 +23,13 @@ const database = await openDatabase({
   process.exit(1)
 })
 
-const app = await buildApp({ database, logLevel: config.LOG_LEVEL, rateLimits: rateLimitsOf(config) }).catch(async (error: Error) => {
+const app = await buildApp({
+  database,
+  logLevel: config.LOG_LEVEL,
+  rateLimits: rateLimitsOf(config),
+  sessionLifetimes: sessionLifetimesOf(config),
+  trustProxy: trustProxyOf(config),
+}).catch(async (error: Error) => {
   console.error(`Linli cannot start: ${error.message}`)
   await database.close()
   process.exit(1)

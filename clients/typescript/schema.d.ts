@@ -236,7 +236,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/hsds": {
+    "/v1/suggestions": {
         parameters: {
             query?: never;
             header?: never;
@@ -244,10 +244,34 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * HSDS: this API and its relationship with HSDS
-         * @description The HSDS version this profile follows, where its profile is described, and its OpenAPI document.
+         * Suggestions to moderate (editor, within its scope)
+         * @description Newest first. An editor limited to some areas or categories sees only the suggestions about those facilities. Contact details are included: this is for the staff.
          */
-        get: operations["getHsdsApiInformation"];
+        get: operations["listSuggestions"];
+        put?: never;
+        /**
+         * Suggest a correction to a facility (no key)
+         * @description A proposal of some fields (checked by the rules of a staff write: a status of the category's lifecycle, opening hours in OpenStreetMap syntax, …), a message, or both. Nothing changes until an editor accepts it. The same suggestion sent again while it waits is counted, not stored twice, and answered with the same token. Contact details are for the staff only. Limited per address (RATE_LIMIT_SUGGESTIONS an hour) and to 16 KiB.
+         */
+        post: operations["suggestCorrection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/suggestions/{ref}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A suggestion: by its tracking token (anyone) or by its id (editor)
+         * @description With the tracking token (`sg_…`) the POST answered: what became of the suggestion — state, and the decision with its reason — and nothing else (never the contact details). With the suggestion's id and an editor key within its scope: the suggestion for moderation, its proposal beside the facility's current values, and the facility's version to accept it with.
+         */
+        get: operations["getSuggestion"];
         put?: never;
         post?: never;
         delete?: never;
@@ -256,47 +280,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/hsds/profile": {
+    "/v1/suggestions/{id}/accept": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * HSDS: the Linli profile (what maps to what)
-         * @description The mapping of Linli facilities onto HSDS objects, as Markdown (docs/hsds.md).
-         */
-        get: operations["getHsdsProfile"];
+        get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Accept a suggestion: its proposal is applied (editor, within its scope)
+         * @description Needs If-Match with the facility's version as the review showed it (`"<facilityVersion>"`). The proposal is applied through the ordinary audited writes: a status as a status change (the lifecycle applies: a refusal is a 422 and nothing is written), the other fields as one update; the history and the change feed show `suggestion <id>` as the reason. A suggestion with only a message is marked accepted and changes nothing.
+         */
+        post: operations["acceptSuggestion"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/hsds/services": {
+    "/v1/suggestions/{id}/reject": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * HSDS: services, paged
-         * @description Facilities that are services (not projects), as HSDS services with their organization, in creation order. `full=true` gives each in full, as GET /hsds/services/{id} does. Filters combine (AND).
-         */
-        get: operations["listHsdsServices"];
+        get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Reject a suggestion, with a reason (editor, within its scope)
+         * @description Nothing changes but the suggestion: its state and reason, which the resident sees when tracking it.
+         */
+        post: operations["rejectSuggestion"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/hsds/services/{id}": {
+    "/v1/clients": {
         parameters: {
             query?: never;
             header?: never;
@@ -304,79 +328,83 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * HSDS: one service in full
-         * @description With its organization, phones, schedules (the regular week), service at location with its location and accessibility, and its category as an attribute. The id is the Linli facility id; a project is a 404.
+         * Every API key: prefix, role, scope, last use, revoked (admin)
+         * @description Never the keys themselves: only their hash is kept. lastUsedAt is brought up to date once a minute at most.
          */
-        get: operations["getHsdsService"];
+        get: operations["listClients"];
         put?: never;
-        post?: never;
+        /**
+         * Create an API key (admin): the key is in this answer only
+         * @description Only a hash of the key is kept: it cannot be shown again. Scope (areas, categories) limits an editor.
+         */
+        post: operations["createClient"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/hsds/organizations": {
+    "/v1/clients/{id}/revoke": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * HSDS: organizations, paged
-         * @description One organization per service: the facility as the body that runs it. Same order and filters as /hsds/services.
-         */
-        get: operations["listHsdsOrganizations"];
+        get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Revoke an API key (admin): it stops working at once, and its staff sessions end
+         * @description A revoked key cannot be restored: create a new one. Its history stays attributed to it.
+         */
+        post: operations["revokeClient"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/hsds/locations": {
+    "/staff/suggestions/{id}/accept": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * HSDS: locations, paged
-         * @description One location per service, with its accessibility features. Exact sites only carry latitude/longitude.
-         */
-        get: operations["listHsdsLocations"];
+        get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Accept a suggestion from the console (form post, staff session)
+         * @description As POST /v1/suggestions/{id}/accept, with the facility's version as a form field instead of If-Match.
+         */
+        post: operations["acceptSuggestionForm"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/hsds/service_at_locations": {
+    "/staff/suggestions/{id}/reject": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * HSDS: services at locations, paged
-         * @description One per service, with the service and its location.
-         */
-        get: operations["listHsdsServiceAtLocations"];
+        get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Reject a suggestion from the console (form post, staff session)
+         * @description As POST /v1/suggestions/{id}/reject.
+         */
+        post: operations["rejectSuggestionForm"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/hsds/taxonomies": {
+    "/staff/session": {
         parameters: {
             query?: never;
             header?: never;
@@ -384,72 +412,36 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * HSDS: taxonomies
-         * @description One taxonomy: the Linli service categories.
+         * The signed-in session: who, until when, and its CSRF token
+         * @description For the console (and scripts) to put the CSRF token into the forms they send; 401 without a live session.
          */
-        get: operations["listHsdsTaxonomies"];
+        get: operations["currentStaffSession"];
         put?: never;
-        post?: never;
+        /**
+         * Sign in to the staff console with an API key
+         * @description Exchanges a key for a server-side session: the answer sets the `linli_staff` cookie (HttpOnly, SameSite=Strict, Path=/staff, Secure over TLS). A form post is answered with a redirect to /staff (or the sign-in page again, 401, when the key is wrong); JSON with the session and its CSRF token. Attempts are limited per address (RATE_LIMIT_SIGN_INS a quarter of an hour).
+         */
+        post: operations["signIn"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/hsds/taxonomies/{id}": {
+    "/staff/sign-out": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * HSDS: one taxonomy
-         * @description The Linli service categories, the one taxonomy this profile has.
-         */
-        get: operations["getHsdsTaxonomy"];
+        get?: never;
         put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/hsds/taxonomy_terms": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /**
-         * HSDS: taxonomy terms
-         * @description The service categories. The vocabulary is flat: every term is a top term and none has a parent.
+         * Sign out: the session ends and the cookie is cleared
+         * @description Needs the session's CSRF token (`_csrf` form field or X-CSRF-Token header).
          */
-        get: operations["listHsdsTaxonomyTerms"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/hsds/taxonomy_terms/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * HSDS: one taxonomy term
-         * @description A service category, in the response language.
-         */
-        get: operations["getHsdsTaxonomyTerm"];
-        put?: never;
-        post?: never;
+        post: operations["signOut"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1355,171 +1347,189 @@ export interface components {
                 }[];
             }[];
         };
-        /** @description HSDS taxonomy: the vocabulary terms come from. */
-        HsdsTaxonomy: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            description: string;
-            version?: string;
-        };
-        /** @description HSDS taxonomy term: a Linli category of services. */
-        HsdsTaxonomyTerm: {
-            /** Format: uuid */
-            id: string;
-            /** @description The Linli category (`kindergarten`, …). */
-            code: string;
-            /** @description In the response language. */
-            name: string;
-            description: string;
-            /** @description The name of the taxonomy. */
-            taxonomy: string;
-            /** Format: uuid */
-            taxonomy_id: string;
-            /**
-             * @description ISO 639-1 code of name and description.
-             * @enum {unknown}
-             */
-            language: "zh" | "en";
-            taxonomy_detail?: components["schemas"]["HsdsTaxonomy"];
-        };
-        /** @description HSDS location: where the facility is. */
-        HsdsLocation: {
-            /** Format: uuid */
-            id: string;
-            /** @enum {string} */
-            location_type: "physical";
-            /** Format: uuid */
-            organization_id: string;
-            name: string;
-            /** @description The name in the other language. */
-            alternate_name?: string;
-            /** @description The address and, for a place not known exactly, what is known of where it is. */
-            description?: string;
-            /** @description WGS-84; only when the site is known exactly. */
-            latitude?: number;
-            /** @description WGS-84; only when the site is known exactly. */
-            longitude?: number;
-            /** @description The id in the data owner's own system. */
-            external_identifier?: string;
-            /** @description What external_identifier is. */
-            external_identifier_type?: string;
-            accessibility: {
-                /** Format: uuid */
-                id: string;
-                /** Format: uuid */
-                location_id: string;
-                /** @description The feature, in the response language. */
-                description: string;
-                /** @description Its code in the Linli vocabulary (`step_free_entrance`, …). */
-                details: string;
+        /** @description New values for some fields of the facility, in the shape FacilityInput gives them. A status is applied as a status change (its lifecycle is checked when an editor accepts it); the other fields as an update. */
+        SuggestionProposal: {
+            /** @enum {unknown} */
+            status?: "planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
+            openingHours?: string;
+            capacity?: {
+                /** @enum {unknown} */
+                unit: "beds" | "places" | "school_places" | "childcare_places" | "elder_care_beds" | "parking_spaces";
+                total?: number;
+                available?: number;
             }[];
-        };
-        /** @description HSDS organization: the facility as the body that runs its service. */
-        HsdsOrganization: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            /** @description The name in the other language. */
-            alternate_name?: string;
-            description: string;
+            phone?: string;
             /** Format: uri */
             website?: string;
+            address?: {
+                zh: string;
+                en?: string;
+            };
+            accessibility?: ("step_free_entrance" | "lift" | "accessible_toilet" | "accessible_parking" | "hearing_loop" | "braille_signage" | "wheelchair_loan")[];
+            /** @description Ages served, in months (kindergartens, childcare). */
+            ageRange?: {
+                minMonths?: number;
+                maxMonths?: number;
+            };
         };
-        /** @description HSDS service. In lists, only its own fields and its organization; in full (GET /hsds/services/{id}, or `full=true`), also phones, schedules, service_at_locations (with the location) and attributes (the category). */
-        HsdsService: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            organization_id: string;
-            /** @description In the response language. */
-            name: string;
-            /** @description The name in the other language. */
-            alternate_name?: string;
-            /** @description In the response language. */
-            description?: string;
-            /** Format: uri */
-            url?: string;
+        SuggestionReceipt: {
             /**
-             * @description operational → active; temporarily_closed → temporarily closed; permanently_closed → defunct; planned, under_construction → inactive.
+             * @description The tracking token: GET /v1/suggestions/{token}.
+             * @example sg_q1w2e3r4t5y6u7i8o9p0aa
+             */
+            token: string;
+            /**
+             * @description pending until an editor accepts (the change is applied) or rejects it.
              * @enum {unknown}
              */
-            status: "active" | "inactive" | "defunct" | "temporarily closed";
-            /** @description Ages served, in words. */
-            eligibility_description?: string;
-            /** @description Years (months / 12). */
-            minimum_age?: number;
-            /** @description Years (months / 12). */
-            maximum_age?: number;
-            /**
-             * Format: date
-             * @description When staff last verified the record.
-             */
-            assured_date?: string;
-            /** @description For a service not active: its Linli status and, when known, its expected opening. */
-            alert?: string;
-            /** Format: date-time */
-            last_modified: string;
-            organization: components["schemas"]["HsdsOrganization"];
-            phones?: {
-                /** Format: uuid */
-                id: string;
-                /** Format: uuid */
-                service_id: string;
-                number: string;
-            }[];
-            schedules?: {
-                /** Format: uuid */
-                id: string;
-                /** Format: uuid */
-                service_id: string;
-                /** @description UTC offset in hours of the facility time zone (Asia/Shanghai: 8). */
-                timezone: number;
-                /** @enum {string} */
-                freq: "WEEKLY";
-                /** @enum {string} */
-                wkst: "MO";
-                /** @example MO,TU,WE,TH,FR */
-                byday: string;
-                /** @example 08:00+08:00 */
-                opens_at: string;
-                /** @example 17:30+08:00 */
-                closes_at: string;
-                description: string;
-                /** @description The opening hours as Linli keeps them (OpenStreetMap opening_hours syntax). */
-                notes?: string;
-            }[];
-            service_at_locations?: {
-                /** Format: uuid */
-                id: string;
-                /** Format: uuid */
-                service_id: string;
-                /** Format: uuid */
-                location_id: string;
-                location: components["schemas"]["HsdsLocation"];
-            }[];
-            attributes?: {
-                /** Format: uuid */
-                id: string;
-                /** Format: uuid */
-                link_id: string;
-                link_type: string;
-                link_entity: string;
-                /** Format: uuid */
-                taxonomy_term_id: string;
-                taxonomy_term: components["schemas"]["HsdsTaxonomyTerm"];
-            }[];
+            state: "pending" | "accepted" | "rejected";
+            /** @description True when the same suggestion was already waiting: it was counted, not stored twice. */
+            folded: boolean;
         };
-        /** @description HSDS service at location: the service and the place it is given. */
-        HsdsServiceAtLocation: {
+        /** @description What became of a suggestion, for the resident who made it. */
+        SuggestionTracking: {
+            token: string;
+            /** Format: uuid */
+            facilityId: string;
+            /**
+             * @description pending until an editor accepts (the change is applied) or rejects it.
+             * @enum {unknown}
+             */
+            state: "pending" | "accepted" | "rejected";
+            /** Format: date-time */
+            submittedAt: string;
+            decision: {
+                /** Format: date-time */
+                at: string;
+                /** @description The editor's reason; public, shown to whoever tracks the suggestion. */
+                reason: string | null;
+            } | null;
+        };
+        SuggestionSummary: {
             /** Format: uuid */
             id: string;
+            facility: {
+                /** Format: uuid */
+                id: string;
+                /** @description Its Chinese name. */
+                name: string;
+                category: string;
+                area: string;
+            };
+            /**
+             * @description pending until an editor accepts (the change is applied) or rejects it.
+             * @enum {unknown}
+             */
+            state: "pending" | "accepted" | "rejected";
+            proposal: components["schemas"]["SuggestionProposal"];
+            message: string | null;
+            /** @description For the staff only. */
+            contact: string | null;
+            /** @description How many times it was submitted (identical ones are folded into one). */
+            count: number;
+            /** Format: date-time */
+            submittedAt: string;
+            /** Format: date-time */
+            lastSubmittedAt: string;
+            decision: {
+                /** Format: date-time */
+                at: string;
+                reason: string | null;
+                by: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                } | null;
+            } | null;
+        };
+        /** @description A suggestion for an editor: the proposal beside the current values. */
+        SuggestionReview: {
             /** Format: uuid */
-            service_id: string;
+            id: string;
+            facility: {
+                /** Format: uuid */
+                id: string;
+                /** @description Its Chinese name. */
+                name: string;
+                category: string;
+                area: string;
+            };
+            /**
+             * @description pending until an editor accepts (the change is applied) or rejects it.
+             * @enum {unknown}
+             */
+            state: "pending" | "accepted" | "rejected";
+            proposal: components["schemas"]["SuggestionProposal"];
+            message: string | null;
+            /** @description For the staff only. */
+            contact: string | null;
+            /** @description How many times it was submitted (identical ones are folded into one). */
+            count: number;
+            /** Format: date-time */
+            submittedAt: string;
+            /** Format: date-time */
+            lastSubmittedAt: string;
+            decision: {
+                /** Format: date-time */
+                at: string;
+                reason: string | null;
+                by: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                } | null;
+            } | null;
+            /** @description The facility's current value of each proposed field (null where it has none), beside the proposal. */
+            current: {
+                [key: string]: unknown;
+            };
+            /** @description Send it as If-Match ("<version>") to accept; null when the facility is gone. */
+            facilityVersion: number | null;
+        };
+        ApiClient: {
             /** Format: uuid */
-            location_id: string;
-            location: components["schemas"]["HsdsLocation"];
-            service: components["schemas"]["HsdsService"];
+            id: string;
+            name: string;
+            /** @enum {unknown} */
+            role: "reader" | "editor" | "admin";
+            /**
+             * @description The first characters of the key, to recognise it.
+             * @example lk_q1w2e3r4
+             */
+            keyPrefix: string;
+            /** @description An editor limited to these areas (and those within them); empty: all. */
+            areas: string[];
+            /** @description An editor limited to these categories; empty: all. */
+            categories: ("hospital" | "school" | "kindergarten" | "childcare" | "elder_care" | "culture_venue" | "sports_venue" | "public_service" | "market" | "road" | "bridge" | "expressway" | "intercity_rail" | "metro" | "logistics_hub" | "utility" | "commercial_building")[];
+            /** @description Its own budget; null: its role's. */
+            rateLimitPerMinute: number | null;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description To the minute.
+             */
+            lastUsedAt: string | null;
+            /** Format: date-time */
+            revokedAt: string | null;
+        };
+        StaffSession: {
+            client: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** @enum {unknown} */
+                role: "reader" | "editor" | "admin";
+                areas: string[];
+                categories: string[];
+            };
+            /** @description Send it with every state-changing request of the session: form field `_csrf` or header X-CSRF-Token. */
+            csrfToken: string;
+            /**
+             * Format: date-time
+             * @description The absolute end of the session.
+             */
+            expiresAt: string;
         };
     };
     responses: never;
@@ -3096,181 +3106,17 @@ export interface operations {
             };
         };
     };
-    getHsdsApiInformation: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description About this HSDS API */
-            200: {
-                headers: {
-                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
-                    ETag: string;
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @example 3.0 */
-                        version: string;
-                        /**
-                         * Format: uri
-                         * @description The Linli HSDS profile: what maps to what (GET /hsds/profile).
-                         */
-                        profile: string;
-                        /**
-                         * Format: uri
-                         * @description The OpenAPI document describing these routes (tag hsds).
-                         */
-                        openapi_url: string;
-                    };
-                };
-            };
-            /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
-            304: {
-                headers: {
-                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
-                    ETag: string;
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests (`rate_limited`) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service unavailable (`service_unavailable`) */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getHsdsProfile: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The profile */
-            200: {
-                headers: {
-                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
-                    ETag: string;
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/markdown": string;
-                };
-            };
-            /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
-            304: {
-                headers: {
-                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
-                    ETag: string;
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests (`rate_limited`) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service unavailable (`service_unavailable`) */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    listHsdsServices: {
+    listSuggestions: {
         parameters: {
             query?: {
-                /** @description Page number, from 1. */
-                page?: number;
-                /** @description Items a page; at most 200. */
-                per_page?: number;
-                /** @description Only `json` (HSDS also names `ndjson`; Linli streams NDJSON at /v1/facilities/export.ndjson). */
-                format?: "json";
-                /** @description Text in the name: Chinese, pinyin, pinyin initials or English, as `q` of GET /v1/facilities. */
-                search?: string;
-                /**
-                 * @description Only what changed at or after this instant (RFC 3339).
-                 * @example 2026-11-01T00:00:00Z
-                 */
-                modified_after?: string;
-                /** @description Only services with this term (a category). */
-                taxonomy_term_id?: string;
-                /** @description Only services with a term of this taxonomy. */
-                taxonomy_id?: string;
-                /** @description Only the service(s) of this organization. */
-                organization_id?: string;
-                /** @description Each service in full. */
-                full?: boolean;
+                /** @description pending until an editor accepts (the change is applied) or rejects it. */
+                state?: "pending" | "accepted" | "rejected";
+                /** @description Only the suggestions about this facility. */
+                facility?: string;
+                /** @description The paging cursor: `next` gives it. */
+                before?: string;
+                /** @description At most this many suggestions. */
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -3278,43 +3124,18 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of services */
+            /** @description A page of suggestions */
             200: {
                 headers: {
-                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
-                    ETag: string;
-                    "Cache-Control": string;
-                    /** @description The language names and labels are in. */
-                    "Content-Language": "zh-Hans" | "en";
-                    Vary: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        /** @description Items matching the query, on all pages. */
-                        total_items: number;
-                        total_pages: number;
-                        /** @description This page, counting from 1. */
-                        page_number: number;
-                        /** @description Items on this page. */
-                        size: number;
-                        first_page: boolean;
-                        last_page: boolean;
-                        /** @description Whether this page has no items. */
-                        empty: boolean;
-                        contents: components["schemas"]["HsdsService"][];
+                        items: components["schemas"]["SuggestionSummary"][];
+                        /** @description The URL of the next page; null on the last. */
+                        next: string | null;
                     };
                 };
-            };
-            /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
-            304: {
-                headers: {
-                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
-                    ETag: string;
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
@@ -3327,6 +3148,15 @@ export interface operations {
             };
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do that (`forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3354,45 +3184,159 @@ export interface operations {
             };
         };
     };
-    getHsdsService: {
+    suggestCorrection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A proposal, a message, or both. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "facilityId": "0b9f3c2e-6a1d-4f7e-9c35-2d8a4b6e1f70",
+                 *       "proposal": {
+                 *         "openingHours": "Mo-Fr 08:00-17:00"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description The facility the correction is about.
+                     */
+                    facilityId: string;
+                    /** @description New values for some fields of the facility, in the shape FacilityInput gives them. A status is applied as a status change (its lifecycle is checked when an editor accepts it); the other fields as an update. */
+                    proposal?: {
+                        /** @enum {unknown} */
+                        status?: "planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
+                        openingHours?: string;
+                        capacity?: {
+                            /** @enum {unknown} */
+                            unit: "beds" | "places" | "school_places" | "childcare_places" | "elder_care_beds" | "parking_spaces";
+                            total?: number;
+                            available?: number;
+                        }[];
+                        phone?: string;
+                        /** Format: uri */
+                        website?: string;
+                        address?: {
+                            zh: string;
+                            en?: string;
+                        };
+                        accessibility?: ("step_free_entrance" | "lift" | "accessible_toilet" | "accessible_parking" | "hearing_loop" | "braille_signage" | "wheelchair_loan")[];
+                        /** @description Ages served, in months (kindergartens, childcare). */
+                        ageRange?: {
+                            minMonths?: number;
+                            maxMonths?: number;
+                        };
+                    };
+                    /** @description What is wrong, in the resident's words. */
+                    message?: string;
+                    /** @description A phone number or e-mail address, for the staff only: never shown in a public response, export, feed or log. */
+                    contact?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; track it with the token */
+            202: {
+                headers: {
+                    /** @description Where to track it. */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestionReceipt"];
+                };
+            };
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSuggestion: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The service (facility) id (UUID).
-                 * @example 0b9f3c2e-6a1d-4f7e-9c35-2d8a4b6e1f70
-                 */
-                id: string;
+                /** @description A tracking token (sg_…) or a suggestion id (UUID). */
+                ref: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The service */
+            /** @description SuggestionTracking by token; SuggestionReview by id */
             200: {
                 headers: {
-                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
-                    ETag: string;
-                    "Cache-Control": string;
-                    /** @description The language names and labels are in. */
-                    "Content-Language": "zh-Hans" | "en";
-                    Vary: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HsdsService"];
+                    "application/json": components["schemas"]["SuggestionTracking"] | components["schemas"]["SuggestionReview"];
                 };
-            };
-            /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
-            304: {
-                headers: {
-                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
-                    ETag: string;
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
@@ -3405,6 +3349,15 @@ export interface operations {
             };
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do that (`forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3441,72 +3394,43 @@ export interface operations {
             };
         };
     };
-    listHsdsOrganizations: {
+    acceptSuggestion: {
         parameters: {
-            query?: {
-                /** @description Page number, from 1. */
-                page?: number;
-                /** @description Items a page; at most 200. */
-                per_page?: number;
-                /** @description Only `json` (HSDS also names `ndjson`; Linli streams NDJSON at /v1/facilities/export.ndjson). */
-                format?: "json";
-                /** @description Text in the name: Chinese, pinyin, pinyin initials or English, as `q` of GET /v1/facilities. */
-                search?: string;
-                /**
-                 * @description Only what changed at or after this instant (RFC 3339).
-                 * @example 2026-11-01T00:00:00Z
-                 */
-                modified_after?: string;
-                /** @description Only services with this term (a category). */
-                taxonomy_term_id?: string;
-                /** @description Only services with a term of this taxonomy. */
-                taxonomy_id?: string;
-                /** @description Only the service(s) of this organization. */
-                organization_id?: string;
+            query?: never;
+            header?: {
+                /** @description The facility's ETag or "<version>"; required. */
+                "if-match"?: string;
             };
-            header?: never;
-            path?: never;
+            path: {
+                /** @description The suggestion id (UUID), as listed. */
+                id: string;
+            };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Added to the history after the suggestion id. */
+                    reason?: string;
+                };
+            };
+        };
         responses: {
-            /** @description A page of HsdsOrganizations */
+            /** @description Accepted and applied */
             200: {
                 headers: {
-                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
-                    ETag: string;
-                    "Cache-Control": string;
-                    /** @description The language names and labels are in. */
-                    "Content-Language": "zh-Hans" | "en";
-                    Vary: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        /** @description Items matching the query, on all pages. */
-                        total_items: number;
-                        total_pages: number;
-                        /** @description This page, counting from 1. */
-                        page_number: number;
-                        /** @description Items on this page. */
-                        size: number;
-                        first_page: boolean;
-                        last_page: boolean;
-                        /** @description Whether this page has no items. */
-                        empty: boolean;
-                        contents: components["schemas"]["HsdsOrganization"][];
+                        /** @enum {string} */
+                        state: "accepted";
+                        /** @description The facility's version after the change. */
+                        facilityVersion: number;
+                        /** @description False when the facility already was as proposed. */
+                        changed: boolean;
                     };
                 };
-            };
-            /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
-            304: {
-                headers: {
-                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
-                    ETag: string;
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
@@ -3519,6 +3443,69 @@ export interface operations {
             };
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do that (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state (`conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The facility has changed since you read it (`version_mismatch`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The status change is not allowed (`transition_not_allowed`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required (`precondition_required`) */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3546,343 +3533,282 @@ export interface operations {
             };
         };
     };
-    listHsdsLocations: {
-        parameters: {
-            query?: {
-                /** @description Page number, from 1. */
-                page?: number;
-                /** @description Items a page; at most 200. */
-                per_page?: number;
-                /** @description Only `json` (HSDS also names `ndjson`; Linli streams NDJSON at /v1/facilities/export.ndjson). */
-                format?: "json";
-                /** @description Text in the name: Chinese, pinyin, pinyin initials or English, as `q` of GET /v1/facilities. */
-                search?: string;
-                /**
-                 * @description Only what changed at or after this instant (RFC 3339).
-                 * @example 2026-11-01T00:00:00Z
-                 */
-                modified_after?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A page of HsdsLocations */
-            200: {
-                headers: {
-                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
-                    ETag: string;
-                    "Cache-Control": string;
-                    /** @description The language names and labels are in. */
-                    "Content-Language": "zh-Hans" | "en";
-                    Vary: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @description Items matching the query, on all pages. */
-                        total_items: number;
-                        total_pages: number;
-                        /** @description This page, counting from 1. */
-                        page_number: number;
-                        /** @description Items on this page. */
-                        size: number;
-                        first_page: boolean;
-                        last_page: boolean;
-                        /** @description Whether this page has no items. */
-                        empty: boolean;
-                        contents: components["schemas"]["HsdsLocation"][];
-                    };
-                };
-            };
-            /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
-            304: {
-                headers: {
-                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
-                    ETag: string;
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests (`rate_limited`) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service unavailable (`service_unavailable`) */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    listHsdsServiceAtLocations: {
-        parameters: {
-            query?: {
-                /** @description Page number, from 1. */
-                page?: number;
-                /** @description Items a page; at most 200. */
-                per_page?: number;
-                /** @description Only `json` (HSDS also names `ndjson`; Linli streams NDJSON at /v1/facilities/export.ndjson). */
-                format?: "json";
-                /** @description Text in the name: Chinese, pinyin, pinyin initials or English, as `q` of GET /v1/facilities. */
-                search?: string;
-                /**
-                 * @description Only what changed at or after this instant (RFC 3339).
-                 * @example 2026-11-01T00:00:00Z
-                 */
-                modified_after?: string;
-                /** @description Only services with this term (a category). */
-                taxonomy_term_id?: string;
-                /** @description Only services with a term of this taxonomy. */
-                taxonomy_id?: string;
-                /** @description Only the service(s) of this organization. */
-                organization_id?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A page of HsdsServiceAtLocations */
-            200: {
-                headers: {
-                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
-                    ETag: string;
-                    "Cache-Control": string;
-                    /** @description The language names and labels are in. */
-                    "Content-Language": "zh-Hans" | "en";
-                    Vary: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @description Items matching the query, on all pages. */
-                        total_items: number;
-                        total_pages: number;
-                        /** @description This page, counting from 1. */
-                        page_number: number;
-                        /** @description Items on this page. */
-                        size: number;
-                        first_page: boolean;
-                        last_page: boolean;
-                        /** @description Whether this page has no items. */
-                        empty: boolean;
-                        contents: components["schemas"]["HsdsServiceAtLocation"][];
-                    };
-                };
-            };
-            /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
-            304: {
-                headers: {
-                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
-                    ETag: string;
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests (`rate_limited`) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service unavailable (`service_unavailable`) */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    listHsdsTaxonomies: {
-        parameters: {
-            query?: {
-                /** @description Page number, from 1. */
-                page?: number;
-                /** @description Items a page; at most 200. */
-                per_page?: number;
-                /** @description Only `json` (HSDS also names `ndjson`; Linli streams NDJSON at /v1/facilities/export.ndjson). */
-                format?: "json";
-                /** @description Text in the name: Chinese, pinyin, pinyin initials or English, as `q` of GET /v1/facilities. */
-                search?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A page of taxonomies */
-            200: {
-                headers: {
-                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
-                    ETag: string;
-                    "Cache-Control": string;
-                    /** @description The language names and labels are in. */
-                    "Content-Language": "zh-Hans" | "en";
-                    Vary: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @description Items matching the query, on all pages. */
-                        total_items: number;
-                        total_pages: number;
-                        /** @description This page, counting from 1. */
-                        page_number: number;
-                        /** @description Items on this page. */
-                        size: number;
-                        first_page: boolean;
-                        last_page: boolean;
-                        /** @description Whether this page has no items. */
-                        empty: boolean;
-                        contents: components["schemas"]["HsdsTaxonomy"][];
-                    };
-                };
-            };
-            /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
-            304: {
-                headers: {
-                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
-                    ETag: string;
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests (`rate_limited`) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service unavailable (`service_unavailable`) */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getHsdsTaxonomy: {
+    rejectSuggestion: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The taxonomy id (UUID).
-                 * @example 0b9f3c2e-6a1d-4f7e-9c35-2d8a4b6e1f70
-                 */
+                /** @description The suggestion id (UUID), as listed. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Why; shown to the resident who tracks the suggestion. */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Rejected */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        state: "rejected";
+                    };
+                };
+            };
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do that (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state (`conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listClients: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ApiClient"][];
+                    };
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do that (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Who or what holds the key.
+                     * @example 禾花社区工作站
+                     */
+                    name: string;
+                    /** @enum {unknown} */
+                    role: "reader" | "editor" | "admin";
+                    areas?: string[];
+                    categories?: ("hospital" | "school" | "kindergarten" | "childcare" | "elder_care" | "culture_venue" | "sports_venue" | "public_service" | "market" | "road" | "bridge" | "expressway" | "intercity_rail" | "metro" | "logistics_hub" | "utility" | "commercial_building")[];
+                    rateLimitPerMinute?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        client: components["schemas"]["ApiClient"];
+                        /** @description The key itself (lk_…): store it now, it is never shown again. */
+                        key: string;
+                    };
+                };
+            };
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do that (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The client id. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The taxonomy */
+            /** @description Revoked (again, if it already was: the first moment stays) */
             200: {
                 headers: {
-                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
-                    ETag: string;
-                    "Cache-Control": string;
-                    /** @description The language names and labels are in. */
-                    "Content-Language": "zh-Hans" | "en";
-                    Vary: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HsdsTaxonomy"];
+                    "application/json": components["schemas"]["ApiClient"];
                 };
-            };
-            /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
-            304: {
-                headers: {
-                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
-                    ETag: string;
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
@@ -3895,6 +3821,15 @@ export interface operations {
             };
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do that (`forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3931,67 +3866,37 @@ export interface operations {
             };
         };
     };
-    listHsdsTaxonomyTerms: {
+    acceptSuggestionForm: {
         parameters: {
-            query?: {
-                /** @description Page number, from 1. */
-                page?: number;
-                /** @description Items a page; at most 200. */
-                per_page?: number;
-                /** @description Only `json` (HSDS also names `ndjson`; Linli streams NDJSON at /v1/facilities/export.ndjson). */
-                format?: "json";
-                /** @description Text in the name: Chinese, pinyin, pinyin initials or English, as `q` of GET /v1/facilities. */
-                search?: string;
-                /** @description Only terms of this taxonomy. */
-                taxonomy_id?: string;
-                /** @description Only terms without a parent (here: all). */
-                top_only?: boolean;
-                /** @description Only children of this term (here: none). */
-                parent_id?: string;
-            };
+            query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The suggestion id. */
+                id: string;
+            };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The session's CSRF token (or send X-CSRF-Token). */
+                    _csrf?: string;
+                    /** @description The facility's version the review showed. */
+                    version: number;
+                    reason?: string;
+                };
+            };
+        };
         responses: {
-            /** @description A page of taxonomy terms */
-            200: {
+            /** @description Done: back to the console */
+            303: {
                 headers: {
-                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
-                    ETag: string;
-                    "Cache-Control": string;
-                    /** @description The language names and labels are in. */
-                    "Content-Language": "zh-Hans" | "en";
-                    Vary: string;
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Items matching the query, on all pages. */
-                        total_items: number;
-                        total_pages: number;
-                        /** @description This page, counting from 1. */
-                        page_number: number;
-                        /** @description Items on this page. */
-                        size: number;
-                        first_page: boolean;
-                        last_page: boolean;
-                        /** @description Whether this page has no items. */
-                        empty: boolean;
-                        contents: components["schemas"]["HsdsTaxonomyTerm"][];
-                    };
+                    "application/json": unknown;
                 };
-            };
-            /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
-            304: {
-                headers: {
-                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
-                    ETag: string;
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
@@ -4004,6 +3909,60 @@ export interface operations {
             };
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do that (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state (`conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The facility has changed since you read it (`version_mismatch`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The status change is not allowed (`transition_not_allowed`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4031,45 +3990,35 @@ export interface operations {
             };
         };
     };
-    getHsdsTaxonomyTerm: {
+    rejectSuggestionForm: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description The taxonomy term id (UUID).
-                 * @example 0b9f3c2e-6a1d-4f7e-9c35-2d8a4b6e1f70
-                 */
+                /** @description The suggestion id. */
                 id: string;
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The session's CSRF token (or send X-CSRF-Token). */
+                    _csrf?: string;
+                    reason: string;
+                };
+            };
+        };
         responses: {
-            /** @description The taxonomy term */
-            200: {
+            /** @description Done: back to the console */
+            303: {
                 headers: {
-                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
-                    ETag: string;
-                    "Cache-Control": string;
-                    /** @description The language names and labels are in. */
-                    "Content-Language": "zh-Hans" | "en";
-                    Vary: string;
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HsdsTaxonomyTerm"];
+                    "application/json": unknown;
                 };
-            };
-            /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
-            304: {
-                headers: {
-                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
-                    ETag: string;
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
@@ -4089,6 +4038,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description This key may not do that (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
             404: {
                 headers: {
@@ -4098,8 +4056,235 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request conflicts with the current state (`conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests (`rate_limited`) */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    currentStaffSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffSession"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The API key (lk_…); it is never stored in the browser. */
+                    key: string;
+                };
+                "application/json": {
+                    /** @description The API key (lk_…); it is never stored in the browser. */
+                    key: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Signed in (JSON) */
+            201: {
+                headers: {
+                    "Set-Cookie": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffSession"];
+                };
+            };
+            /** @description Signed in (form): to /staff */
+            303: {
+                headers: {
+                    "Set-Cookie": string;
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key is unknown or revoked (`invalid_key`); a form gets the sign-in page again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "text/html": string;
+                };
+            };
+            /** @description The request body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    _csrf?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Signed out: to /staff */
+            303: {
+                headers: {
+                    "Set-Cookie": string;
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do that (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
