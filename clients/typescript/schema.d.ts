@@ -3396,7 +3396,10 @@ export interface operations {
     };
     acceptSuggestion: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Added to the history after the suggestion id. */
+                reason?: string;
+            };
             header?: {
                 /** @description The facility's ETag or "<version>"; required. */
                 "if-match"?: string;
@@ -3407,14 +3410,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @description Added to the history after the suggestion id. */
-                    reason?: string;
-                };
-            };
-        };
+        requestBody?: never;
         responses: {
             /** @description Accepted and applied */
             200: {
@@ -3894,9 +3890,7 @@ export interface operations {
                     Location: string;
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": unknown;
-                };
+                content?: never;
             };
             /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
@@ -4016,9 +4010,7 @@ export interface operations {
                     Location: string;
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": unknown;
-                };
+                content?: never;
             };
             /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
@@ -4169,9 +4161,7 @@ export interface operations {
                     Location: string;
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": unknown;
-                };
+                content?: never;
             };
             /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
@@ -4252,9 +4242,7 @@ export interface operations {
                     Location: string;
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": unknown;
-                };
+                content?: never;
             };
             /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {

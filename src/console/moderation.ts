@@ -17,7 +17,7 @@ const Params = Type.Object({
 })
 const csrf = Type.Optional(Type.String({ description: "The session's CSRF token (or send X-CSRF-Token)." }))
 const redirect = {
-  303: { description: 'Done: back to the console', headers: { Location: { type: 'string', 'x-required': true } } },
+  303: { description: 'Done: back to the console', type: 'null', headers: { Location: { type: 'string', 'x-required': true } } },
 }
 
 const moderationForms: FastifyPluginAsyncTypebox = async (fastify) => {

@@ -100,12 +100,12 @@ const isForm = (request: FastifyRequest) => request.headers['content-type']?.sta
 
 const signInRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addSchema(SessionInfo)
-  // The console's form posts share this scope's form parser.
-  await fastify.register(moderationForms)
   // Forms post application/x-www-form-urlencoded; fields given twice keep the last value.
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)))
   })
+  // The console's form posts share this scope's form parser.
+  await fastify.register(moderationForms)
 
   fastify.get(staffPath, { schema: { hide: true } }, async (request, reply) => {
     reply.header('cache-control', 'no-store').type('text/html; charset=utf-8')
@@ -151,6 +151,7 @@ const signInRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           },
           303: {
             description: 'Signed in (form): to /staff',
+            type: 'null',
             headers: { 'Set-Cookie': { type: 'string', 'x-required': true }, Location: { type: 'string', 'x-required': true } },
           },
           401: {
@@ -224,6 +225,7 @@ const signInRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         response: {
           303: {
             description: 'Signed out: to /staff',
+            type: 'null',
             headers: { 'Set-Cookie': { type: 'string', 'x-required': true }, Location: { type: 'string', 'x-required': true } },
           },
           ...problemResponses(400, 401, 403, 415, 503),

@@ -135,7 +135,7 @@ forEachDatabase(t, 'editors moderate within their scope; accepting applies the c
   t.equal(paged.items.length, 2)
   t.same((await app.inject({ url: paged.next, headers: hehuaEditor })).json(), { items: [items[2]], next: null }, 'the next page')
 
-  const [impossibleItem, closingItem, hoursItem] = items as [{ id: string }, { id: string }, { id: string }]
+  const [impossibleItem, closingItem, hoursItem] = items as unknown as [{ id: string }, { id: string }, { id: string }]
   const review = await app.inject({ url: `/v1/suggestions/${hoursItem.id}`, headers: hehuaEditor })
   t.equal(review.statusCode, 200)
   t.same(review.json(), {
