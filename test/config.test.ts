@@ -1,5 +1,5 @@
 import t from 'tap'
-import { loadConfig, rateLimitsOf } from '../src/config.js'
+import { loadConfig, rateLimitsOf, sessionLifetimesOf, trustProxyOf } from '../src/config.js'
 
 t.test('defaults', async (t) => {
   t.same(loadConfig({}), {
@@ -14,7 +14,24 @@ t.test('defaults', async (t) => {
     RATE_LIMIT_READER: 1200,
     RATE_LIMIT_EDITOR: 600,
     RATE_LIMIT_ADMIN: 1200,
+    RATE_LIMIT_SUGGESTIONS: 10,
+    RATE_LIMIT_SIGN_INS: 10,
+    STAFF_SESSION_IDLE_MINUTES: 30,
+    STAFF_SESSION_MAX_HOURS: 12,
+    TRUST_PROXY: 'false',
   })
+})
+
+t.test('staff sessions and the proxy in front', async (t) => {
+  t.same(sessionLifetimesOf(loadConfig({ STAFF_SESSION_IDLE_MINUTES: '15', STAFF_SESSION_MAX_HOURS: '8' })), {
+    idleMs: 900_000,
+    absoluteMs: 28_800_000,
+  })
+  t.equal(trustProxyOf(loadConfig({})), false)
+  t.equal(trustProxyOf(loadConfig({ TRUST_PROXY: 'true' })), true)
+  t.equal(trustProxyOf(loadConfig({ TRUST_PROXY: '2' })), 2)
+  t.equal(trustProxyOf(loadConfig({ TRUST_PROXY: '10.0.0.0/8,127.0.0.1' })), '10.0.0.0/8,127.0.0.1')
+  t.throws(() => loadConfig({ STAFF_SESSION_IDLE_MINUTES: '0' }), /STAFF_SESSION_IDLE_MINUTES/)
 })
 
 t.test('values from the environment', async (t) => {
@@ -40,12 +57,14 @@ t.test('a bad value is refused with the variable named', async (t) => {
 })
 
 t.test('the rate limits the app is built with', async (t) => {
-  t.same(rateLimitsOf(loadConfig({})), { anonymous: 120, reader: 1200, editor: 600, admin: 1200 })
+  t.same(rateLimitsOf(loadConfig({})), { anonymous: 120, reader: 1200, editor: 600, admin: 1200, suggestions: 10, signIns: 10 })
   t.same(rateLimitsOf(loadConfig({ RATE_LIMIT_ANONYMOUS: '60', RATE_LIMIT_REDIS_URL: 'redis://127.0.0.1:6379' })), {
     anonymous: 60,
     reader: 1200,
     editor: 600,
     admin: 1200,
+    suggestions: 10,
+    signIns: 10,
     redisUrl: 'redis://127.0.0.1:6379',
   })
   t.equal(rateLimitsOf(loadConfig({ RATE_LIMIT_ENABLED: 'false' })), false)

@@ -419,7 +419,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in to the staff console with an API key
-         * @description Exchanges a key for a server-side session: the answer sets the `linli_staff` cookie (HttpOnly, SameSite=Strict, Path=/staff, Secure over TLS). A form post is answered with a redirect to /staff (or the sign-in page again, 401, when the key is wrong); JSON with the session and its CSRF token. Attempts are limited per address (RATE_LIMIT_SIGN_INS a quarter of an hour).
+         * @description Exchanges a key for a server-side session: the answer sets the `linli_staff` cookie (HttpOnly, SameSite=Strict, Path=/staff, Secure over TLS). A form post is answered with a redirect: to /staff, or to /staff?signIn=failed (the form again, with the message) when the key is wrong. JSON is answered with the session and its CSRF token, or 401. Attempts are limited per address (RATE_LIMIT_SIGN_INS a quarter of an hour).
          */
         post: operations["signIn"];
         delete?: never;
@@ -4154,10 +4154,10 @@ export interface operations {
                     "application/json": components["schemas"]["StaffSession"];
                 };
             };
-            /** @description Signed in (form): to /staff */
+            /** @description A form post: to /staff when signed in (with the cookie), else to /staff?signIn=failed (without) */
             303: {
                 headers: {
-                    "Set-Cookie": string;
+                    "Set-Cookie"?: string;
                     Location: string;
                     [name: string]: unknown;
                 };
@@ -4172,14 +4172,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key is unknown or revoked (`invalid_key`); a form gets the sign-in page again */
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
-                    "text/html": string;
                 };
             };
             /** @description The request body is too large (`payload_too_large`) */

@@ -58,6 +58,8 @@ ${error}<form method="post" action="/staff/session">
   )
 }
 
+const failedMessage = '密钥无效或已撤销 The key is unknown or has been revoked'
+
 const SignIn = Type.Object(
   { key: Type.String({ minLength: 1, maxLength: 200, description: 'The API key (lk_…); it is never stored in the browser.' }) },
   { additionalProperties: false },
@@ -110,7 +112,8 @@ const signInRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(staffPath, { schema: { hide: true } }, async (request, reply) => {
     reply.header('cache-control', 'no-store').type('text/html; charset=utf-8')
     const session = request.staffSession
-    if (session === null) return signInPage()
+    // A failed form sign-in comes back here (post/redirect/get), so the API answers only problems.
+    if (session === null) return signInPage((request.query as { signIn?: string }).signIn === 'failed' ? failedMessage : undefined)
     const { client } = session
     return page(
       '工作人员 Staff',
@@ -133,8 +136,9 @@ const signInRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         summary: 'Sign in to the staff console with an API key',
         description:
           'Exchanges a key for a server-side session: the answer sets the `linli_staff` cookie (HttpOnly, SameSite=Strict, ' +
-          'Path=/staff, Secure over TLS). A form post is answered with a redirect to /staff (or the sign-in page again, 401, ' +
-          'when the key is wrong); JSON with the session and its CSRF token. Attempts are limited per address ' +
+          'Path=/staff, Secure over TLS). A form post is answered with a redirect: to /staff, or to /staff?signIn=failed (the ' +
+          'form again, with the message) when the key is wrong. JSON is answered with the session and its CSRF token, or 401. ' +
+          'Attempts are limited per address ' +
           '(RATE_LIMIT_SIGN_INS a quarter of an hour).',
         security: access.none,
         body: {
@@ -150,15 +154,11 @@ const signInRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
             content: { 'application/json': { schema: Type.Ref('StaffSession') } },
           },
           303: {
-            description: 'Signed in (form): to /staff',
+            description: 'A form post: to /staff when signed in (with the cookie), else to /staff?signIn=failed (without)',
             type: 'null',
-            headers: { 'Set-Cookie': { type: 'string', 'x-required': true }, Location: { type: 'string', 'x-required': true } },
+            headers: { 'Set-Cookie': { type: 'string' }, Location: { type: 'string', 'x-required': true } },
           },
-          401: {
-            description: 'The key is unknown or revoked (`invalid_key`); a form gets the sign-in page again',
-            content: { 'application/problem+json': { schema: Type.Ref('Problem') }, 'text/html': { schema: Type.String() } },
-          },
-          ...problemResponses(400, 413, 415, 429, 503),
+          ...problemResponses(400, 401, 413, 415, 429, 503),
         },
       },
     },
@@ -167,10 +167,7 @@ const signInRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const signedIn = await fastify.staffSessions.signIn(key.trim(), fastify.clock())
       if (signedIn === null) {
         if (isForm(request)) {
-          return reply
-            .code(401)
-            .type('text/html; charset=utf-8')
-            .send(signInPage('密钥无效或已撤销 The key is unknown or has been revoked'))
+          return reply.code(303).header('location', `${staffPath}?signIn=failed`).send()
         }
         throw new ProblemError('invalid_key', 'The API key is unknown or has been revoked')
       }
