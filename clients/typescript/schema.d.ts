@@ -236,6 +236,226 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/hsds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * HSDS: this API and its relationship with HSDS
+         * @description The HSDS version this profile follows, where its profile is described, and its OpenAPI document.
+         */
+        get: operations["getHsdsApiInformation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hsds/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * HSDS: the Linli profile (what maps to what)
+         * @description The mapping of Linli facilities onto HSDS objects, as Markdown (docs/hsds.md).
+         */
+        get: operations["getHsdsProfile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hsds/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * HSDS: services, paged
+         * @description Facilities that are services (not projects), as HSDS services with their organization, in creation order. `full=true` gives each in full, as GET /hsds/services/{id} does. Filters combine (AND).
+         */
+        get: operations["listHsdsServices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hsds/services/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * HSDS: one service in full
+         * @description With its organization, phones, schedules (the regular week), service at location with its location and accessibility, and its category as an attribute. The id is the Linli facility id; a project is a 404.
+         */
+        get: operations["getHsdsService"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hsds/organizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * HSDS: organizations, paged
+         * @description One organization per service: the facility as the body that runs it. Same order and filters as /hsds/services.
+         */
+        get: operations["listHsdsOrganizations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hsds/locations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * HSDS: locations, paged
+         * @description One location per service, with its accessibility features. Exact sites only carry latitude/longitude.
+         */
+        get: operations["listHsdsLocations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hsds/service_at_locations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * HSDS: services at locations, paged
+         * @description One per service, with the service and its location.
+         */
+        get: operations["listHsdsServiceAtLocations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hsds/taxonomies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * HSDS: taxonomies
+         * @description One taxonomy: the Linli service categories.
+         */
+        get: operations["listHsdsTaxonomies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hsds/taxonomies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * HSDS: one taxonomy
+         * @description The Linli service categories, the one taxonomy this profile has.
+         */
+        get: operations["getHsdsTaxonomy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hsds/taxonomy_terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * HSDS: taxonomy terms
+         * @description The service categories. The vocabulary is flat: every term is a top term and none has a parent.
+         */
+        get: operations["listHsdsTaxonomyTerms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hsds/taxonomy_terms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * HSDS: one taxonomy term
+         * @description A service category, in the response language.
+         */
+        get: operations["getHsdsTaxonomyTerm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/suggestions": {
         parameters: {
             query?: never;
@@ -1346,6 +1566,172 @@ export interface components {
                     message: string;
                 }[];
             }[];
+        };
+        /** @description HSDS taxonomy: the vocabulary terms come from. */
+        HsdsTaxonomy: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            description: string;
+            version?: string;
+        };
+        /** @description HSDS taxonomy term: a Linli category of services. */
+        HsdsTaxonomyTerm: {
+            /** Format: uuid */
+            id: string;
+            /** @description The Linli category (`kindergarten`, …). */
+            code: string;
+            /** @description In the response language. */
+            name: string;
+            description: string;
+            /** @description The name of the taxonomy. */
+            taxonomy: string;
+            /** Format: uuid */
+            taxonomy_id: string;
+            /**
+             * @description ISO 639-1 code of name and description.
+             * @enum {unknown}
+             */
+            language: "zh" | "en";
+            taxonomy_detail?: components["schemas"]["HsdsTaxonomy"];
+        };
+        /** @description HSDS location: where the facility is. */
+        HsdsLocation: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            location_type: "physical";
+            /** Format: uuid */
+            organization_id: string;
+            name: string;
+            /** @description The name in the other language. */
+            alternate_name?: string;
+            /** @description The address and, for a place not known exactly, what is known of where it is. */
+            description?: string;
+            /** @description WGS-84; only when the site is known exactly. */
+            latitude?: number;
+            /** @description WGS-84; only when the site is known exactly. */
+            longitude?: number;
+            /** @description The id in the data owner's own system. */
+            external_identifier?: string;
+            /** @description What external_identifier is. */
+            external_identifier_type?: string;
+            accessibility: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                location_id: string;
+                /** @description The feature, in the response language. */
+                description: string;
+                /** @description Its code in the Linli vocabulary (`step_free_entrance`, …). */
+                details: string;
+            }[];
+        };
+        /** @description HSDS organization: the facility as the body that runs its service. */
+        HsdsOrganization: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description The name in the other language. */
+            alternate_name?: string;
+            description: string;
+            /** Format: uri */
+            website?: string;
+        };
+        /** @description HSDS service. In lists, only its own fields and its organization; in full (GET /hsds/services/{id}, or `full=true`), also phones, schedules, service_at_locations (with the location) and attributes (the category). */
+        HsdsService: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organization_id: string;
+            /** @description In the response language. */
+            name: string;
+            /** @description The name in the other language. */
+            alternate_name?: string;
+            /** @description In the response language. */
+            description?: string;
+            /** Format: uri */
+            url?: string;
+            /**
+             * @description operational → active; temporarily_closed → temporarily closed; permanently_closed → defunct; planned, under_construction → inactive.
+             * @enum {unknown}
+             */
+            status: "active" | "inactive" | "defunct" | "temporarily closed";
+            /** @description Ages served, in words. */
+            eligibility_description?: string;
+            /** @description Years (months / 12). */
+            minimum_age?: number;
+            /** @description Years (months / 12). */
+            maximum_age?: number;
+            /**
+             * Format: date
+             * @description When staff last verified the record.
+             */
+            assured_date?: string;
+            /** @description For a service not active: its Linli status and, when known, its expected opening. */
+            alert?: string;
+            /** Format: date-time */
+            last_modified: string;
+            organization: components["schemas"]["HsdsOrganization"];
+            phones?: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                service_id: string;
+                number: string;
+            }[];
+            schedules?: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                service_id: string;
+                /** @description UTC offset in hours of the facility time zone (Asia/Shanghai: 8). */
+                timezone: number;
+                /** @enum {string} */
+                freq: "WEEKLY";
+                /** @enum {string} */
+                wkst: "MO";
+                /** @example MO,TU,WE,TH,FR */
+                byday: string;
+                /** @example 08:00+08:00 */
+                opens_at: string;
+                /** @example 17:30+08:00 */
+                closes_at: string;
+                description: string;
+                /** @description The opening hours as Linli keeps them (OpenStreetMap opening_hours syntax). */
+                notes?: string;
+            }[];
+            service_at_locations?: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                service_id: string;
+                /** Format: uuid */
+                location_id: string;
+                location: components["schemas"]["HsdsLocation"];
+            }[];
+            attributes?: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                link_id: string;
+                link_type: string;
+                link_entity: string;
+                /** Format: uuid */
+                taxonomy_term_id: string;
+                taxonomy_term: components["schemas"]["HsdsTaxonomyTerm"];
+            }[];
+        };
+        /** @description HSDS service at location: the service and the place it is given. */
+        HsdsServiceAtLocation: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            service_id: string;
+            /** Format: uuid */
+            location_id: string;
+            location: components["schemas"]["HsdsLocation"];
+            service: components["schemas"]["HsdsService"];
         };
         /** @description New values for some fields of the facility, in the shape FacilityInput gives them. A status is applied as a status change (its lifecycle is checked when an editor accepts it); the other fields as an update. */
         SuggestionProposal: {
@@ -3079,6 +3465,1028 @@ export interface operations {
             };
             /** @description Unsupported content type (`unsupported_media_type`) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getHsdsApiInformation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description About this HSDS API */
+            200: {
+                headers: {
+                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
+                    ETag: string;
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 3.0 */
+                        version: string;
+                        /**
+                         * Format: uri
+                         * @description The Linli HSDS profile: what maps to what (GET /hsds/profile).
+                         */
+                        profile: string;
+                        /**
+                         * Format: uri
+                         * @description The OpenAPI document describing these routes (tag hsds).
+                         */
+                        openapi_url: string;
+                    };
+                };
+            };
+            /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
+            304: {
+                headers: {
+                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
+                    ETag: string;
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getHsdsProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The profile */
+            200: {
+                headers: {
+                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
+                    ETag: string;
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/markdown": string;
+                };
+            };
+            /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
+            304: {
+                headers: {
+                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
+                    ETag: string;
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listHsdsServices: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Items a page; at most 200. */
+                per_page?: number;
+                /** @description Only `json` (HSDS also names `ndjson`; Linli streams NDJSON at /v1/facilities/export.ndjson). */
+                format?: "json";
+                /** @description Text in the name: Chinese, pinyin, pinyin initials or English, as `q` of GET /v1/facilities. */
+                search?: string;
+                /**
+                 * @description Only what changed at or after this instant (RFC 3339).
+                 * @example 2026-11-01T00:00:00Z
+                 */
+                modified_after?: string;
+                /** @description Only services with this term (a category). */
+                taxonomy_term_id?: string;
+                /** @description Only services with a term of this taxonomy. */
+                taxonomy_id?: string;
+                /** @description Only the service(s) of this organization. */
+                organization_id?: string;
+                /** @description Each service in full. */
+                full?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of services */
+            200: {
+                headers: {
+                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
+                    ETag: string;
+                    "Cache-Control": string;
+                    /** @description The language names and labels are in. */
+                    "Content-Language": "zh-Hans" | "en";
+                    Vary: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Items matching the query, on all pages. */
+                        total_items: number;
+                        total_pages: number;
+                        /** @description This page, counting from 1. */
+                        page_number: number;
+                        /** @description Items on this page. */
+                        size: number;
+                        first_page: boolean;
+                        last_page: boolean;
+                        /** @description Whether this page has no items. */
+                        empty: boolean;
+                        contents: components["schemas"]["HsdsService"][];
+                    };
+                };
+            };
+            /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
+            304: {
+                headers: {
+                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
+                    ETag: string;
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getHsdsService: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The service (facility) id (UUID).
+                 * @example 0b9f3c2e-6a1d-4f7e-9c35-2d8a4b6e1f70
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The service */
+            200: {
+                headers: {
+                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
+                    ETag: string;
+                    "Cache-Control": string;
+                    /** @description The language names and labels are in. */
+                    "Content-Language": "zh-Hans" | "en";
+                    Vary: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HsdsService"];
+                };
+            };
+            /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
+            304: {
+                headers: {
+                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
+                    ETag: string;
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listHsdsOrganizations: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Items a page; at most 200. */
+                per_page?: number;
+                /** @description Only `json` (HSDS also names `ndjson`; Linli streams NDJSON at /v1/facilities/export.ndjson). */
+                format?: "json";
+                /** @description Text in the name: Chinese, pinyin, pinyin initials or English, as `q` of GET /v1/facilities. */
+                search?: string;
+                /**
+                 * @description Only what changed at or after this instant (RFC 3339).
+                 * @example 2026-11-01T00:00:00Z
+                 */
+                modified_after?: string;
+                /** @description Only services with this term (a category). */
+                taxonomy_term_id?: string;
+                /** @description Only services with a term of this taxonomy. */
+                taxonomy_id?: string;
+                /** @description Only the service(s) of this organization. */
+                organization_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of HsdsOrganizations */
+            200: {
+                headers: {
+                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
+                    ETag: string;
+                    "Cache-Control": string;
+                    /** @description The language names and labels are in. */
+                    "Content-Language": "zh-Hans" | "en";
+                    Vary: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Items matching the query, on all pages. */
+                        total_items: number;
+                        total_pages: number;
+                        /** @description This page, counting from 1. */
+                        page_number: number;
+                        /** @description Items on this page. */
+                        size: number;
+                        first_page: boolean;
+                        last_page: boolean;
+                        /** @description Whether this page has no items. */
+                        empty: boolean;
+                        contents: components["schemas"]["HsdsOrganization"][];
+                    };
+                };
+            };
+            /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
+            304: {
+                headers: {
+                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
+                    ETag: string;
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listHsdsLocations: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Items a page; at most 200. */
+                per_page?: number;
+                /** @description Only `json` (HSDS also names `ndjson`; Linli streams NDJSON at /v1/facilities/export.ndjson). */
+                format?: "json";
+                /** @description Text in the name: Chinese, pinyin, pinyin initials or English, as `q` of GET /v1/facilities. */
+                search?: string;
+                /**
+                 * @description Only what changed at or after this instant (RFC 3339).
+                 * @example 2026-11-01T00:00:00Z
+                 */
+                modified_after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of HsdsLocations */
+            200: {
+                headers: {
+                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
+                    ETag: string;
+                    "Cache-Control": string;
+                    /** @description The language names and labels are in. */
+                    "Content-Language": "zh-Hans" | "en";
+                    Vary: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Items matching the query, on all pages. */
+                        total_items: number;
+                        total_pages: number;
+                        /** @description This page, counting from 1. */
+                        page_number: number;
+                        /** @description Items on this page. */
+                        size: number;
+                        first_page: boolean;
+                        last_page: boolean;
+                        /** @description Whether this page has no items. */
+                        empty: boolean;
+                        contents: components["schemas"]["HsdsLocation"][];
+                    };
+                };
+            };
+            /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
+            304: {
+                headers: {
+                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
+                    ETag: string;
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listHsdsServiceAtLocations: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Items a page; at most 200. */
+                per_page?: number;
+                /** @description Only `json` (HSDS also names `ndjson`; Linli streams NDJSON at /v1/facilities/export.ndjson). */
+                format?: "json";
+                /** @description Text in the name: Chinese, pinyin, pinyin initials or English, as `q` of GET /v1/facilities. */
+                search?: string;
+                /**
+                 * @description Only what changed at or after this instant (RFC 3339).
+                 * @example 2026-11-01T00:00:00Z
+                 */
+                modified_after?: string;
+                /** @description Only services with this term (a category). */
+                taxonomy_term_id?: string;
+                /** @description Only services with a term of this taxonomy. */
+                taxonomy_id?: string;
+                /** @description Only the service(s) of this organization. */
+                organization_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of HsdsServiceAtLocations */
+            200: {
+                headers: {
+                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
+                    ETag: string;
+                    "Cache-Control": string;
+                    /** @description The language names and labels are in. */
+                    "Content-Language": "zh-Hans" | "en";
+                    Vary: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Items matching the query, on all pages. */
+                        total_items: number;
+                        total_pages: number;
+                        /** @description This page, counting from 1. */
+                        page_number: number;
+                        /** @description Items on this page. */
+                        size: number;
+                        first_page: boolean;
+                        last_page: boolean;
+                        /** @description Whether this page has no items. */
+                        empty: boolean;
+                        contents: components["schemas"]["HsdsServiceAtLocation"][];
+                    };
+                };
+            };
+            /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
+            304: {
+                headers: {
+                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
+                    ETag: string;
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listHsdsTaxonomies: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Items a page; at most 200. */
+                per_page?: number;
+                /** @description Only `json` (HSDS also names `ndjson`; Linli streams NDJSON at /v1/facilities/export.ndjson). */
+                format?: "json";
+                /** @description Text in the name: Chinese, pinyin, pinyin initials or English, as `q` of GET /v1/facilities. */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of taxonomies */
+            200: {
+                headers: {
+                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
+                    ETag: string;
+                    "Cache-Control": string;
+                    /** @description The language names and labels are in. */
+                    "Content-Language": "zh-Hans" | "en";
+                    Vary: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Items matching the query, on all pages. */
+                        total_items: number;
+                        total_pages: number;
+                        /** @description This page, counting from 1. */
+                        page_number: number;
+                        /** @description Items on this page. */
+                        size: number;
+                        first_page: boolean;
+                        last_page: boolean;
+                        /** @description Whether this page has no items. */
+                        empty: boolean;
+                        contents: components["schemas"]["HsdsTaxonomy"][];
+                    };
+                };
+            };
+            /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
+            304: {
+                headers: {
+                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
+                    ETag: string;
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getHsdsTaxonomy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The taxonomy id (UUID).
+                 * @example 0b9f3c2e-6a1d-4f7e-9c35-2d8a4b6e1f70
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The taxonomy */
+            200: {
+                headers: {
+                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
+                    ETag: string;
+                    "Cache-Control": string;
+                    /** @description The language names and labels are in. */
+                    "Content-Language": "zh-Hans" | "en";
+                    Vary: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HsdsTaxonomy"];
+                };
+            };
+            /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
+            304: {
+                headers: {
+                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
+                    ETag: string;
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listHsdsTaxonomyTerms: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Items a page; at most 200. */
+                per_page?: number;
+                /** @description Only `json` (HSDS also names `ndjson`; Linli streams NDJSON at /v1/facilities/export.ndjson). */
+                format?: "json";
+                /** @description Text in the name: Chinese, pinyin, pinyin initials or English, as `q` of GET /v1/facilities. */
+                search?: string;
+                /** @description Only terms of this taxonomy. */
+                taxonomy_id?: string;
+                /** @description Only terms without a parent (here: all). */
+                top_only?: boolean;
+                /** @description Only children of this term (here: none). */
+                parent_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of taxonomy terms */
+            200: {
+                headers: {
+                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
+                    ETag: string;
+                    "Cache-Control": string;
+                    /** @description The language names and labels are in. */
+                    "Content-Language": "zh-Hans" | "en";
+                    Vary: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Items matching the query, on all pages. */
+                        total_items: number;
+                        total_pages: number;
+                        /** @description This page, counting from 1. */
+                        page_number: number;
+                        /** @description Items on this page. */
+                        size: number;
+                        first_page: boolean;
+                        last_page: boolean;
+                        /** @description Whether this page has no items. */
+                        empty: boolean;
+                        contents: components["schemas"]["HsdsTaxonomyTerm"][];
+                    };
+                };
+            };
+            /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
+            304: {
+                headers: {
+                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
+                    ETag: string;
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getHsdsTaxonomyTerm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The taxonomy term id (UUID).
+                 * @example 0b9f3c2e-6a1d-4f7e-9c35-2d8a4b6e1f70
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The taxonomy term */
+            200: {
+                headers: {
+                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
+                    ETag: string;
+                    "Cache-Control": string;
+                    /** @description The language names and labels are in. */
+                    "Content-Language": "zh-Hans" | "en";
+                    Vary: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HsdsTaxonomyTerm"];
+                };
+            };
+            /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
+            304: {
+                headers: {
+                    /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
+                    ETag: string;
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
