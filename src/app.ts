@@ -14,6 +14,11 @@ import authPlugin from './plugins/auth.js'
 import { defaultRateLimits, type RateLimits } from './config.js'
 import rateLimitPlugin from './plugins/rate-limit.js'
 import schedulerPlugin from './plugins/scheduler.js'
+import type { SessionLifetimes } from './clients/sessions.js'
+import staffSessionPlugin from './console/session.js'
+import staffSignInRoutes from './console/sign-in.js'
+import suggestionRoutes from './api/v1/suggestions.js'
+import clientRoutes from './api/v1/clients.js'
 import healthRoutes from './api/health.js'
 import areaRoutes from './api/v1/areas.js'
 import facilityRoutes from './api/v1/facilities.js'
@@ -34,6 +39,8 @@ export interface AppOptions {
   rateLimits?: RateLimits | false
   /** Origins whose browser pages may write (CORS); reads are open to any origin. None unless given. */
   corsOrigins?: readonly string[]
+  /** Idle and absolute lifetimes of staff sessions (defaultSessionLifetimes unless given). */
+  sessionLifetimes?: SessionLifetimes
 }
 
 declare module 'fastify' {
@@ -50,8 +57,10 @@ export const app = fp<AppOptions>(
     await fastify.register(inputGuardPlugin)
     await fastify.register(securityPlugin, { writeOrigins: options.corsOrigins ?? [] })
     await fastify.register(cachingPlugin)
-    await fastify.register(servicesPlugin, { database: options.database })
+    await fastify.register(servicesPlugin, { database: options.database, sessionLifetimes: options.sessionLifetimes })
     await fastify.register(authPlugin)
+    // A staff session cookie identifies the client as its key would, on /staff pages.
+    await fastify.register(staffSessionPlugin)
     // After auth: the budget depends on the request's client.
     const rateLimits = options.rateLimits ?? defaultRateLimits
     if (rateLimits !== false) await fastify.register(rateLimitPlugin, rateLimits)
@@ -68,6 +77,9 @@ export const app = fp<AppOptions>(
     await fastify.register(importRoutes, { prefix: '/v1' })
     await fastify.register(hsdsRoutes, { prefix: '/hsds' })
     await fastify.register(mcpRoutes)
+    await fastify.register(suggestionRoutes, { prefix: '/v1' })
+    await fastify.register(clientRoutes, { prefix: '/v1' })
+    await fastify.register(staffSignInRoutes)
   },
   { name: 'linli' },
 )
@@ -77,13 +89,21 @@ export interface LogStream {
   write(line: string): void
 }
 
-export function serverOptions(logLevel: string, logStream?: LogStream): FastifyServerOptions {
+export function serverOptions(
+  logLevel: string,
+  logStream?: LogStream,
+  trustProxy: boolean | number | string = false,
+): FastifyServerOptions {
   return {
+    // Behind a proxy (TRUST_PROXY): the client's address and protocol come from X-Forwarded-*.
+    // A number of hops as the function proxy-addr would make of it (Fastify's types take no number).
+    trustProxy: typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
     logger: {
       level: logLevel,
       ...(logStream === undefined ? {} : { stream: logStream }),
-      // Keys are secrets: never let them reach a log line.
-      redact: ['req.headers.authorization'],
+      // Keys, session cookies and residents' contact details are secrets: never let them reach a
+      // log line (none is logged by default; this holds if a serializer ever adds them).
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'req.body.contact', '*.contact'],
     },
     ajv: {
       customOptions: {
@@ -104,13 +124,16 @@ export function serverOptions(logLevel: string, logStream?: LogStream): FastifyS
   }
 }
 
-export async function buildApp(options: AppOptions & { logLevel: string; logStream?: LogStream }): Promise<FastifyInstance> {
-  const fastify = Fastify(serverOptions(options.logLevel, options.logStream)).withTypeProvider<TypeBoxTypeProvider>()
+export async function buildApp(
+  options: AppOptions & { logLevel: string; logStream?: LogStream; trustProxy?: boolean | number | string },
+): Promise<FastifyInstance> {
+  const fastify = Fastify(serverOptions(options.logLevel, options.logStream, options.trustProxy)).withTypeProvider<TypeBoxTypeProvider>()
   await fastify.register(app, {
     database: options.database,
     clock: options.clock,
     rateLimits: options.rateLimits,
     corsOrigins: options.corsOrigins,
+    sessionLifetimes: options.sessionLifetimes,
   })
   return fastify
 }

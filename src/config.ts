@@ -10,7 +10,14 @@ export type RateLimits = Record<'anonymous' | ClientRole, number> & {
   windowMs?: number
   /** redis://… of a store several server processes share; without it each process counts alone. */
   redisUrl?: string
+  /** Suggestions an hour from one address (POST /v1/suggestions); defaultRouteLimits unless given. */
+  suggestions?: number
+  /** Sign-in attempts a quarter of an hour from one address (POST /staff/session). */
+  signIns?: number
 }
+
+/** The stricter budgets of the routes anyone may call to write something, per address. */
+export const defaultRouteLimits = { suggestions: 10, signIns: 10 }
 
 /**
  * Requests a minute, when no RATE_LIMIT_* variable says otherwise. Residents browse anonymously
@@ -43,6 +50,20 @@ const ConfigSchema = Type.Object({
   RATE_LIMIT_REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   /** Origins (comma-separated scheme://host[:port]) whose pages may write from a browser; reads are open to all. */
   CORS_ORIGINS: Type.String({ default: '', pattern: '^(https?://[^,\\s/]+(,\\s*https?://[^,\\s/]+)*)?$' }),
+  /** Suggestions an hour from one address (residents, no key). */
+  RATE_LIMIT_SUGGESTIONS: Type.Integer({ minimum: 1, default: defaultRouteLimits.suggestions }),
+  /** Staff sign-in attempts a quarter of an hour from one address. */
+  RATE_LIMIT_SIGN_INS: Type.Integer({ minimum: 1, default: defaultRouteLimits.signIns }),
+  /** A staff session ends after this many minutes without a request… */
+  STAFF_SESSION_IDLE_MINUTES: Type.Integer({ minimum: 1, default: 30 }),
+  /** …and after this many hours at most. */
+  STAFF_SESSION_MAX_HOURS: Type.Integer({ minimum: 1, default: 12 }),
+  /**
+   * Whether to believe X-Forwarded-For/-Proto (the client's address for rate limits, https for
+   * Secure cookies): false (direct), true (any proxy), a number of proxy hops, or the proxies'
+   * addresses/CIDRs, comma-separated (Fastify's trustProxy).
+   */
+  TRUST_PROXY: Type.String({ default: 'false' }),
 })
 
 export type Config = Static<typeof ConfigSchema>
@@ -67,6 +88,18 @@ export const corsOriginsOf = (config: Config): string[] =>
   config.CORS_ORIGINS.split(',')
     .map((origin) => origin.trim())
     .filter((origin) => origin !== '')
+/** Fastify's trustProxy from TRUST_PROXY. */
+export function trustProxyOf(config: Config): boolean | number | string {
+  const value = config.TRUST_PROXY.trim()
+  if (value === 'true' || value === 'false') return value === 'true'
+  if (/^\d+$/.test(value)) return Number(value)
+  return value
+}
+
+/** The staff session lifetimes buildApp takes, from the configuration. */
+export function sessionLifetimesOf(config: Config) {
+  return { idleMs: config.STAFF_SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.STAFF_SESSION_MAX_HOURS * 3_600_000 }
+}
 
 /** The rate limits buildApp takes, from the configuration; false when they are switched off. */
 export function rateLimitsOf(config: Config): RateLimits | false {
@@ -76,6 +109,8 @@ export function rateLimitsOf(config: Config): RateLimits | false {
     reader: config.RATE_LIMIT_READER,
     editor: config.RATE_LIMIT_EDITOR,
     admin: config.RATE_LIMIT_ADMIN,
+    suggestions: config.RATE_LIMIT_SUGGESTIONS,
+    signIns: config.RATE_LIMIT_SIGN_INS,
     ...(config.RATE_LIMIT_REDIS_URL === undefined ? {} : { redisUrl: config.RATE_LIMIT_REDIS_URL }),
   }
 }

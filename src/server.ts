@@ -2,7 +2,7 @@
 // everything in order on SIGINT/SIGTERM.
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
-import { corsOriginsOf, loadConfig, rateLimitsOf } from './config.js'
+import { corsOriginsOf, loadConfig, rateLimitsOf, sessionLifetimesOf, trustProxyOf } from './config.js'
 import { openDatabase } from './db/database.js'
 import { prepareDatabase } from './prepare.js'
 
@@ -28,6 +28,8 @@ const app = await buildApp({
   logLevel: config.LOG_LEVEL,
   rateLimits: rateLimitsOf(config),
   corsOrigins: corsOriginsOf(config),
+  sessionLifetimes: sessionLifetimesOf(config),
+  trustProxy: trustProxyOf(config),
 }).catch(async (error: Error) => {
   console.error(`Linli cannot start: ${error.message}`)
   await database.close()

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { corsOriginsOf, loadConfig, rateLimitsOf } from '../src/config.js'
+import { corsOriginsOf, loadConfig, rateLimitsOf, sessionLifetimesOf, trustProxyOf } from '../src/config.js'
 
 t.test('defaults', async (t) => {
   t.same(loadConfig({}), {
@@ -15,6 +15,11 @@ t.test('defaults', async (t) => {
     RATE_LIMIT_EDITOR: 600,
     RATE_LIMIT_ADMIN: 1200,
     CORS_ORIGINS: '',
+    RATE_LIMIT_SUGGESTIONS: 10,
+    RATE_LIMIT_SIGN_INS: 10,
+    STAFF_SESSION_IDLE_MINUTES: 30,
+    STAFF_SESSION_MAX_HOURS: 12,
+    TRUST_PROXY: 'false',
   })
 })
 
@@ -26,6 +31,18 @@ t.test('CORS_ORIGINS: comma-separated origins, or none', async (t) => {
   ])
   t.throws(() => loadConfig({ CORS_ORIGINS: 'a.example.org' }), /CORS_ORIGINS/)
   t.throws(() => loadConfig({ CORS_ORIGINS: 'https://a.example.org/app' }), /CORS_ORIGINS/)
+})
+
+t.test('staff sessions and the proxy in front', async (t) => {
+  t.same(sessionLifetimesOf(loadConfig({ STAFF_SESSION_IDLE_MINUTES: '15', STAFF_SESSION_MAX_HOURS: '8' })), {
+    idleMs: 900_000,
+    absoluteMs: 28_800_000,
+  })
+  t.equal(trustProxyOf(loadConfig({})), false)
+  t.equal(trustProxyOf(loadConfig({ TRUST_PROXY: 'true' })), true)
+  t.equal(trustProxyOf(loadConfig({ TRUST_PROXY: '2' })), 2)
+  t.equal(trustProxyOf(loadConfig({ TRUST_PROXY: '10.0.0.0/8,127.0.0.1' })), '10.0.0.0/8,127.0.0.1')
+  t.throws(() => loadConfig({ STAFF_SESSION_IDLE_MINUTES: '0' }), /STAFF_SESSION_IDLE_MINUTES/)
 })
 
 t.test('values from the environment', async (t) => {
@@ -51,12 +68,14 @@ t.test('a bad value is refused with the variable named', async (t) => {
 })
 
 t.test('the rate limits the app is built with', async (t) => {
-  t.same(rateLimitsOf(loadConfig({})), { anonymous: 120, reader: 1200, editor: 600, admin: 1200 })
+  t.same(rateLimitsOf(loadConfig({})), { anonymous: 120, reader: 1200, editor: 600, admin: 1200, suggestions: 10, signIns: 10 })
   t.same(rateLimitsOf(loadConfig({ RATE_LIMIT_ANONYMOUS: '60', RATE_LIMIT_REDIS_URL: 'redis://127.0.0.1:6379' })), {
     anonymous: 60,
     reader: 1200,
     editor: 600,
     admin: 1200,
+    suggestions: 10,
+    signIns: 10,
     redisUrl: 'redis://127.0.0.1:6379',
   })
   t.equal(rateLimitsOf(loadConfig({ RATE_LIMIT_ENABLED: 'false' })), false)

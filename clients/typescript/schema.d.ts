@@ -456,6 +456,218 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Suggestions to moderate (editor, within its scope)
+         * @description Newest first. An editor limited to some areas or categories sees only the suggestions about those facilities. Contact details are included: this is for the staff.
+         */
+        get: operations["listSuggestions"];
+        put?: never;
+        /**
+         * Suggest a correction to a facility (no key)
+         * @description A proposal of some fields (checked by the rules of a staff write: a status of the category's lifecycle, opening hours in OpenStreetMap syntax, …), a message, or both. Nothing changes until an editor accepts it. The same suggestion sent again while it waits is counted, not stored twice, and answered with the same token. Contact details are for the staff only. Limited per address (RATE_LIMIT_SUGGESTIONS an hour) and to 16 KiB.
+         */
+        post: operations["suggestCorrection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/suggestions/{ref}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A suggestion: by its tracking token (anyone) or by its id (editor)
+         * @description With the tracking token (`sg_…`) the POST answered: what became of the suggestion — state, and the decision with its reason — and nothing else (never the contact details). With the suggestion's id and an editor key within its scope: the suggestion for moderation, its proposal beside the facility's current values, and the facility's version to accept it with.
+         */
+        get: operations["getSuggestion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/suggestions/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a suggestion: its proposal is applied (editor, within its scope)
+         * @description Needs If-Match with the facility's version as the review showed it (`"<facilityVersion>"`). The proposal is applied through the ordinary audited writes: a status as a status change (the lifecycle applies: a refusal is a 422 and nothing is written), the other fields as one update; the history and the change feed show `suggestion <id>` as the reason. A suggestion with only a message is marked accepted and changes nothing.
+         */
+        post: operations["acceptSuggestion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/suggestions/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a suggestion, with a reason (editor, within its scope)
+         * @description Nothing changes but the suggestion: its state and reason, which the resident sees when tracking it.
+         */
+        post: operations["rejectSuggestion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every API key: prefix, role, scope, last use, revoked (admin)
+         * @description Never the keys themselves: only their hash is kept. lastUsedAt is brought up to date once a minute at most.
+         */
+        get: operations["listClients"];
+        put?: never;
+        /**
+         * Create an API key (admin): the key is in this answer only
+         * @description Only a hash of the key is kept: it cannot be shown again. Scope (areas, categories) limits an editor.
+         */
+        post: operations["createClient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/clients/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke an API key (admin): it stops working at once, and its staff sessions end
+         * @description A revoked key cannot be restored: create a new one. Its history stays attributed to it.
+         */
+        post: operations["revokeClient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/staff/suggestions/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a suggestion from the console (form post, staff session)
+         * @description As POST /v1/suggestions/{id}/accept, with the facility's version as a form field instead of If-Match.
+         */
+        post: operations["acceptSuggestionForm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/staff/suggestions/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a suggestion from the console (form post, staff session)
+         * @description As POST /v1/suggestions/{id}/reject.
+         */
+        post: operations["rejectSuggestionForm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/staff/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in session: who, until when, and its CSRF token
+         * @description For the console (and scripts) to put the CSRF token into the forms they send; 401 without a live session.
+         */
+        get: operations["currentStaffSession"];
+        put?: never;
+        /**
+         * Sign in to the staff console with an API key
+         * @description Exchanges a key for a server-side session: the answer sets the `linli_staff` cookie (HttpOnly, SameSite=Strict, Path=/staff, Secure over TLS). A form post is answered with a redirect: to /staff, or to /staff?signIn=failed (the form again, with the message) when the key is wrong. JSON is answered with the session and its CSRF token, or 401. Attempts are limited per address (RATE_LIMIT_SIGN_INS a quarter of an hour).
+         */
+        post: operations["signIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/staff/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out: the session ends and the cookie is cleared
+         * @description Needs the session's CSRF token (`_csrf` form field or X-CSRF-Token header).
+         */
+        post: operations["signOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1523,6 +1735,190 @@ export interface components {
             location_id: string;
             location: components["schemas"]["HsdsLocation"];
             service: components["schemas"]["HsdsService"];
+        };
+        /** @description New values for some fields of the facility, in the shape FacilityInput gives them. A status is applied as a status change (its lifecycle is checked when an editor accepts it); the other fields as an update. */
+        SuggestionProposal: {
+            /** @enum {unknown} */
+            status?: "planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
+            openingHours?: string;
+            capacity?: {
+                /** @enum {unknown} */
+                unit: "beds" | "places" | "school_places" | "childcare_places" | "elder_care_beds" | "parking_spaces";
+                total?: number;
+                available?: number;
+            }[];
+            phone?: string;
+            /** Format: uri */
+            website?: string;
+            address?: {
+                zh: string;
+                en?: string;
+            };
+            accessibility?: ("step_free_entrance" | "lift" | "accessible_toilet" | "accessible_parking" | "hearing_loop" | "braille_signage" | "wheelchair_loan")[];
+            /** @description Ages served, in months (kindergartens, childcare). */
+            ageRange?: {
+                minMonths?: number;
+                maxMonths?: number;
+            };
+        };
+        SuggestionReceipt: {
+            /**
+             * @description The tracking token: GET /v1/suggestions/{token}.
+             * @example sg_q1w2e3r4t5y6u7i8o9p0aa
+             */
+            token: string;
+            /**
+             * @description pending until an editor accepts (the change is applied) or rejects it.
+             * @enum {unknown}
+             */
+            state: "pending" | "accepted" | "rejected";
+            /** @description True when the same suggestion was already waiting: it was counted, not stored twice. */
+            folded: boolean;
+        };
+        /** @description What became of a suggestion, for the resident who made it. */
+        SuggestionTracking: {
+            token: string;
+            /** Format: uuid */
+            facilityId: string;
+            /**
+             * @description pending until an editor accepts (the change is applied) or rejects it.
+             * @enum {unknown}
+             */
+            state: "pending" | "accepted" | "rejected";
+            /** Format: date-time */
+            submittedAt: string;
+            decision: {
+                /** Format: date-time */
+                at: string;
+                /** @description The editor's reason; public, shown to whoever tracks the suggestion. */
+                reason: string | null;
+            } | null;
+        };
+        SuggestionSummary: {
+            /** Format: uuid */
+            id: string;
+            facility: {
+                /** Format: uuid */
+                id: string;
+                /** @description Its Chinese name. */
+                name: string;
+                category: string;
+                area: string;
+            };
+            /**
+             * @description pending until an editor accepts (the change is applied) or rejects it.
+             * @enum {unknown}
+             */
+            state: "pending" | "accepted" | "rejected";
+            proposal: components["schemas"]["SuggestionProposal"];
+            message: string | null;
+            /** @description For the staff only. */
+            contact: string | null;
+            /** @description How many times it was submitted (identical ones are folded into one). */
+            count: number;
+            /** Format: date-time */
+            submittedAt: string;
+            /** Format: date-time */
+            lastSubmittedAt: string;
+            decision: {
+                /** Format: date-time */
+                at: string;
+                reason: string | null;
+                by: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                } | null;
+            } | null;
+        };
+        /** @description A suggestion for an editor: the proposal beside the current values. */
+        SuggestionReview: {
+            /** Format: uuid */
+            id: string;
+            facility: {
+                /** Format: uuid */
+                id: string;
+                /** @description Its Chinese name. */
+                name: string;
+                category: string;
+                area: string;
+            };
+            /**
+             * @description pending until an editor accepts (the change is applied) or rejects it.
+             * @enum {unknown}
+             */
+            state: "pending" | "accepted" | "rejected";
+            proposal: components["schemas"]["SuggestionProposal"];
+            message: string | null;
+            /** @description For the staff only. */
+            contact: string | null;
+            /** @description How many times it was submitted (identical ones are folded into one). */
+            count: number;
+            /** Format: date-time */
+            submittedAt: string;
+            /** Format: date-time */
+            lastSubmittedAt: string;
+            decision: {
+                /** Format: date-time */
+                at: string;
+                reason: string | null;
+                by: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                } | null;
+            } | null;
+            /** @description The facility's current value of each proposed field (null where it has none), beside the proposal. */
+            current: {
+                [key: string]: unknown;
+            };
+            /** @description Send it as If-Match ("<version>") to accept; null when the facility is gone. */
+            facilityVersion: number | null;
+        };
+        ApiClient: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @enum {unknown} */
+            role: "reader" | "editor" | "admin";
+            /**
+             * @description The first characters of the key, to recognise it.
+             * @example lk_q1w2e3r4
+             */
+            keyPrefix: string;
+            /** @description An editor limited to these areas (and those within them); empty: all. */
+            areas: string[];
+            /** @description An editor limited to these categories; empty: all. */
+            categories: ("hospital" | "school" | "kindergarten" | "childcare" | "elder_care" | "culture_venue" | "sports_venue" | "public_service" | "market" | "road" | "bridge" | "expressway" | "intercity_rail" | "metro" | "logistics_hub" | "utility" | "commercial_building")[];
+            /** @description Its own budget; null: its role's. */
+            rateLimitPerMinute: number | null;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description To the minute.
+             */
+            lastUsedAt: string | null;
+            /** Format: date-time */
+            revokedAt: string | null;
+        };
+        StaffSession: {
+            client: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** @enum {unknown} */
+                role: "reader" | "editor" | "admin";
+                areas: string[];
+                categories: string[];
+            };
+            /** @description Send it with every state-changing request of the session: form field `_csrf` or header X-CSRF-Token. */
+            csrfToken: string;
+            /**
+             * Format: date-time
+             * @description The absolute end of the session.
+             */
+            expiresAt: string;
         };
     };
     responses: never;
@@ -5254,6 +5650,1826 @@ export interface operations {
                     "RateLimit-Reset"?: string;
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSuggestions: {
+        parameters: {
+            query?: {
+                /** @description pending until an editor accepts (the change is applied) or rejects it. */
+                state?: "pending" | "accepted" | "rejected";
+                /** @description Only the suggestions about this facility. */
+                facility?: string;
+                /** @description The paging cursor: `next` gives it. */
+                before?: string;
+                /** @description At most this many suggestions. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of suggestions */
+            200: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SuggestionSummary"][];
+                        /** @description The URL of the next page; null on the last. */
+                        next: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do that (`forbidden`) */
+            403: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    suggestCorrection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A proposal, a message, or both. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "facilityId": "0b9f3c2e-6a1d-4f7e-9c35-2d8a4b6e1f70",
+                 *       "proposal": {
+                 *         "openingHours": "Mo-Fr 08:00-17:00"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description The facility the correction is about.
+                     */
+                    facilityId: string;
+                    /** @description New values for some fields of the facility, in the shape FacilityInput gives them. A status is applied as a status change (its lifecycle is checked when an editor accepts it); the other fields as an update. */
+                    proposal?: {
+                        /** @enum {unknown} */
+                        status?: "planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
+                        openingHours?: string;
+                        capacity?: {
+                            /** @enum {unknown} */
+                            unit: "beds" | "places" | "school_places" | "childcare_places" | "elder_care_beds" | "parking_spaces";
+                            total?: number;
+                            available?: number;
+                        }[];
+                        phone?: string;
+                        /** Format: uri */
+                        website?: string;
+                        address?: {
+                            zh: string;
+                            en?: string;
+                        };
+                        accessibility?: ("step_free_entrance" | "lift" | "accessible_toilet" | "accessible_parking" | "hearing_loop" | "braille_signage" | "wheelchair_loan")[];
+                        /** @description Ages served, in months (kindergartens, childcare). */
+                        ageRange?: {
+                            minMonths?: number;
+                            maxMonths?: number;
+                        };
+                    };
+                    /** @description What is wrong, in the resident's words. */
+                    message?: string;
+                    /** @description A phone number or e-mail address, for the staff only: never shown in a public response, export, feed or log. */
+                    contact?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Received; track it with the token */
+            202: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Where to track it. */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestionReceipt"];
+                };
+            };
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
+            404: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSuggestion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A tracking token (sg_…) or a suggestion id (UUID). */
+                ref: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SuggestionTracking by token; SuggestionReview by id */
+            200: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestionTracking"] | components["schemas"]["SuggestionReview"];
+                };
+            };
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do that (`forbidden`) */
+            403: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
+            404: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    acceptSuggestion: {
+        parameters: {
+            query?: {
+                /** @description Added to the history after the suggestion id. */
+                reason?: string;
+            };
+            header?: {
+                /** @description The facility's ETag or "<version>"; required. */
+                "if-match"?: string;
+            };
+            path: {
+                /** @description The suggestion id (UUID), as listed. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted and applied */
+            200: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        state: "accepted";
+                        /** @description The facility's version after the change. */
+                        facilityVersion: number;
+                        /** @description False when the facility already was as proposed. */
+                        changed: boolean;
+                    };
+                };
+            };
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do that (`forbidden`) */
+            403: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
+            404: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state (`conflict`) */
+            409: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The facility has changed since you read it (`version_mismatch`) */
+            412: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The status change is not allowed (`transition_not_allowed`) */
+            422: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required (`precondition_required`) */
+            428: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rejectSuggestion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The suggestion id (UUID), as listed. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Why; shown to the resident who tracks the suggestion. */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Rejected */
+            200: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        state: "rejected";
+                    };
+                };
+            };
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do that (`forbidden`) */
+            403: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
+            404: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state (`conflict`) */
+            409: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listClients: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first */
+            200: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ApiClient"][];
+                    };
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do that (`forbidden`) */
+            403: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Who or what holds the key.
+                     * @example 禾花社区工作站
+                     */
+                    name: string;
+                    /** @enum {unknown} */
+                    role: "reader" | "editor" | "admin";
+                    areas?: string[];
+                    categories?: ("hospital" | "school" | "kindergarten" | "childcare" | "elder_care" | "culture_venue" | "sports_venue" | "public_service" | "market" | "road" | "bridge" | "expressway" | "intercity_rail" | "metro" | "logistics_hub" | "utility" | "commercial_building")[];
+                    rateLimitPerMinute?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        client: components["schemas"]["ApiClient"];
+                        /** @description The key itself (lk_…): store it now, it is never shown again. */
+                        key: string;
+                    };
+                };
+            };
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do that (`forbidden`) */
+            403: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The client id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked (again, if it already was: the first moment stays) */
+            200: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiClient"];
+                };
+            };
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do that (`forbidden`) */
+            403: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
+            404: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    acceptSuggestionForm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The suggestion id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The session's CSRF token (or send X-CSRF-Token). */
+                    _csrf?: string;
+                    /** @description The facility's version the review showed. */
+                    version: number;
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Done: back to the console */
+            303: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do that (`forbidden`) */
+            403: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
+            404: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state (`conflict`) */
+            409: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The facility has changed since you read it (`version_mismatch`) */
+            412: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The status change is not allowed (`transition_not_allowed`) */
+            422: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rejectSuggestionForm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The suggestion id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The session's CSRF token (or send X-CSRF-Token). */
+                    _csrf?: string;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Done: back to the console */
+            303: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do that (`forbidden`) */
+            403: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
+            404: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state (`conflict`) */
+            409: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    currentStaffSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session */
+            200: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffSession"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The API key (lk_…); it is never stored in the browser. */
+                    key: string;
+                };
+                "application/json": {
+                    /** @description The API key (lk_…); it is never stored in the browser. */
+                    key: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Signed in (JSON) */
+            201: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    "Set-Cookie": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffSession"];
+                };
+            };
+            /** @description A form post: to /staff when signed in (with the cookie), else to /staff?signIn=failed (without) */
+            303: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    "Set-Cookie"?: string;
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    _csrf?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Signed out: to /staff */
+            303: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    "Set-Cookie": string;
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do that (`forbidden`) */
+            403: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {

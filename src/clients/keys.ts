@@ -50,11 +50,16 @@ export async function clientOfKey(prisma: PrismaClient, key: string) {
   return stored.length === given.length && timingSafeEqual(stored, given) ? client : null
 }
 
+/** Revokes a key; the staff sessions signed in with it end with it. */
 export async function revokeClient(prisma: PrismaClient, idOrPrefix: string, now = new Date()) {
   const where = /^lk_/.test(idOrPrefix) ? { keyPrefix: idOrPrefix.slice(0, prefixLength) } : { id: idOrPrefix }
   const client = await prisma.apiClient.findUnique({ where })
   if (client === null) return null
-  return prisma.apiClient.update({ where: { id: client.id }, data: { revokedAt: client.revokedAt ?? now } })
+  const [revoked] = await prisma.$transaction([
+    prisma.apiClient.update({ where: { id: client.id }, data: { revokedAt: client.revokedAt ?? now } }),
+    prisma.staffSession.deleteMany({ where: { clientId: client.id } }),
+  ])
+  return revoked
 }
 
 /** The API clients, published as `fastify.clients`. */
@@ -63,6 +68,9 @@ export function clientRegistry(prisma: PrismaClient) {
     create: (client: NewClient) => createClient(prisma, client),
     ofKey: (key: string) => clientOfKey(prisma, key),
     revoke: (idOrPrefix: string, now?: Date) => revokeClient(prisma, idOrPrefix, now),
+    /** Every client, newest first, revoked ones included (never their key: it is not kept). */
+    list: () => prisma.apiClient.findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+    byId: (id: string) => prisma.apiClient.findUnique({ where: { id } }),
     /** Notes that a client's key was used at this moment. */
     noteUse: async (id: string, now: Date) => {
       await prisma.apiClient.update({ where: { id }, data: { lastUsedAt: now } })

@@ -10,5 +10,7 @@ export const access = {
   none: [] as SecurityRequirement[],
   /** Anyone: a key may be sent but is not needed. */
   anyone: [{}, { apiKey: [] }] as SecurityRequirement[],
+  /** A signed-in staff session (its cookie), on /staff. */
+  staffSession: [{ staffSession: [] }] as SecurityRequirement[],
   role: (role: 'reader' | 'editor' | 'admin'): SecurityRequirement[] => [{ apiKey: [role] }],
 }

@@ -89,6 +89,9 @@ export default fp(
           { name: 'areas', description: 'Administrative areas: city, district, street, community' },
           { name: 'changes', description: 'The change feed, for keeping a copy of the directory in sync' },
           { name: 'hsds', description: 'Open Referral HSDS 3.0 profile (read-only): services, organizations, locations, taxonomy' },
+          { name: 'suggestions', description: "Residents' corrections, and their moderation by editors" },
+          { name: 'clients', description: 'API keys (admin)' },
+          { name: 'staff', description: 'Staff sign-in for the console at /staff (a session cookie instead of the key)' },
           { name: 'health', description: 'Liveness and readiness, for load balancers and orchestrators' },
         ],
         components: {
@@ -98,6 +101,14 @@ export default fp(
               scheme: 'bearer',
               description:
                 'A client key (`npm run keys -- create`), sent as `Authorization: Bearer lk_…`. Each key has a role: reader, editor or admin.',
+            },
+            staffSession: {
+              type: 'apiKey',
+              in: 'cookie',
+              name: 'linli_staff',
+              description:
+                'A staff session (POST /staff/session with a key), only on /staff. It acts as its key would; every state-changing ' +
+                "request also needs the session's CSRF token.",
             },
           },
         },

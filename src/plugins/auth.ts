@@ -24,7 +24,7 @@ declare module 'fastify' {
     /** A preHandler refusing requests without a key of at least this role. */
     requireRole: (role: ClientRole) => (request: FastifyRequest, reply: FastifyReply) => Promise<void>
     /** A check throwing 403 for facilities the request's client may not write (an editor's areas and categories). */
-    scopeOf: (request: FastifyRequest) => Promise<(document: FacilityDocument) => void>
+    scopeOf: (request: FastifyRequest) => Promise<(document: Pick<FacilityDocument, 'category' | 'area'>) => void>
   }
 }
 
@@ -111,7 +111,7 @@ export default fp(
       // Read before any write transaction starts: on the embedded database a query outside the
       // transaction would wait for it to end.
       const isWithin = client.areaIds.length === 0 ? () => true : await fastify.areas.containment()
-      return (document: FacilityDocument) => {
+      return (document: Pick<FacilityDocument, 'category' | 'area'>) => {
         if (client.categories.length > 0 && !client.categories.includes(document.category)) {
           throw new ProblemError(
             'forbidden',

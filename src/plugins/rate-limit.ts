@@ -7,7 +7,19 @@ import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Redis } from 'ioredis'
 import { ProblemError } from '../http/problems.js'
-import type { RateLimits } from '../config.js'
+import { defaultRouteLimits, type RateLimits } from '../config.js'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * A stricter budget of its own for a route anyone may call to write something, counted per
+     * address whatever key is sent: suggestions an hour, sign-in attempts a quarter of an hour.
+     */
+    rateLimitAs?: keyof typeof routeWindows
+  }
+}
+
+const routeWindows = { suggestions: 3_600_000, signIns: 900_000 }
 
 /** Monitoring and documentation (the OpenAPI document in any format, its browsable /docs) must always be reachable. */
 export const unlimitedPaths = ['/health/', '/openapi.', '/docs']
@@ -49,6 +61,20 @@ export default fp<RateLimits>(
       })
     }
 
+    // Before the rate-limit plugin's own onRoute hook, which reads config.rateLimit.
+    fastify.addHook('onRoute', (route) => {
+      const name = route.config?.rateLimitAs
+      if (name === undefined) return
+      route.config = {
+        ...route.config,
+        rateLimit: {
+          max: limits[name] ?? defaultRouteLimits[name],
+          timeWindow: limits.windowMs ?? routeWindows[name],
+          keyGenerator: (request: FastifyRequest) => `${name}:${normalizeIP(request.ip)}`,
+        },
+      }
+    })
+
     await fastify.register(rateLimit, {
       enableDraftSpec: true,
       timeWindow: windowMs,
@@ -56,11 +82,21 @@ export default fp<RateLimits>(
       keyGenerator: (request) => (request.client === null ? `ip:${normalizeIP(request.ip)}` : `client:${request.client.id}`),
       max: async (request) => budgetOf(limits, request),
       allowList: (request) => unlimitedPaths.some((path) => request.routeOptions.url?.startsWith(path) === true),
-      errorResponseBuilder: (request, context) =>
-        new ProblemError(
+      errorResponseBuilder: (request, context) => {
+        const name = request.routeOptions.config.rateLimitAs
+        if (name !== undefined) {
+          const what = name === 'suggestions' ? 'suggestions' : 'sign-in attempts'
+          const window = (limits.windowMs ?? routeWindows[name]) / 1000
+          return new ProblemError(
+            'rate_limited',
+            `This address may make ${context.max} ${what} per ${window} s; retry in ${context.after}.`,
+          )
+        }
+        return new ProblemError(
           'rate_limited',
           `${request.client === null ? 'This address' : `The key "${request.client.name}"`} may make ${context.max} requests per ${windowMs / 1000} s; retry in ${context.after}.`,
-        ),
+        )
+      },
     })
   },
   { name: 'rate-limit', dependencies: ['auth', 'problems'] },

@@ -5,9 +5,11 @@
 import fp from 'fastify-plugin'
 import { type AreaDirectory, areaDirectory } from '../areas/directory.js'
 import { type ClientRegistry, clientRegistry } from '../clients/keys.js'
+import { type SessionLifetimes, type StaffSessions, staffSessions } from '../clients/sessions.js'
 import type { Database, DatabaseEngine } from '../db/database.js'
 import { type ChangeFeed, changeFeed } from '../facilities/change-log.js'
 import { type FacilityService, facilityService } from '../facilities/service.js'
+import { type SuggestionService, suggestionService } from '../suggestions/service.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -15,6 +17,10 @@ declare module 'fastify' {
     changeFeed: ChangeFeed
     areas: AreaDirectory
     clients: ClientRegistry
+    /** Staff members' signed-in browsers (src/console/session.ts). */
+    staffSessions: StaffSessions
+    /** Residents' corrections and their moderation. */
+    suggestions: SuggestionService
     database: {
       engine: DatabaseEngine
       /** Resolves when the database answers a query. */
@@ -23,10 +29,13 @@ declare module 'fastify' {
   }
 }
 
-export default fp<{ database: Database }>(
-  async (fastify, { database }) => {
+export default fp<{ database: Database; sessionLifetimes?: SessionLifetimes }>(
+  async (fastify, { database, sessionLifetimes }) => {
     const { prisma } = database
-    fastify.decorate('facilities', facilityService(database))
+    const facilities = facilityService(database)
+    fastify.decorate('facilities', facilities)
+    fastify.decorate('suggestions', suggestionService(prisma, facilities))
+    fastify.decorate('staffSessions', staffSessions(prisma, sessionLifetimes))
     fastify.decorate('changeFeed', changeFeed(prisma))
     fastify.decorate('areas', areaDirectory(prisma))
     fastify.decorate('clients', clientRegistry(prisma))
