@@ -25,6 +25,7 @@ import changeRoutes from './api/v1/changes.js'
 import importRoutes from './api/v1/imports.js'
 import hsdsRoutes from './hsds/routes.js'
 import mcpRoutes from './mcp/http.js'
+import webRoutes from './web/routes.js'
 
 export interface AppOptions {
   database: Database
@@ -68,6 +69,7 @@ export const app = fp<AppOptions>(
     await fastify.register(importRoutes, { prefix: '/v1' })
     await fastify.register(hsdsRoutes, { prefix: '/hsds' })
     await fastify.register(mcpRoutes)
+    await fastify.register(webRoutes)
   },
   { name: 'linli' },
 )

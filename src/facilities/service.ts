@@ -34,6 +34,11 @@ export function facilityService(db: Database) {
       const [record] = await readFullRecords(db.readRows, { ids: [id] })
       return record
     },
+    /** One facility in full by its slug (the residents' pages), unless there is none. */
+    async bySlug(slug: string) {
+      const [record] = await readFullRecords(db.readRows, { slug })
+      return record
+    },
     /** The next batch of every facility in full, in id order (the export). */
     batchAfter: (after: string | undefined, limit: number) => readFullRecords(db.readRows, { after, limit }),
     /** The directory's last change, deletions included: the Last-Modified of any list. */
@@ -43,6 +48,11 @@ export function facilityService(db: Database) {
       return row?.last == null ? undefined : new Date(row.last)
     },
     statusChanges: (id: string) => listStatusChanges(prisma, id),
+    /** The slug of every facility, in slug order (the sitemap). */
+    async slugs(): Promise<string[]> {
+      const rows = await prisma.facility.findMany({ where: { deletedAt: null }, select: { slug: true }, orderBy: { slug: 'asc' } })
+      return rows.map((row) => row.slug)
+    },
 
     // ------------------------------------------------------------ writes
 
