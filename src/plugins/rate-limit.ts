@@ -10,7 +10,8 @@ import { ProblemError } from '../http/problems.js'
 import type { RateLimits } from '../config.js'
 
 /** Monitoring and documentation (the OpenAPI document in any format, its browsable /docs) must always be reachable. */
-export const unlimitedPaths = ['/health/', '/openapi.', '/docs']
+// Fingerprinted assets are fetched once per browser and cached for a year: not worth a budget.
+export const unlimitedPaths = ['/health/', '/openapi.', '/docs', '/assets/']
 
 const budgetOf = (limits: RateLimits, request: FastifyRequest) =>
   request.client === null ? limits.anonymous : (request.client.rateLimitPerMinute ?? limits[request.client.role])

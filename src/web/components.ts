@@ -32,7 +32,7 @@ export function facilityCard(item: FacilitySummary, language: Language): Html {
   const exact = item.location?.precision === 'exact'
   let where: Html | null = null
   if (item.distanceMeters !== undefined) {
-    where = exact ? html`<li>${w.distance(item.distanceMeters)}</li>` : html`<li>${w.approximate}</li>`
+    where = exact ? html`<li class="distance">${w.distance(item.distanceMeters)}</li>` : html`<li class="distance">${w.approximate}</li>`
   }
   return html`<li class="card">
 <h3><a href="${facilityHref(item.slug, language)}">${item.name}</a></h3>
