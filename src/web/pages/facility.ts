@@ -47,7 +47,7 @@ ${weekdayKeys.map((key, index) => {
   const day = hours.weekdayHours.find((entry) => entry.day === key)
   const intervals = day === undefined || day.intervals.length === 0 ? w.closedDay : day.intervals.join(', ')
   return index === today
-    ? html`<tr class="today" aria-current="date"><th scope="row">${w.weekdays[index]}（${w.today}）</th><td>${intervals}</td></tr>`
+    ? html`<tr class="today" aria-current="date"><th scope="row">${w.weekdays[index]}${language === 'en' ? ` (${w.today})` : `（${w.today}）`}</th><td>${intervals}</td></tr>`
     : html`<tr><th scope="row">${w.weekdays[index]}</th><td>${intervals}</td></tr>`
 })}
 </tbody></table></section>`
@@ -153,7 +153,7 @@ export function facilityPage(language: Language, data: { facility: Facility; cha
     ],
     language,
   )}
-<h1>${facility.name}${otherName === null || otherName === facility.name ? null : html` <span class="hint" lang="${otherLang}">${otherName}</span>`}</h1>
+<h1>${facility.name}${otherName === null || otherName === facility.name ? null : html` <span class="other-name" lang="${otherLang}">${otherName}</span>`}</h1>
 <p>${statusBadge(facility)}${facility.statusEffective === null ? null : html` ${w.statusSince} ${dateInWords(facility.statusEffective, language)}`}</p>
 ${scheduled.map((change) => html`<p class="notice">${w.scheduled(label(statusLabels[change.toStatus], language), instantInWords((change.effectiveAt as Date).toISOString(), facility.timeZone, language))}</p>`)}
 ${facility.description === null ? null : html`<p class="lead">${facility.description}</p>`}

@@ -134,11 +134,11 @@ export function resultsPage(language: Language, data: { query: ResultsQuery; res
   const { query, results } = data
   const prefix = prefixOf(language)
   const nothing = results.items.length === 0
-  return html`<h1>${w.results}${query.q === undefined ? null : html`：<q>${query.q}</q>`}</h1>
-<div class="grid side">
-<div>${filtersForm(query, language, data.areas)}</div>
+  return html`<h1>${w.results}${query.q === undefined ? null : html`${language === 'en' ? ': ' : '：'}<q>${query.q}</q>`}</h1>
+<div class="grid results-layout">
 <div>
 <p class="count" role="status">${w.resultCount(results.total)}</p>
+<p><a href="#filters-heading">${w.filters}</a></p>
 ${results.fuzzy && !nothing ? html`<p class="notice">${w.fuzzyNote}</p>` : null}
 ${
   nothing
@@ -152,5 +152,6 @@ ${query.cursor === undefined ? null : html`<a href="${prefix}/search${queryStrin
 ${results.nextCursor === null ? null : html`<a rel="next" href="${prefix}/search${queryString(query, { cursor: results.nextCursor })}">${w.nextPage}</a>`}
 </nav>
 </div>
+<div>${filtersForm(query, language, data.areas)}</div>
 </div>`
 }
