@@ -7,9 +7,8 @@ import path from 'node:path'
 import { chromium } from 'playwright-core'
 import { buildApp } from '../src/app.js'
 import { openEmbeddedDatabase } from '../src/db/database.js'
-import { prepareDatabase } from '../src/db/prepare.js'
+import { prepareDatabase } from '../src/prepare.js'
 import type { FacilityInput } from '../src/facilities/schemas.js'
-import { createFacility } from '../src/facilities/writes.js'
 import { projectRoot } from '../src/project-root.js'
 import { chromiumFlags, chromiumPath } from '../test/web/browser.js'
 
@@ -18,9 +17,13 @@ const database = await openEmbeddedDatabase()
 await prepareDatabase(database, { seed: true, log: { info() {} } })
 // A fixed moment (a Wednesday morning in Shenzhen), so "open now" and today's row do not change between runs.
 const app = await buildApp({ database, logLevel: 'warn', rateLimits: false, clock: () => new Date('2026-03-04T02:00:00Z') })
-const example: Partial<FacilityInput> = { category: 'kindergarten', status: 'operational', area: 'hehua', openingHours: 'Mo-Fr 07:30-17:30' }
-await createFacility(
-  app.db.prisma,
+const example: Partial<FacilityInput> = {
+  category: 'kindergarten',
+  status: 'operational',
+  area: 'hehua',
+  openingHours: 'Mo-Fr 07:30-17:30',
+}
+await app.facilities.create(
   {
     ...example,
     slug: 'example-sunshine-kindergarten',
