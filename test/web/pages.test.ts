@@ -100,6 +100,7 @@ forEachDatabase(t, 'pages', async (t, engine) => {
       ['/en/no-such-page', 404, 'en', 'Page not found'],
       ['/facilities/no-such-facility', 404, 'zh-Hans', '找不到此页面'],
       ['/en/areas/atlantis', 404, 'en', 'Page not found'],
+      ['/no/such/deep/page', 404, 'zh-Hans', '找不到此页面'],
       ['/search?category=castle', 400, 'zh-Hans', '无法理解这个请求'],
       ['/en/search?cursor=garbage', 400, 'en', 'This request could not be understood'],
       ['/search?area=atlantis', 400, 'zh-Hans', '无法理解这个请求'],
@@ -113,9 +114,11 @@ forEachDatabase(t, 'pages', async (t, engine) => {
       t.match(response.body, `<h1>${title}</h1>`, url)
       t.match(response.body, '<meta name="robots" content="noindex">', url)
     }
-    const api = await app.inject({ url: '/v1/no-such-thing' })
-    t.equal(api.statusCode, 404)
-    t.equal(api.headers['content-type'], 'application/problem+json; charset=utf-8', 'the API keeps its problems')
+    for (const url of ['/v1/no-such-thing', '/v2/facilities', '/health/nothing']) {
+      const api = await app.inject({ url })
+      t.equal(api.statusCode, 404, url)
+      t.equal(api.headers['content-type'], 'application/problem+json; charset=utf-8', `${url}: the API keeps its problems`)
+    }
   })
 
   t.test('empty form fields mean "any"', async (t) => {
