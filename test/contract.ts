@@ -94,7 +94,7 @@ export class Contract {
       if (exchange.statusCode !== 404) return [`${exchange.statusCode} from an undocumented endpoint`]
       const contentType = String(exchange.headers['content-type'] ?? '')
       const path = new URL(exchange.url, 'http://localhost').pathname
-      if (!/^\/(v[0-9]+|health|openapi|docs)(\/|\.|$)/.test(path) && contentType.startsWith('text/html')) return []
+      if (!/^\/(v[0-9]+|health|openapi|docs|hsds|mcp)(\/|\.|$)/.test(path) && contentType.startsWith('text/html')) return []
       if (!contentType.startsWith('application/problem+json')) return [`404 as ${contentType}, not a problem`]
       const errors = this.#errors(`/${pointer('components', 'schemas', 'Problem')}`, JSON.parse(exchange.body))
       return errors === undefined ? [] : [errors]

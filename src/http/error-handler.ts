@@ -107,7 +107,7 @@ declare module 'fastify' {
 }
 
 /** Paths of the JSON API and its documents: an unknown one is always a problem, never a page. */
-const apiPath = /^\/(v[0-9]+|health|openapi|docs)(\/|\.|\?|$)/
+const apiPath = /^\/(v[0-9]+|health|openapi|docs|hsds|mcp)(\/|\.|\?|$)/
 
 export default fp(
   async (app) => {

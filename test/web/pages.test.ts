@@ -114,7 +114,7 @@ forEachDatabase(t, 'pages', async (t, engine) => {
       t.match(response.body, `<h1>${title}</h1>`, url)
       t.match(response.body, '<meta name="robots" content="noindex">', url)
     }
-    for (const url of ['/v1/no-such-thing', '/v2/facilities', '/health/nothing']) {
+    for (const url of ['/v1/no-such-thing', '/v2/facilities', '/health/nothing', '/hsds/nothing']) {
       const api = await app.inject({ url })
       t.equal(api.statusCode, 404, url)
       t.equal(api.headers['content-type'], 'application/problem+json; charset=utf-8', `${url}: the API keeps its problems`)
