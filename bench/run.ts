@@ -31,8 +31,11 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '2' },
     output: { type: 'string', default: path.join(benchDir, 'results-latest.md') },
+    /** Only these scenarios (comma-separated names), e.g. pinyin,pinyinPage. */
+    only: { type: 'string' },
   },
 })
+const only = values.only?.split(',').map((name) => name.trim())
 const databaseUrl = values['database-url']!
 const connections = Number(values.connections)
 const duration = Number(values.duration)
@@ -311,6 +314,8 @@ const nearbyPath = ([lat, lng]: [number, number]) =>
 /** The same requests go to the server and to its raw-SQL ceiling. */
 const nearbyRequests: Request[] = nearPoints.map((point) => ({ method: 'GET', path: nearbyPath(point) }))
 const pinyinRequests: Request[] = pinyinQueries.map((q) => ({ method: 'GET', path: `/v1/facilities?q=${encodeURIComponent(q)}` }))
+/** The residents' results page for the same texts: the page asks the same search, plus the areas and a count. */
+const pinyinPageRequests: Request[] = pinyinQueries.map((q) => ({ method: 'GET', path: `/search?q=${encodeURIComponent(q)}` }))
 
 async function sampleIds(): Promise<{ ids: string[]; total: number; synthetic: number }> {
   const client = new pg.Client({ connectionString: databaseUrl })
@@ -385,6 +390,14 @@ function verdicts(rows: Row[], peakMb: number | null, facilityCount: number): st
       `${mark(clean && ratio !== null ? ratio >= 0.5 : clean ? null : false)} ${name}: ` +
         `${ratio === null ? '—' : `${(ratio * 100).toFixed(0)}%`} of its raw-SQL ceiling, ${ceilingName} (target ≥ 50%)` +
         `${clean ? '' : ` — ${row.unexpected} unexpected responses, so not a valid measurement`}`,
+    )
+  }
+  const page = byName.get('pinyinPage')
+  const json = byName.get('pinyin')
+  if (page?.rps != null && json?.rps != null && json.rps > 0) {
+    const ratio = page.rps / json.rps
+    lines.push(
+      `${mark(page.unexpected === 0 && ratio >= 0.5)} pinyinPage: ${(ratio * 100).toFixed(0)}% of the JSON search's req/s (target ≥ 50%)`,
     )
   }
   for (const row of rows) {
@@ -477,6 +490,14 @@ async function main(): Promise<void> {
         expected: is2xxOr304,
       },
       {
+        scenario: 'pinyinPage',
+        description: `GET /search?q=… (the residents' results page, HTML; same texts in turn)`,
+        url: server.url,
+        pid: server.process.pid,
+        requests: pinyinPageRequests,
+        expected: is2xxOr304,
+      },
+      {
         scenario: 'byId',
         description: `GET /v1/facilities/:id (${ids.length} ids in turn)`,
         url: server.url,
@@ -539,9 +560,9 @@ async function main(): Promise<void> {
     const db = new pg.Client({ connectionString: databaseUrl })
     await db.connect()
     try {
-      for (const scenario of scenarios) rows.push(await runLoad(scenario, db))
+      for (const scenario of scenarios) if (only === undefined || only.includes(scenario.scenario)) rows.push(await runLoad(scenario, db))
       await drain(server.process.pid, db)
-      rows.push(await runExport(server.url))
+      if (only === undefined || only.includes('exportNdjson')) rows.push(await runExport(server.url))
     } finally {
       await db.end()
     }

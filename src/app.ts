@@ -30,6 +30,7 @@ import changeRoutes from './api/v1/changes.js'
 import importRoutes from './api/v1/imports.js'
 import hsdsRoutes from './hsds/routes.js'
 import mcpRoutes from './mcp/http.js'
+import webRoutes from './web/routes.js'
 
 export interface AppOptions {
   database: Database
@@ -80,6 +81,7 @@ export const app = fp<AppOptions>(
     await fastify.register(suggestionRoutes, { prefix: '/v1' })
     await fastify.register(clientRoutes, { prefix: '/v1' })
     await fastify.register(staffSignInRoutes)
+    await fastify.register(webRoutes)
   },
   { name: 'linli' },
 )

@@ -89,9 +89,12 @@ export class Contract {
   mismatches(exchange: Exchange): string[] {
     const operation = this.operationOf(exchange.method, exchange.url)
     if (operation === undefined) {
-      // Not an operation of the API: the only answer is the route_not_found problem.
+      // Not an operation of the API: the only answer is the route_not_found problem (or, for a
+      // page of the residents' site outside the API's paths, its HTML "not found" page).
       if (exchange.statusCode !== 404) return [`${exchange.statusCode} from an undocumented endpoint`]
       const contentType = String(exchange.headers['content-type'] ?? '')
+      const path = new URL(exchange.url, 'http://localhost').pathname
+      if (!/^\/(v[0-9]+|health|openapi|docs|hsds|mcp)(\/|\.|$)/.test(path) && contentType.startsWith('text/html')) return []
       if (!contentType.startsWith('application/problem+json')) return [`404 as ${contentType}, not a problem`]
       const errors = this.#errors(`/${pointer('components', 'schemas', 'Problem')}`, JSON.parse(exchange.body))
       return errors === undefined ? [] : [errors]

@@ -2177,6 +2177,13 @@ export interface operations {
                 area?: string;
                 /** @description Only facilities with places available (true) or without (false). */
                 hasCapacity?: boolean;
+                /**
+                 * @description Serves a person of this age in months (childcare for a 2-year-old: 24): the published age range includes it. Facilities that publish no age range are left out.
+                 * @example 48
+                 */
+                ageMonths?: number;
+                /** @description Has every one of these accessibility features: repeat the parameter or separate with commas. */
+                accessibility?: ("step_free_entrance" | "lift" | "accessible_toilet" | "accessible_parking" | "hearing_loop" | "braille_signage" | "wheelchair_loan")[];
                 /** @description Only facilities open (true) or closed (false) at this moment. */
                 openNow?: boolean;
                 /**
@@ -2574,6 +2581,13 @@ export interface operations {
                 area?: string;
                 /** @description Only facilities with places available (true) or without (false). */
                 hasCapacity?: boolean;
+                /**
+                 * @description Serves a person of this age in months (childcare for a 2-year-old: 24): the published age range includes it. Facilities that publish no age range are left out.
+                 * @example 48
+                 */
+                ageMonths?: number;
+                /** @description Has every one of these accessibility features: repeat the parameter or separate with commas. */
+                accessibility?: ("step_free_entrance" | "lift" | "accessible_toilet" | "accessible_parking" | "hearing_loop" | "braille_signage" | "wheelchair_loan")[];
                 /** @description Only facilities open (true) or closed (false) at this moment. */
                 openNow?: boolean;
                 /**

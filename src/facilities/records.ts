@@ -1,5 +1,5 @@
-// Facilities in full — for GET /v1/facilities/{id}, view=full lists and the NDJSON export, one
-// query for all three. The facility's own columns come back typed; its area, dates, capacity and
+// Facilities in full — for GET /v1/facilities/{id}, view=full lists, the NDJSON export and the
+// residents' facility pages (by slug), one query for all of them. The facility's own columns come back typed; its area, dates, capacity and
 // citations come along as JSON, so one statement reads everything without materialising relations
 // through Prisma Client.
 import { Prisma } from '../generated/prisma/client.js'
@@ -20,7 +20,7 @@ function sourceOf(row: RecordRow): FullSource {
     capacities: row.capacities.length === 0 ? [] : row.capacities.map((c) => ({ ...c, asOf: new Date(c.asOf) })),
   })
 }
-type Selection = { ids: string[] } | { after: string | undefined; limit: number }
+type Selection = { ids: string[] } | { slug: string } | { after: string | undefined; limit: number }
 
 /**
  * How rows are read: through the driver outside a transaction (Database.readRows: reading
@@ -38,18 +38,25 @@ export const transactionReader =
 /** Not-deleted facilities in id order: those with the given ids, or a batch after an id. */
 export async function readFullRecords(read: RowReader, select: Selection): Promise<FullSource[]> {
   // One id is GET /v1/facilities/{id}, the most frequent read there is; its text is always the same.
-  const statement = 'ids' in select && select.ids.length === 1 ? 'facility-full-record-by-id' : undefined
+  const statement =
+    'ids' in select && select.ids.length === 1
+      ? 'facility-full-record-by-id'
+      : 'slug' in select
+        ? 'facility-full-record-by-slug'
+        : undefined
   return (await read<RecordRow>(fullRecordsSql(select), { statement })).map(sourceOf)
 }
 
 function fullRecordsSql(select: Selection): Prisma.Sql {
   const which =
-    'ids' in select
-      ? Prisma.sql`AND f.id = ANY(ARRAY[${select.ids.length === 0 ? Prisma.sql`NULL` : Prisma.join(select.ids)}]::uuid[])`
-      : select.after === undefined
-        ? Prisma.empty
-        : Prisma.sql`AND f.id > CAST(${select.after} AS uuid)`
-  const limit = 'ids' in select ? select.ids.length : select.limit
+    'slug' in select
+      ? Prisma.sql`AND f.slug = ${select.slug}`
+      : 'ids' in select
+        ? Prisma.sql`AND f.id = ANY(ARRAY[${select.ids.length === 0 ? Prisma.sql`NULL` : Prisma.join(select.ids)}]::uuid[])`
+        : select.after === undefined
+          ? Prisma.empty
+          : Prisma.sql`AND f.id > CAST(${select.after} AS uuid)`
+  const limit = 'slug' in select ? 1 : 'ids' in select ? select.ids.length : select.limit
   // Typed columns rather than one JSON object per row: building and parsing that JSON cost
   // PostgreSQL 30 µs a row, more than the whole rest of the query.
   return Prisma.sql`

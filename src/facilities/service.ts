@@ -8,7 +8,8 @@ import type { Database } from '../db/database.js'
 import type { FacilityDocument } from './document.js'
 import { importFacilities, type ImportOptions } from './import.js'
 import { readFullRecords } from './records.js'
-import { countFacets, findPage, type PageOptions } from './search/page.js'
+import { countFacets, findPage, searchPage, type PageOptions } from './search/page.js'
+import type { SearchQuery } from './search/params.js'
 import { resolveTextMode, type SearchFilters } from './search/query.js'
 import { applyDueStatusChanges, changeStatus, listStatusChanges, nextScheduledChange, type StatusChangeRequest } from './status-changes.js'
 import { validateDocument } from './validation.js'
@@ -21,6 +22,8 @@ export function facilityService(db: Database) {
 
     /** A page of search hits (and one more, to tell whether a next page exists). */
     search: (filters: SearchFilters, options: PageOptions) => findPage(db, filters, options),
+    /** A page of a search from its query parameters: cursor read, fuzzy when nothing matches, the next cursor. */
+    searchPage: (query: Omit<SearchQuery, 'view'>, now: Date) => searchPage(db, query, now),
     /** Whether text matches as a substring, or (nothing contains it) fuzzily. */
     textModeFor: (filters: SearchFilters) => resolveTextMode(prisma, filters),
     facets: (filters: SearchFilters, options: { openNow?: boolean; now: Date }) => countFacets(db, filters, options),
@@ -29,6 +32,11 @@ export function facilityService(db: Database) {
     /** One facility in full, unless there is none (or it was deleted). */
     async byId(id: string) {
       const [record] = await readFullRecords(db.readRows, { ids: [id] })
+      return record
+    },
+    /** One facility in full by its slug (the residents' pages), unless there is none. */
+    async bySlug(slug: string) {
+      const [record] = await readFullRecords(db.readRows, { slug })
       return record
     },
     /** The next batch of every facility in full, in id order (the export). */
@@ -40,6 +48,11 @@ export function facilityService(db: Database) {
       return row?.last == null ? undefined : new Date(row.last)
     },
     statusChanges: (id: string) => listStatusChanges(prisma, id),
+    /** The slug of every facility, in slug order (the sitemap). */
+    async slugs(): Promise<string[]> {
+      const rows = await prisma.facility.findMany({ where: { deletedAt: null }, select: { slug: true }, orderBy: { slug: 'asc' } })
+      return rows.map((row) => row.slug)
+    },
 
     // ------------------------------------------------------------ writes
 

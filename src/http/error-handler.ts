@@ -99,9 +99,20 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
   socket.destroy(error)
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Answers a path outside the API that nothing serves (the residents' site sets it: an HTML page). */
+    notFoundPage: ((request: FastifyRequest, reply: FastifyReply) => FastifyReply | Promise<FastifyReply>) | null
+  }
+}
+
+/** Paths of the JSON API and its documents: an unknown one is always a problem, never a page. */
+const apiPath = /^\/(v[0-9]+|health|openapi|docs|hsds|mcp)(\/|\.|\?|$)/
+
 export default fp(
   async (app) => {
     app.addSchema(ProblemSchema)
+    app.decorate('notFoundPage', null)
 
     app.setErrorHandler((error: FastifyError | ProblemError, request, reply) => {
       if (error instanceof ProblemError) return send(reply, request, error.code, error.message, error.errors, error.extensions)
@@ -131,9 +142,12 @@ export default fp(
       return send(reply, request, 'internal_error', 'Something went wrong on our side; it has been logged.')
     })
 
-    app.setNotFoundHandler((request, reply) =>
-      send(reply, request, 'route_not_found', `${request.method} ${request.url.split('?')[0]} is not an endpoint of this API`),
-    )
+    app.setNotFoundHandler((request, reply) => {
+      if (app.notFoundPage !== null && !apiPath.test(request.url) && (request.method === 'GET' || request.method === 'HEAD')) {
+        return app.notFoundPage(request, reply)
+      }
+      return send(reply, request, 'route_not_found', `${request.method} ${request.url.split('?')[0]} is not an endpoint of this API`)
+    })
   },
   { name: 'problems' },
 )

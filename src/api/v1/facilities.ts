@@ -5,17 +5,15 @@ import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { Crs } from '../../domain/geo.js'
 import { presentFacility, presentSummary, type PresentationContext } from '../../facilities/presenter.js'
-import { parseFilters, parseSort, SearchQuery } from '../../facilities/search/params.js'
-import { isSortValueOf, type SearchHit, type SortKey } from '../../facilities/service.js'
+import { SearchQuery } from '../../facilities/search/params.js'
+import type { SearchHit } from '../../facilities/service.js'
 import { access } from '../../http/access.js'
 import { cacheHeaders, httpDate, lastModifiedHeader, notModified } from '../../http/caching.js'
 import { languageHeaders, negotiateLanguage, setLanguage } from '../../http/language.js'
-import { decodeCursor, encodeCursor, nextLinkHeader } from '../../http/paging.js'
+import { nextLinkHeader } from '../../http/paging.js'
 import { problemResponses } from '../../http/problems.js'
 import { csvOf, FacilityFeatureCollection, FacilityPage, geoJsonOf, negotiateListFormat, pageSerializers } from './facility-list-formats.js'
-import { refuseUnknownArea, splitMultiValued, uuidPattern } from './params.js'
-
-const isUuid = (value: string) => new RegExp(uuidPattern).test(value)
+import { refuseUnknownArea, splitMultiValued } from './params.js'
 
 const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const context = (request: FastifyRequest, crs: Crs): PresentationContext => ({
@@ -69,31 +67,11 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const format = negotiateListFormat(request.headers.accept)
-      const { limit, cursor, view, sort: _sort, openNow, ...filterQuery } = request.query
-      const filters = parseFilters(filterQuery)
-      const sort = parseSort(request.query, filters)
-      await refuseUnknownArea(fastify.areas, filters.area)
-      const fingerprinted = { ...filterQuery, openNow, sort }
-      const position =
-        cursor === undefined ? undefined : decodeCursor(cursor, fingerprinted, (key) => isSortKey(key) && isSortValueOf(sort, key[0]))
-      const after = position?.after as SortKey | undefined
-      const presentation = context(request, filters.crs)
-      const pageOptions = { sort, limit, after, openNow, now: presentation.now }
-      // Text matches substrings unless nothing contains it (then fuzzily, for a typo); a first page
-      // with substring hits answers that question without asking the database separately.
-      filters.textMode = position?.mode === 'fuzzy' ? 'fuzzy' : 'substring'
-      let hits = await fastify.facilities.search(filters, pageOptions)
-      if (hits.length === 0 && position === undefined && (await fastify.facilities.textModeFor(filters)) === 'fuzzy') {
-        filters.textMode = 'fuzzy'
-        hits = await fastify.facilities.search(filters, pageOptions)
-      }
-      const pageHits = hits.slice(0, limit)
-      const last = pageHits.at(-1)
-      const nextCursor =
-        hits.length > limit && last !== undefined
-          ? encodeCursor({ after: last.key, ...(filters.textMode === 'fuzzy' ? { mode: 'fuzzy' } : {}) }, fingerprinted)
-          : null
-
+      const { view, ...query } = request.query
+      const { limit, openNow } = query
+      const presentation = context(request, query.crs)
+      await refuseUnknownArea(fastify.areas, query.area)
+      const { hits: pageHits, nextCursor } = await fastify.facilities.searchPage(query, presentation.now)
       const items = await presentHits(pageHits, view, presentation)
 
       if (nextCursor !== null) {
@@ -113,16 +91,6 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       // A serializer of one's own leaves the charset off: it is set here as Fastify sets it.
       return reply.type('application/json; charset=utf-8').serializer(pageSerializers[view]).send({ data: items, page })
     },
-  )
-}
-
-function isSortKey(value: unknown): value is SortKey {
-  return (
-    Array.isArray(value) &&
-    value.length === 2 &&
-    (value[0] === null || typeof value[0] === 'string' || typeof value[0] === 'number') &&
-    typeof value[1] === 'string' &&
-    isUuid(value[1])
   )
 }
 

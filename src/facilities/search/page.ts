@@ -3,7 +3,19 @@
 // batches and their hours evaluated here.
 import type { Database } from '../../db/database.js'
 import { openingStateOf } from '../../domain/opening-hours.js'
-import { facetCandidates, facetCounts, searchFacilities, type SearchFilters, type SearchHit, type Sort, type SortKey } from './query.js'
+import { decodeCursor, encodeCursor } from '../../http/paging.js'
+import { parseFilters, parseSort, type SearchQuery } from './params.js'
+import {
+  facetCandidates,
+  facetCounts,
+  isSortValueOf,
+  resolveTextMode,
+  searchFacilities,
+  type SearchFilters,
+  type SearchHit,
+  type Sort,
+  type SortKey,
+} from './query.js'
 
 export interface PageOptions {
   sort: Sort
@@ -66,4 +78,55 @@ function countBy(candidates: { category: string; status: string; areaId: string 
     return [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
   }
   return { category: tally('category'), status: tally('status'), area: tally('areaId') }
+}
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+function isSortKey(value: unknown): value is SortKey {
+  return (
+    Array.isArray(value) &&
+    value.length === 2 &&
+    (value[0] === null || typeof value[0] === 'string' || typeof value[0] === 'number') &&
+    typeof value[1] === 'string' &&
+    uuid.test(value[1])
+  )
+}
+
+export interface SearchPage {
+  hits: SearchHit[]
+  nextCursor: string | null
+  /** The filters as parsed, with the text mode the page was answered in. */
+  filters: ReturnType<typeof parseFilters>
+}
+
+/**
+ * A page of a search as GET /v1/facilities and the residents' results page both answer it: the
+ * parameters parsed, the cursor read, text matched by substring unless nothing contains it (then
+ * fuzzily, for a typo), and the cursor of the next page. (Whether an `area` exists is the
+ * caller's question: an unknown one is a 400.)
+ */
+export async function searchPage(db: Database, query: Omit<SearchQuery, 'view'>, now: Date): Promise<SearchPage> {
+  const { limit, cursor, sort: _sort, openNow, ...filterQuery } = query
+  const filters = parseFilters(filterQuery)
+  const sort = parseSort(query, filters)
+  const fingerprinted = { ...filterQuery, openNow, sort }
+  const position =
+    cursor === undefined ? undefined : decodeCursor(cursor, fingerprinted, (key) => isSortKey(key) && isSortValueOf(sort, key[0]))
+  const after = position?.after as SortKey | undefined
+  const pageOptions = { sort, limit, after, openNow, now }
+  // Text matches substrings unless nothing contains it (then fuzzily, for a typo); a first page
+  // with substring hits answers that question without asking the database separately.
+  filters.textMode = position?.mode === 'fuzzy' ? 'fuzzy' : 'substring'
+  let hits = await findPage(db, filters, pageOptions)
+  if (hits.length === 0 && position === undefined && (await resolveTextMode(db.prisma, filters)) === 'fuzzy') {
+    filters.textMode = 'fuzzy'
+    hits = await findPage(db, filters, pageOptions)
+  }
+  const pageHits = hits.slice(0, limit)
+  const last = pageHits.at(-1)
+  const nextCursor =
+    hits.length > limit && last !== undefined
+      ? encodeCursor({ after: last.key, ...(filters.textMode === 'fuzzy' ? { mode: 'fuzzy' } : {}) }, fingerprinted)
+      : null
+  return { hits: pageHits, nextCursor, filters }
 }

@@ -4,7 +4,7 @@
 import { Type, type Static } from 'typebox'
 import { ProblemError } from '../../http/problems.js'
 import { toWgs84, type Crs } from '../../domain/geo.js'
-import { FacilityCategory, FacilityStatus } from '../../generated/prisma/enums.js'
+import { AccessibilityFeature, FacilityCategory, FacilityStatus } from '../../generated/prisma/enums.js'
 import type { SearchFilters, Sort } from './query.js'
 import { sorts } from './query.js'
 
@@ -70,6 +70,21 @@ export const filterParameters = {
     }),
   ),
   hasCapacity: Type.Optional(Type.Boolean({ description: 'Only facilities with places available (true) or without (false).' })),
+  ageMonths: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: 1500,
+      description:
+        'Serves a person of this age in months (childcare for a 2-year-old: 24): the published age range includes it. ' +
+        'Facilities that publish no age range are left out.',
+      examples: [48],
+    }),
+  ),
+  accessibility: Type.Optional(
+    Type.Array(Type.Enum(AccessibilityFeature), {
+      description: 'Has every one of these accessibility features: repeat the parameter or separate with commas.',
+    }),
+  ),
   openNow: Type.Optional(Type.Boolean({ description: 'Only facilities open (true) or closed (false) at this moment.' })),
   openedAfter: Type.Optional({
     ...day,
@@ -120,7 +135,7 @@ export type FacetQuery = Static<typeof FacetQuery>
 export type SearchQuery = Static<typeof SearchQuery>
 
 /** Parameters that may hold several values, as repeats or comma-separated. */
-export const multiValued = ['category', 'status'] as const
+export const multiValued = ['category', 'status', 'accessibility'] as const
 
 const invalid = (name: string, message: string) =>
   new ProblemError('validation_failed', `Invalid query parameter: ${name}`, [{ in: 'query', name, message }])
@@ -166,6 +181,8 @@ export function parseFilters(query: FacetQuery): SearchFilters & { crs: Crs } {
   if (query.status !== undefined) filters.statuses = query.status
   if (query.area !== undefined) filters.area = query.area
   if (query.hasCapacity !== undefined) filters.hasCapacity = query.hasCapacity
+  if (query.ageMonths !== undefined) filters.ageMonths = query.ageMonths
+  if (query.accessibility !== undefined) filters.accessibility = query.accessibility
   if (query.openedAfter !== undefined) filters.openedAfter = query.openedAfter
   if (query.openedBefore !== undefined) filters.openedBefore = query.openedBefore
   if (query.openingBefore !== undefined) filters.openingBefore = query.openingBefore
@@ -174,7 +191,7 @@ export function parseFilters(query: FacetQuery): SearchFilters & { crs: Crs } {
   return filters
 }
 
-export function parseSort(query: SearchQuery, filters: SearchFilters): Sort {
+export function parseSort(query: Pick<SearchQuery, 'sort'>, filters: SearchFilters): Sort {
   if (query.sort === 'distance' && filters.near === undefined) throw invalid('sort', '`sort=distance` needs `near`')
   if (query.sort === 'relevance' && filters.q === undefined) throw invalid('sort', '`sort=relevance` needs `q`')
   return query.sort ?? (filters.q !== undefined ? 'relevance' : filters.near !== undefined ? 'distance' : 'created')

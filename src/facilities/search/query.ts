@@ -5,6 +5,7 @@
 import type { Database } from '../../db/database.js'
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js'
 import type {
+  AccessibilityFeature,
   AreaLevel,
   DateBasis,
   DatePrecision,
@@ -36,6 +37,10 @@ export interface SearchFilters {
   statuses?: FacilityStatus[]
   area?: string
   hasCapacity?: boolean
+  /** Serves a person of this age: the published age range includes it (no range published: left out). */
+  ageMonths?: number
+  /** Has every one of these accessibility features. */
+  accessibility?: AccessibilityFeature[]
   /** Opened (actual opening) entirely on or after this day. */
   openedAfter?: string
   /** Opened (actual opening) entirely before this day. */
@@ -188,6 +193,14 @@ function whereSql(filters: SearchFilters): Prisma.Sql[] {
   if (filters.hasCapacity !== undefined) {
     const exists = Prisma.sql`EXISTS (SELECT 1 FROM capacity c WHERE c.facility_id = f.id AND c.available > 0)`
     where.push(filters.hasCapacity ? exists : Prisma.sql`NOT ${exists}`)
+  }
+  if (filters.ageMonths !== undefined) {
+    const age = filters.ageMonths
+    where.push(Prisma.sql`(f.age_min_months IS NOT NULL OR f.age_max_months IS NOT NULL)
+      AND coalesce(f.age_min_months, 0) <= ${age}::int AND coalesce(f.age_max_months, 2147483647) >= ${age}::int`)
+  }
+  if (filters.accessibility !== undefined) {
+    where.push(Prisma.sql`f.accessibility @> ARRAY[${Prisma.join(filters.accessibility)}]::"AccessibilityFeature"[]`)
   }
   if (filters.openedAfter !== undefined) {
     where.push(Prisma.sql`EXISTS (SELECT 1 FROM facility_date d WHERE d.facility_id = f.id

@@ -1,0 +1,54 @@
+// Small pieces several pages show: a status badge, the open-now state, an opening date in words,
+// a result card, breadcrumbs.
+import type { FacilitySummary } from '../facilities/schemas.js'
+import { html, type Html } from './html.js'
+import { dateInWords, prefixOf, words, type Language } from './i18n.js'
+
+export const statusBadge = (item: Pick<FacilitySummary, 'status' | 'statusLabel'>) =>
+  html`<span class="badge s-${item.status}">${item.statusLabel}</span>`
+
+export function openState(hours: FacilitySummary['hours'], language: Language): Html {
+  const w = words[language].openState
+  if (hours === null) return html`<span>${w.unknown}</span>`
+  return hours.openNow ? html`<span class="open">${w.open}</span>` : html`<span class="closed">${w.closed}</span>`
+}
+
+/** The opening date worth telling: the actual one, else the expected, else the planned; in words. */
+export function openingLine(item: Pick<FacilitySummary, 'dates'>, language: Language): string | null {
+  const w = words[language]
+  const opening = item.dates.opening
+  if (opening === undefined) return null
+  if (opening.actual !== undefined) return `${w.opened} ${dateInWords(opening.actual, language)}`
+  const next = opening.expected ?? opening.planned
+  if (next === undefined) return null
+  return `${w.opens} ${dateInWords(next, language)}`
+}
+
+export const facilityHref = (slug: string, language: Language) => `${prefixOf(language)}/facilities/${encodeURIComponent(slug)}`
+
+export function facilityCard(item: FacilitySummary, language: Language): Html {
+  const w = words[language]
+  const opening = openingLine(item, language)
+  const exact = item.location?.precision === 'exact'
+  let where: Html | null = null
+  if (item.distanceMeters !== undefined) {
+    where = exact ? html`<li class="distance">${w.distance(item.distanceMeters)}</li>` : html`<li class="distance">${w.approximate}</li>`
+  }
+  return html`<li class="card">
+<h3><a href="${facilityHref(item.slug, language)}">${item.name}</a></h3>
+<ul class="meta">
+<li>${item.categoryLabel}</li>
+<li>${statusBadge(item)}</li>
+<li>${item.area.name}</li>
+${opening === null ? null : html`<li>${opening}</li>`}
+${where}
+${item.kind === 'service' ? html`<li>${openState(item.hours, language)}</li>` : null}
+</ul>
+</li>`
+}
+
+export function breadcrumbs(trail: { href?: string; text: string }[], language: Language): Html {
+  return html`<nav class="crumbs" aria-label="${language === 'en' ? 'Breadcrumb' : '面包屑导航'}"><ol>
+${trail.map((step) => (step.href === undefined ? html`<li aria-current="page">${step.text}</li>` : html`<li><a href="${step.href}">${step.text}</a></li>`))}
+</ol></nav>`
+}

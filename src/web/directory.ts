@@ -1,0 +1,59 @@
+// What the residents' pages read, through the services the JSON API reads through
+// (`fastify.facilities`, `fastify.areas`): a page shows what the API would answer for the same
+// question, presented by the same presenter.
+import type { FastifyInstance } from 'fastify'
+import { categories, kindOfCategory } from '../domain/categories.js'
+import { presentFacility, presentSummary } from '../facilities/presenter.js'
+import type { Facility, FacilitySummary } from '../facilities/schemas.js'
+import type { SearchQuery } from '../facilities/search/params.js'
+import type { Language } from '../http/language.js'
+import { ProblemError } from '../http/problems.js'
+
+export const projectCategories = categories.filter((category) => kindOfCategory[category] === 'project')
+export const serviceCategories = categories.filter((category) => kindOfCategory[category] === 'service')
+
+export interface Results {
+  items: FacilitySummary[]
+  nextCursor: string | null
+  fuzzy: boolean
+  /** How many facilities match in all (every page). */
+  total: number
+}
+
+export type Area = Awaited<ReturnType<FastifyInstance['areas']['all']>>[number]
+export type StatusChange = NonNullable<Awaited<ReturnType<FastifyInstance['facilities']['statusChanges']>>>[number]
+
+export function directory(fastify: FastifyInstance) {
+  return {
+    async search(query: Omit<SearchQuery, 'view'>, language: Language, options: { count?: boolean } = {}): Promise<Results> {
+      if (query.area !== undefined && !(await fastify.areas.exists(query.area))) {
+        throw new ProblemError('validation_failed', 'Invalid query parameter: area', [
+          { in: 'query', name: 'area', message: `there is no area with id ${query.area}` },
+        ])
+      }
+      const now = fastify.clock()
+      const page = await fastify.facilities.searchPage(query, now)
+      const context = { language, crs: query.crs, now }
+      const items = page.hits.map((hit) => presentSummary(hit.row, context, hit.distanceMeters))
+      let total = items.length
+      // Only a list longer than a page needs counting.
+      if (options.count === true && (page.nextCursor !== null || query.cursor !== undefined)) {
+        const facets = await fastify.facilities.facets(page.filters, { openNow: query.openNow, now })
+        total = facets.category.reduce((sum, entry) => sum + entry.count, 0)
+      }
+      return { items, nextCursor: page.nextCursor, fuzzy: page.filters.textMode === 'fuzzy', total }
+    },
+
+    async facility(slug: string, language: Language): Promise<Facility | null> {
+      const record = await fastify.facilities.bySlug(slug)
+      return record === undefined ? null : presentFacility(record, { language, crs: 'wgs84', now: fastify.clock() })
+    },
+
+    /** Its status changes that happened or are scheduled (discarded ones left out), scheduled first. */
+    async statusChanges(facilityId: string): Promise<StatusChange[]> {
+      return ((await fastify.facilities.statusChanges(facilityId)) ?? []).filter((change) => change.discardedReason === null)
+    },
+
+    areas: (): Promise<Area[]> => fastify.areas.all(),
+  }
+}

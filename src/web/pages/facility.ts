@@ -1,0 +1,188 @@
+// A facility or project, for a person: status and what is scheduled, hours as a week with today
+// marked, places, ages, accessibility, address and contact where known, the source sentences,
+// when it was last verified, its status history, and where to report a mistake.
+import { categoryLabels } from '../../domain/categories.js'
+import { statusLabels } from '../../domain/lifecycle.js'
+import type { Facility } from '../../facilities/schemas.js'
+import type { StatusChange } from '../directory.js'
+import { breadcrumbs, openState, statusBadge } from '../components.js'
+import { html, jsonLd, type Html } from '../html.js'
+import {
+  accessibilityLabels,
+  capacityUnitLabels,
+  dateInWords,
+  dayInWords,
+  elderCareTierLabels,
+  instantInWords,
+  label,
+  prefixOf,
+  words,
+  type Language,
+} from '../i18n.js'
+
+const weekdayKeys = ['mo', 'tu', 'we', 'th', 'fr', 'sa', 'su'] as const
+
+/** Monday = 0 … Sunday = 6, of an instant in a time zone. */
+function weekdayIndex(now: Date, timeZone: string): number {
+  const name = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short' }).format(now)
+  return ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(name)
+}
+
+function hoursSection(facility: Facility, language: Language, now: Date): Html | null {
+  const w = words[language]
+  const hours = facility.hours
+  if (hours === null) return null
+  const today = weekdayIndex(now, facility.timeZone)
+  return html`<section aria-labelledby="hours"><h2 id="hours">${w.hours}</h2>
+<p>${openState(hours, language)}${
+    hours.openNow && hours.nextCloseAt !== null
+      ? html` · ${w.nextClose(instantInWords(hours.nextCloseAt, facility.timeZone, language))}`
+      : !hours.openNow && hours.nextOpenAt !== null
+        ? html` · ${w.nextOpen(instantInWords(hours.nextOpenAt, facility.timeZone, language))}`
+        : null
+  }</p>
+<table><caption class="hint">${w.holidayNote}</caption>
+<tbody>
+${weekdayKeys.map((key, index) => {
+  const day = hours.weekdayHours.find((entry) => entry.day === key)
+  const intervals = day === undefined || day.intervals.length === 0 ? w.closedDay : day.intervals.join(', ')
+  return index === today
+    ? html`<tr class="today" aria-current="date"><th scope="row">${w.weekdays[index]}${language === 'en' ? ` (${w.today})` : `（${w.today}）`}</th><td>${intervals}</td></tr>`
+    : html`<tr><th scope="row">${w.weekdays[index]}</th><td>${intervals}</td></tr>`
+})}
+</tbody></table></section>`
+}
+
+function ageText(range: NonNullable<Facility['ageRange']>, language: Language): string {
+  const w = words[language]
+  const { minMonths: min, maxMonths: max } = range
+  if (min !== null && max !== null) return w.ageRangeText(w.months(min), w.months(max))
+  if (min !== null) return w.ageFrom(w.months(min))
+  return w.ageUpTo(w.months(max ?? 0))
+}
+
+function datesSection(facility: Facility, language: Language): Html | null {
+  const w = words[language]
+  const milestones = (['constructionStart', 'completion', 'opening'] as const).filter((key) => facility.dates[key] !== undefined)
+  if (milestones.length === 0) return null
+  return html`<section aria-labelledby="dates"><h2 id="dates">${facility.kind === 'project' ? w.timeline : w.dates}</h2>
+<ol class="timeline">
+${milestones.map((key) => {
+  const m = facility.dates[key]
+  if (m === undefined) return null
+  const basis = (['planned', 'expected', 'actual'] as const).filter((b) => m[b] !== undefined)
+  return html`<li><h3>${w.milestones[key]}</h3>
+<dl class="facts">${basis.map((b) => {
+    const date = m[b]
+    return date === undefined
+      ? null
+      : html`<dt>${w[b]}</dt><dd>${dateInWords(date, language)}${date.sourceText === null ? null : html` <span class="hint">（${date.sourceText}）</span>`}</dd>`
+  })}</dl>
+${m.delayed === true ? html`<p class="delayed">${w.delayed}</p>` : m.delayed === false ? html`<p>${w.onTime}</p>` : null}
+</li>`
+})}
+</ol></section>`
+}
+
+const schemaTypes: Partial<Record<Facility['category'], string>> = {
+  hospital: 'Hospital',
+  school: 'School',
+  kindergarten: 'Preschool',
+  childcare: 'ChildCare',
+  sports_venue: 'SportsActivityLocation',
+  public_service: 'GovernmentOffice',
+  culture_venue: 'CivicStructure',
+  elder_care: 'CivicStructure',
+  market: 'CivicStructure',
+}
+
+/** schema.org JSON-LD: only what the record says. */
+export function facilityJsonLd(facility: Facility, url: string, language: Language) {
+  return jsonLd({
+    '@context': 'https://schema.org',
+    '@type': schemaTypes[facility.category] ?? 'Place',
+    name: facility.name,
+    ...(facility.names.en !== null && language !== 'en' ? { alternateName: facility.names.en } : {}),
+    url,
+    ...(facility.description === null ? {} : { description: facility.description }),
+    ...(facility.address === null ? {} : { address: facility.address }),
+    ...(facility.contact.phone === null ? {} : { telephone: facility.contact.phone }),
+    ...(facility.openingHours === null ? {} : { openingHours: facility.openingHours }),
+    ...(facility.location?.precision === 'exact'
+      ? { geo: { '@type': 'GeoCoordinates', latitude: facility.location.lat, longitude: facility.location.lng } }
+      : {}),
+    containedInPlace: { '@type': 'AdministrativeArea', name: facility.area.name },
+  })
+}
+
+export function facilityPage(language: Language, data: { facility: Facility; changes: StatusChange[]; now: Date }): Html {
+  const w = words[language]
+  const { facility, changes, now } = data
+  const prefix = prefixOf(language)
+  const scheduled = changes.filter((change) => change.appliedAt === null && change.effectiveAt !== null)
+  const history = changes.filter((change) => change.appliedAt !== null).slice(0, 10)
+  const otherName = language === 'en' ? facility.names['zh-Hans'] : facility.names.en
+  const otherLang = language === 'en' ? 'zh-Hans' : 'en'
+  const facts: Html[] = []
+  facts.push(html`<dt>${w.category}</dt><dd><a href="${prefix}/search?category=${facility.category}">${facility.categoryLabel}</a></dd>`)
+  facts.push(html`<dt>${w.area}</dt><dd><a href="${prefix}/areas/${facility.area.id}">${facility.area.name}</a></dd>`)
+  if (facility.elderCareTier !== null)
+    facts.push(html`<dt>${w.category}</dt><dd>${label(elderCareTierLabels[facility.elderCareTier], language)}</dd>`)
+  if (facility.ageRange !== null) facts.push(html`<dt>${w.ageRange}</dt><dd>${ageText(facility.ageRange, language)}</dd>`)
+  if (facility.accessibility.length > 0) {
+    facts.push(
+      html`<dt>${w.accessibility}</dt><dd><ul>${facility.accessibility.map((f) => html`<li>${label(accessibilityLabels[f], language)}</li>`)}</ul></dd>`,
+    )
+  }
+  if (facility.address !== null) facts.push(html`<dt>${w.address}</dt><dd>${facility.address}</dd>`)
+  if (facility.contact.phone !== null)
+    facts.push(html`<dt>${w.phone}</dt><dd><a href="tel:${facility.contact.phone}">${facility.contact.phone}</a></dd>`)
+  if (facility.contact.website !== null && /^https?:\/\//.test(facility.contact.website)) {
+    facts.push(html`<dt>${w.website}</dt><dd><a href="${facility.contact.website}" rel="nofollow">${facility.contact.website}</a></dd>`)
+  }
+  if (facility.location !== null && facility.location.precision !== 'exact')
+    facts.push(html`<dt>${w.location}</dt><dd>${w.locationApproximate}</dd>`)
+
+  return html`${breadcrumbs(
+    [
+      { href: `${prefix}/`, text: w.siteShort },
+      facility.kind === 'project'
+        ? { href: `${prefix}/projects`, text: w.projects }
+        : { href: `${prefix}/search?category=${facility.category}`, text: label(categoryLabels[facility.category], language) },
+      { text: facility.name },
+    ],
+    language,
+  )}
+<h1>${facility.name}${otherName === null || otherName === facility.name ? null : html` <span class="other-name" lang="${otherLang}">${otherName}</span>`}</h1>
+<p>${statusBadge(facility)}${facility.statusEffective === null ? null : html` ${w.statusSince} ${dateInWords(facility.statusEffective, language)}`}</p>
+${scheduled.map((change) => html`<p class="notice">${w.scheduled(label(statusLabels[change.toStatus], language), instantInWords((change.effectiveAt as Date).toISOString(), facility.timeZone, language))}</p>`)}
+${facility.description === null ? null : html`<p class="lead">${facility.description}</p>`}
+<dl class="facts">${facts}</dl>
+${hoursSection(facility, language, now)}
+${
+  facility.capacity.length === 0
+    ? null
+    : html`<section aria-labelledby="capacity"><h2 id="capacity">${w.capacity}</h2>
+<table><thead><tr><th scope="col">${w.capacity}</th><th scope="col">${w.capacityTotal}</th><th scope="col">${w.capacityAvailable}</th><th scope="col">${w.capacityAsOf}</th></tr></thead><tbody>
+${facility.capacity.map((c) => html`<tr><th scope="row">${label(capacityUnitLabels[c.unit], language)}</th><td>${c.total ?? '—'}</td><td>${c.available ?? '—'}</td><td>${dayInWords(c.asOf.slice(0, 10), language)}</td></tr>`)}
+</tbody></table></section>`
+}
+${datesSection(facility, language)}
+<section aria-labelledby="sources"><h2 id="sources">${w.sources}</h2>
+<p>${facility.verifiedAt === null ? w.notVerified : html`${w.lastVerified}: ${instantInWords(facility.verifiedAt, facility.timeZone, language)}`}</p>
+${facility.citations.map(
+  (c) => html`<figure><blockquote lang="zh-Hans">${c.quote}</blockquote>
+<figcaption>— <cite lang="zh-Hans">${c.source.title}</cite>${c.source.publishedOn === null ? null : html`, ${c.source.publishedOn}`}</figcaption></figure>`,
+)}
+</section>
+<section aria-labelledby="history"><h2 id="history">${w.history}</h2>
+${
+  history.length === 0
+    ? html`<p>${w.noHistory}</p>`
+    : html`<ul>${history.map((change) => html`<li>${change.effectiveAt === null ? null : html`${dayInWords(change.effectiveAt.toISOString().slice(0, 10), language)}：`}${change.fromStatus === null ? null : html`${label(statusLabels[change.fromStatus], language)} → `}${label(statusLabels[change.toStatus], language)}</li>`)}</ul>`
+}
+</section>
+<section aria-labelledby="report"><h2 id="report">${w.reportProblem}</h2>
+<p>${w.reportProblemText} <a href="${prefix}/about#corrections">${w.reportProblemLink}</a></p>
+</section>`
+}

@@ -1,0 +1,66 @@
+// The home page: one search box, categories, "open now", "near me" and the projects that changed last.
+import type { Area } from '../directory.js'
+import type { FacilitySummary } from '../../facilities/schemas.js'
+import { categoryLabels } from '../../domain/categories.js'
+import { facilityCard } from '../components.js'
+import { serviceCategories } from '../directory.js'
+import { html, type Html } from '../html.js'
+import { label, prefixOf, words, type Language } from '../i18n.js'
+
+export function searchBox(language: Language, q = '', id = 'q'): Html {
+  const w = words[language]
+  return html`<form class="search" action="${prefixOf(language)}/search" method="get" role="search">
+<label for="${id}">${w.searchLabel}</label>
+<p class="hint" id="${id}-hint">${w.searchHint}</p>
+<div class="searchbar"><input type="search" id="${id}" name="q" value="${q}" maxlength="100" aria-describedby="${id}-hint" autocomplete="off">
+<button type="submit">${w.search}</button></div>
+</form>`
+}
+
+/** Communities and streets to search in, for "near me" without a position. */
+export function areaOptions(areas: Area[], language: Language, selected?: string): Html[] {
+  return areas
+    .filter((area) => area.level === 'street' || area.level === 'community')
+    .map(
+      (area) =>
+        html`<option value="${area.id}"${area.id === selected ? html` selected` : null}>${label({ zh: area.nameZh, en: area.nameEn }, language)}</option>`,
+    )
+}
+
+export function nearMe(language: Language, areas: Area[]): Html {
+  const w = words[language]
+  const prefix = prefixOf(language)
+  return html`<p>${w.nearMeIntro}</p>
+<p><button type="button" class="secondary" hidden data-near-me aria-controls="near-status" data-action="${prefix}/search" data-locating="${w.locating}" data-failed="${w.locationFailed}">${w.useMyLocation}</button></p>
+<p id="near-status" role="status" aria-live="polite"></p>
+<form action="${prefix}/search" method="get">
+<div class="field"><label for="near-area">${w.chooseArea}</label><br>
+<select id="near-area" name="area">${areaOptions(areas, language)}</select>
+<button type="submit">${w.show}</button></div>
+</form>`
+}
+
+export function homePage(language: Language, data: { areas: Area[]; recentProjects: FacilitySummary[] }): Html {
+  const w = words[language]
+  const prefix = prefixOf(language)
+  return html`<h1>${w.siteName}</h1>
+<p class="lead">${w.tagline}</p>
+${searchBox(language)}
+<div class="grid two">
+<section aria-labelledby="browse"><h2 id="browse">${w.browse}</h2>
+<ul class="cats">
+${serviceCategories.map((category) => html`<li><a href="${prefix}/search?category=${category}">${label(categoryLabels[category], language)}</a></li>`)}
+<li><a href="${prefix}/projects">${language === 'en' ? 'Roads, rail and other projects' : '道路与轨道交通等项目'}</a></li>
+</ul>
+<h2 id="open-now">${w.openNow}</h2>
+<p><a href="${prefix}/search?openNow=true">${w.openNowLink}</a></p>
+</section>
+<section aria-labelledby="near"><h2 id="near">${w.nearMe}</h2>
+${nearMe(language, data.areas)}
+</section>
+</div>
+<section aria-labelledby="recent"><h2 id="recent">${w.recentProjects}</h2>
+<ul class="results">${data.recentProjects.map((item) => facilityCard(item, language))}</ul>
+<p><a href="${prefix}/projects">${w.allProjects}</a></p>
+</section>`
+}
