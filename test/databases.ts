@@ -164,11 +164,12 @@ async function buildPostgresTemplate(admin: pg.Client, name: string, from: strin
 /** Drops the templates of other keys built more than a day ago; one still in use elsewhere is rebuilt there. */
 async function dropStaleTemplates(admin: pg.Client, currentKey: string) {
   const { rows } = await admin.query<{ name: string; built: string | null }>(
-    `SELECT datname AS name, shobj_description(oid, 'pg_database') AS built FROM pg_database WHERE datname LIKE $1`,
-    [`${templatePrefix}%`],
+    `SELECT datname AS name, shobj_description(oid, 'pg_database') AS built FROM pg_database WHERE starts_with(datname, $1)`,
+    [templatePrefix],
   )
   for (const { name, built } of rows) {
-    if (name.startsWith(`${templatePrefix}${currentKey}_`)) continue
+    // This key's, and any being built right now (by another checkout of the code).
+    if (name.startsWith(`${templatePrefix}${currentKey}_`) || name.endsWith('_building')) continue
     if (built !== null && Date.now() - Date.parse(built) < staleAfterMs) continue
     try {
       await admin.query(`ALTER DATABASE ${name} WITH IS_TEMPLATE false`)
@@ -224,6 +225,22 @@ export async function createPostgresDatabaseAs(name: string, state: DatabaseStat
       postgresTemplateNames.clear()
     }
   }
+}
+
+/**
+ * Drops a test's database once its connections have ended. A closed pool's connections end
+ * asynchronously: forcing them off could reach a client still closing, as an error in the test.
+ * Forced after 5 s.
+ */
+export async function dropPostgresDatabase(name: string): Promise<void> {
+  await withAdmin(async (admin) => {
+    try {
+      await whenUnused(() => admin.query(`DROP DATABASE IF EXISTS ${name}`))
+    } catch (error) {
+      if ((error as { code?: string }).code !== '55006') throw error
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+    }
+  })
 }
 
 // ---------------------------------------------------------------- PGlite
@@ -309,14 +326,14 @@ export async function prepareTemplates(): Promise<void> {
 
 /** Removes every template database and every PGlite dump, of any key. */
 export async function removeTemplates(): Promise<void> {
+  await rm(pgliteCacheRoot, { recursive: true, force: true })
   await withAdmin(async (admin) => {
-    const { rows } = await admin.query<{ name: string }>('SELECT datname AS name FROM pg_database WHERE datname LIKE $1', [
-      `${templatePrefix}%`,
+    const { rows } = await admin.query<{ name: string }>('SELECT datname AS name FROM pg_database WHERE starts_with(datname, $1)', [
+      templatePrefix,
     ])
     for (const { name } of rows) {
       await admin.query(`ALTER DATABASE ${name} WITH IS_TEMPLATE false`)
       await admin.query(`DROP DATABASE ${name} WITH (FORCE)`)
     }
   })
-  await rm(pgliteCacheRoot, { recursive: true, force: true })
 }

@@ -14,7 +14,15 @@ import type { ClientRole } from '../src/generated/prisma/enums.js'
 import { openEmbeddedDatabase, openPostgresDatabase, type Database, type DatabaseEngine } from '../src/db/database.js'
 import type { FacilityInput } from '../src/facilities/schemas.js'
 import { enforceContract } from './contract.js'
-import { createPostgresDatabaseAs, databaseUrl, type DatabaseState, pgliteDump, testEngines, testPostgresUrl } from './databases.js'
+import {
+  createPostgresDatabaseAs,
+  databaseUrl,
+  dropPostgresDatabase,
+  type DatabaseState,
+  pgliteDump,
+  testEngines,
+  testPostgresUrl,
+} from './databases.js'
 
 export { databaseUrl, testEngines, testPostgresUrl }
 
@@ -22,12 +30,7 @@ export { databaseUrl, testEngines, testPostgresUrl }
 export async function createPostgresDatabase(t: Test, state: DatabaseState = 'empty'): Promise<string> {
   const name = `linli_test_${randomBytes(6).toString('hex')}`
   await createPostgresDatabaseAs(name, state)
-  t.teardown(async () => {
-    const dropper = new pg.Client({ connectionString: testPostgresUrl })
-    await dropper.connect()
-    await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-    await dropper.end()
-  })
+  t.teardown(() => dropPostgresDatabase(name))
   return databaseUrl(name)
 }
 
