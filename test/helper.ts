@@ -40,7 +40,7 @@ const postgresUrls = new WeakMap<Database, string>()
 async function openDatabaseIn(t: Test, engine: DatabaseEngine, state: DatabaseState): Promise<Database> {
   let database: Database
   if (engine === 'pglite') {
-    database = await openEmbeddedDatabase(undefined, { loadDataDir: await pgliteDump(state) })
+    database = await openEmbeddedDatabase(undefined, undefined, { loadDataDir: await pgliteDump(state) })
   } else {
     const url = await createPostgresDatabase(t, state)
     database = await openPostgresDatabase(url, 4)
