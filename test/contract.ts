@@ -188,13 +188,28 @@ const headerOf = (options: InjectOptions | string, name: string): string | undef
  * a mismatch rejects the injection, and so fails the test. Routes hidden from the document
  * (the document itself, the docs UI) are left alone.
  */
+/**
+ * The contract of a document, compiled once per test process: apps built alike generate the same
+ * document, and compiling its validators again for every app cost more than most tests.
+ */
+const contracts = new Map<string, Contract>()
+function contractOf(document: OpenApiDocument): Contract {
+  const text = JSON.stringify(document)
+  let contract = contracts.get(text)
+  if (contract === undefined) {
+    contract = new Contract(JSON.parse(text) as OpenApiDocument)
+    contracts.set(text, contract)
+  }
+  return contract
+}
+
 export function enforceContract(app: FastifyInstance): void {
   let contract: Contract | undefined
   const inject = app.inject.bind(app) as (options: InjectOptions | string) => Promise<LightMyRequestResponse>
   const checked = async (options: InjectOptions | string) => {
     const response = await inject(options)
     const { method = 'GET', url = '/' } = response.raw.req
-    contract ??= new Contract(app.swagger() as unknown as OpenApiDocument)
+    contract ??= contractOf(app.swagger() as unknown as OpenApiDocument)
     const path = new URL(url, 'http://localhost').pathname
     const hidden = contract.operationOf(method, url) === undefined && app.findRoute({ method: method as HTTPMethods, url: path }) !== null
     const sent = typeof options === 'string' ? undefined : (options.payload ?? options.body)

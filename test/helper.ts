@@ -1,6 +1,7 @@
-// Test helpers: every test gets its own clean, migrated database — an in-memory PGlite or a
-// fresh database on the PostgreSQL service — and an app built exactly as the server builds it,
-// whose every injected response is checked against its OpenAPI document (test/contract.ts).
+// Test helpers: every test gets its own clean database — an in-memory PGlite or a database on the
+// PostgreSQL service, copied from a template that is migrated (and seeded) once per change of the
+// code and data that build it (test/databases.ts) — and an app built exactly as the server builds
+// it, whose every injected response is checked against its OpenAPI document (test/contract.ts).
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
@@ -11,58 +12,46 @@ import { buildApp } from '../src/app.js'
 import type { NewClient } from '../src/clients/keys.js'
 import type { ClientRole } from '../src/generated/prisma/enums.js'
 import { openEmbeddedDatabase, openPostgresDatabase, type Database, type DatabaseEngine } from '../src/db/database.js'
-import { prepareDatabase } from '../src/prepare.js'
 import type { FacilityInput } from '../src/facilities/schemas.js'
 import { enforceContract } from './contract.js'
+import {
+  createPostgresDatabaseAs,
+  databaseUrl,
+  dropPostgresDatabase,
+  type DatabaseState,
+  pgliteDump,
+  testEngines,
+  testPostgresUrl,
+} from './databases.js'
 
-/** Which databases the suite runs on: LINLI_TEST_DATABASES=pglite,postgresql (the default). */
-export const testEngines: DatabaseEngine[] = (process.env.LINLI_TEST_DATABASES ?? 'pglite,postgresql')
-  .split(',')
-  .map((name) => name.trim())
-  .filter((name): name is DatabaseEngine => name === 'pglite' || name === 'postgresql')
+export { databaseUrl, testEngines, testPostgresUrl }
 
-/** A PostgreSQL the tests may create and drop databases on. */
-export const testPostgresUrl = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres'
-
-const quiet = { info() {} }
-
-export function databaseUrl(name: string): string {
-  const url = new URL(testPostgresUrl)
-  url.pathname = `/${name}`
-  return url.toString()
-}
-
-/** Creates an empty PostgreSQL database, dropped when the test ends. */
-export async function createPostgresDatabase(t: Test): Promise<string> {
+/** Creates a PostgreSQL database, empty unless a state is asked for, dropped when the test ends. */
+export async function createPostgresDatabase(t: Test, state: DatabaseState = 'empty'): Promise<string> {
   const name = `linli_test_${randomBytes(6).toString('hex')}`
-  const admin = new pg.Client({ connectionString: testPostgresUrl })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${name}`)
-  await admin.end()
-  t.teardown(async () => {
-    const dropper = new pg.Client({ connectionString: testPostgresUrl })
-    await dropper.connect()
-    await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-    await dropper.end()
-  })
+  await createPostgresDatabaseAs(name, state)
+  t.teardown(() => dropPostgresDatabase(name))
   return databaseUrl(name)
 }
 
 const postgresUrls = new WeakMap<Database, string>()
 
-/** A clean database of the given engine, not yet migrated; closed when the test ends. */
-export async function openTestDatabase(t: Test, engine: DatabaseEngine): Promise<Database> {
+/** A database of the given engine in the given state, closed when the test ends. */
+async function openDatabaseIn(t: Test, engine: DatabaseEngine, state: DatabaseState): Promise<Database> {
   let database: Database
   if (engine === 'pglite') {
-    database = await openEmbeddedDatabase()
+    database = await openEmbeddedDatabase(undefined, undefined, { loadDataDir: await pgliteDump(state) })
   } else {
-    const url = await createPostgresDatabase(t)
+    const url = await createPostgresDatabase(t, state)
     database = await openPostgresDatabase(url, 4)
     postgresUrls.set(database, url)
   }
   t.teardown(() => database.close())
   return database
 }
+
+/** A clean database of the given engine, not yet migrated; closed when the test ends. */
+export const openTestDatabase = (t: Test, engine: DatabaseEngine): Promise<Database> => openDatabaseIn(t, engine, 'empty')
 
 /** The URL of a test's PostgreSQL database, to open it a second time (a second server process). */
 export function postgresUrlOf(database: Database): string {
@@ -82,11 +71,8 @@ export async function takeDatabaseAway(database: Database): Promise<void> {
 }
 
 /** A migrated database, with the seed data unless `seed: false`. */
-export async function preparedTestDatabase(t: Test, engine: DatabaseEngine, options: { seed?: boolean } = {}) {
-  const database = await openTestDatabase(t, engine)
-  await prepareDatabase(database, { seed: options.seed ?? true, log: quiet })
-  return database
-}
+export const preparedTestDatabase = (t: Test, engine: DatabaseEngine, options: { seed?: boolean } = {}): Promise<Database> =>
+  openDatabaseIn(t, engine, (options.seed ?? true) ? 'seeded' : 'migrated')
 
 const databases = new WeakMap<object, Database>()
 

@@ -69,7 +69,7 @@ async function loadPGlite() {
   // A data folder must always be opened with the same extensions (ENVIRONMENT.md): a folder whose
   // tables use pg_trgm cannot be written without it.
   const extensions = { pg_trgm, cube, earthdistance }
-  const newPGlite = (dataDir?: string) => new PGlite({ dataDir, extensions })
+  const newPGlite = (dataDir?: string, loadDataDir?: Blob) => new PGlite({ dataDir, extensions, loadDataDir })
   /** PGlite's own shadow database lacks the extensions; migrations may need them. */
   const adapterFactory = (pglite: PGlite): SqlMigrationAwareDriverAdapterFactory => {
     const factory = new PrismaPGlite(pglite)
@@ -107,8 +107,14 @@ function isGone(owner: LockOwner): boolean {
   }
 }
 
+export interface EmbeddedDatabase extends Database {
+  /** The data folder as a tarball, which `loadDataDir` opens again (the tests copy a template so). */
+  dumpDataDir(): Promise<Blob>
+}
+
 /**
- * Opens the embedded database in `dataDir` (in memory when undefined). The folder is locked for
+ * Opens the embedded database in `dataDir` (in memory when undefined, or in memory from a tarball
+ * made by `dumpDataDir`: `options.loadDataDir`). The folder is locked for
  * this process: two processes on one PGlite folder silently lose writes. A lock left by a process
  * of this machine that is gone (killed with -9, or the machine's power cut) is taken over at once,
  * and the log says so; one whose holder runs, or cannot be checked, is refused.
@@ -116,12 +122,13 @@ function isGone(owner: LockOwner): boolean {
 export async function openEmbeddedDatabase(
   dataDir?: string,
   log: { warn: (message: string) => void } = { warn: (message) => console.warn(message) },
-): Promise<Database> {
+  options: { loadDataDir?: Blob } = {},
+): Promise<EmbeddedDatabase> {
   const { newPGlite, adapterFactory: pgliteAdapterFactory } = await loadPGlite()
   let releaseLock = async () => {}
   let pglite: PGlite
   if (dataDir === undefined) {
-    pglite = newPGlite()
+    pglite = newPGlite(undefined, options.loadDataDir)
   } else {
     const root = path.resolve(dataDir)
     await mkdir(root, { recursive: true })
@@ -179,6 +186,7 @@ export async function openEmbeddedDatabase(
     // PGlite runs a query only when no transaction holds its one connection. It parses every
     // query anyway (in the same process, so there is no round trip to save).
     readRows: async <Row>(query: Prisma.Sql) => (await pglite.query<Row>(query.text, query.values)).rows,
+    dumpDataDir: () => pglite.dumpDataDir('none'),
     close: once(async () => {
       await prisma.$disconnect()
       await pglite.close()
