@@ -167,7 +167,7 @@ export interface paths {
         put?: never;
         /**
          * Change the status of a facility, now or at a moment to come
-         * @description The lifecycle is enforced: services planned → under_construction → operational ⇄ temporarily_closed → permanently_closed; projects planned → in_preparation → under_construction ⇄ suspended → completed → in_service, cancelled. Nothing follows cancelled; permanently_closed → operational is for admins. With `effectiveAt` in the future the change is scheduled (202) and takes effect at that moment, in reads and in the change feed, whichever server process is running then.
+         * @description The lifecycle is enforced: services planned → under_construction → operational ⇄ temporarily_closed → permanently_closed; projects planned → in_preparation → launched → under_construction ⇄ suspended → completed → in_service, cancelled. Nothing follows cancelled; permanently_closed → operational is for admins. With `effectiveAt` in the future the change is scheduled (202) and takes effect at that moment, in reads and in the change feed, whichever server process is running then.
          */
         post: operations["changeFacilityStatus"];
         delete?: never;
@@ -472,7 +472,7 @@ export interface components {
              * @description Stable machine-readable code.
              * @enum {unknown}
              */
-            code: "validation_failed" | "malformed_request" | "invalid_cursor" | "unauthorized" | "invalid_key" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "version_mismatch" | "payload_too_large" | "unsupported_media_type" | "transition_not_allowed" | "precondition_required" | "rate_limited" | "header_fields_too_large" | "internal_error" | "service_unavailable";
+            code: "validation_failed" | "invalid_cursor" | "unauthorized" | "invalid_key" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "not_acceptable" | "conflict" | "version_mismatch" | "payload_too_large" | "unsupported_media_type" | "transition_not_allowed" | "precondition_required" | "rate_limited" | "internal_error" | "service_unavailable";
             /** @description The request path. */
             instance?: string;
             /** @description With version_mismatch: the version the facility has now (its ETag is `"<version>"`). */
@@ -507,10 +507,10 @@ export interface components {
                 en: string | null;
             };
             /**
-             * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → under_construction ⇄ suspended → completed → in_service; cancelled.
+             * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → launched (started; preparation or construction not reported) → under_construction ⇄ suspended → completed → in_service; cancelled.
              * @enum {unknown}
              */
-            status: "planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
+            status: "planned" | "in_preparation" | "launched" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
             /** @example 运营中 */
             statusLabel: string;
             statusEffective: {
@@ -549,15 +549,16 @@ export interface components {
                 precision: "exact" | "approximate";
                 note: string | null;
             } | null;
-            /** @description From the `near` point; only when searching near one. */
+            /** @description From the `near` point; only when searching near one. Approximate when distanceApproximate is true. */
             distanceMeters?: number;
+            /** @description With distanceMeters: true when the location is approximate (e.g. the centre of the area), so the distance is only a rough guide. */
+            distanceApproximate?: boolean;
             /** @description Computed from openingHours in the facility time zone, honouring Chinese public holidays and make-up working days. */
             hours: {
-                /** @description Only a facility that operates (operational, in_service) can be open. */
                 openNow: boolean;
                 /**
                  * Format: date-time
-                 * @description Next opening, in the facility time zone; null when it does not operate.
+                 * @description Next opening, in the facility time zone.
                  */
                 nextOpenAt: string | null;
                 /**
@@ -794,6 +795,27 @@ export interface components {
                 };
                 quote: string;
             }[];
+            /** @description Where each field's value comes from: the source and its sentence, staff, or a translation or inference. */
+            provenance: {
+                /**
+                 * @description A JSON Pointer into the facility as written (FacilityInput).
+                 * @example /name/en
+                 */
+                field: string;
+                /**
+                 * @description source: the value is in the quoted sentence of the source; summary: written by the editors from the cited sentences; translation: translated from the Chinese (English names); descriptive: a description where the source gives no name; inferred: read from the source but not said in these words (see note); staff: entered or verified by staff (by, at).
+                 * @enum {unknown}
+                 */
+                basis: "source" | "summary" | "translation" | "descriptive" | "inferred" | "staff";
+                /** @description A source id (see citations). */
+                source: string | null;
+                /** @description The sentence of the source, verbatim. */
+                quote: string | null;
+                note: string | null;
+                by: string | null;
+                /** Format: date-time */
+                at: string | null;
+            }[];
             /** Format: date-time */
             verifiedAt: string | null;
             version: number;
@@ -822,10 +844,10 @@ export interface components {
                 en: string | null;
             };
             /**
-             * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → under_construction ⇄ suspended → completed → in_service; cancelled.
+             * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → launched (started; preparation or construction not reported) → under_construction ⇄ suspended → completed → in_service; cancelled.
              * @enum {unknown}
              */
-            status: "planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
+            status: "planned" | "in_preparation" | "launched" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
             /** @example 运营中 */
             statusLabel: string;
             statusEffective: {
@@ -864,15 +886,16 @@ export interface components {
                 precision: "exact" | "approximate";
                 note: string | null;
             } | null;
-            /** @description From the `near` point; only when searching near one. */
+            /** @description From the `near` point; only when searching near one. Approximate when distanceApproximate is true. */
             distanceMeters?: number;
+            /** @description With distanceMeters: true when the location is approximate (e.g. the centre of the area), so the distance is only a rough guide. */
+            distanceApproximate?: boolean;
             /** @description Computed from openingHours in the facility time zone, honouring Chinese public holidays and make-up working days. */
             hours: {
-                /** @description Only a facility that operates (operational, in_service) can be open. */
                 openNow: boolean;
                 /**
                  * Format: date-time
-                 * @description Next opening, in the facility time zone; null when it does not operate.
+                 * @description Next opening, in the facility time zone.
                  */
                 nextOpenAt: string | null;
                 /**
@@ -1072,15 +1095,15 @@ export interface components {
             /** Format: uuid */
             facilityId: string;
             /**
-             * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → under_construction ⇄ suspended → completed → in_service; cancelled.
+             * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → launched (started; preparation or construction not reported) → under_construction ⇄ suspended → completed → in_service; cancelled.
              * @enum {string|null}
              */
-            fromStatus: "planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed" | null;
+            fromStatus: "planned" | "in_preparation" | "launched" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed" | null;
             /**
-             * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → under_construction ⇄ suspended → completed → in_service; cancelled.
+             * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → launched (started; preparation or construction not reported) → under_construction ⇄ suspended → completed → in_service; cancelled.
              * @enum {unknown}
              */
-            toStatus: "planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
+            toStatus: "planned" | "in_preparation" | "launched" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
             /**
              * Format: date-time
              * @description When it takes (or took) effect; null when only a period is known (statusEffective).
@@ -1113,6 +1136,24 @@ export interface components {
                 /** @example Pinghu Subdistrict */
                 en: string;
             };
+            /** @description What the sources say about the area itself (an award, a first), each with its sentence. */
+            facts: {
+                text: {
+                    /** @example 市级儿童友好社区 */
+                    "zh-Hans": string;
+                    en: string;
+                };
+                /**
+                 * @description The id of the source (a facility citation names its title).
+                 * @example pinghu-2022-10
+                 */
+                source: string;
+                /**
+                 * @description The sentence of the source, verbatim.
+                 * @example 平湖社区获评市级儿童友好社区
+                 */
+                quote: string;
+            }[];
             children: components["schemas"]["AreaNode"][];
         };
         FacilityInput: {
@@ -1138,7 +1179,7 @@ export interface components {
                 en?: string;
             };
             /** @enum {unknown} */
-            status: "planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
+            status: "planned" | "in_preparation" | "launched" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
             /**
              * @description EDTF date: YYYY, YYYY-MM, YYYY-MM-DD, YYYY-33..36 (quarter), YYYY-40/41 (half-year), or A/B
              * @example 2022-05
@@ -1259,13 +1300,37 @@ export interface components {
                     };
                 };
             };
-            /** @description Free-form facts without a field of their own: at most 100 keys, 16 KB as JSON, nested at most 16 deep. */
             attributes?: {
                 [key: string]: unknown;
             };
             citations?: {
                 source: string;
                 quote: string;
+            }[];
+            /** @description Where each field's value comes from. A field changed by staff without an entry of its own is recorded as basis staff. */
+            provenance?: {
+                /**
+                 * @description A JSON Pointer into the facility as written (FacilityInput): /name/zh, /name/en, /aliases/0, /status, /location …
+                 * @example /name/en
+                 */
+                field: string;
+                /**
+                 * @description source: the value is in the quoted sentence of the source; summary: written by the editors from the cited sentences; translation: translated from the Chinese (English names); descriptive: a description where the source gives no name; inferred: read from the source but not said in these words (see note); staff: entered or verified by staff (by, at).
+                 * @enum {unknown}
+                 */
+                basis: "source" | "summary" | "translation" | "descriptive" | "inferred" | "staff";
+                /** @description A source id, with basis source. */
+                source?: string;
+                /** @description The sentence of the source, verbatim. */
+                quote?: string;
+                note?: string;
+                /** @description Who entered or verified it (basis staff). */
+                by?: string;
+                /**
+                 * Format: date-time
+                 * @description When it was entered or verified (basis staff).
+                 */
+                at?: string;
             }[];
         };
         HistoryEntry: {
@@ -1542,7 +1607,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Healthy. `Cache-Control: no-store`: a cache must never answer for the service. */
+            /** @description Healthy */
             200: {
                 headers: {
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
@@ -1567,7 +1632,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1587,7 +1652,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Healthy. `Cache-Control: no-store`: a cache must never answer for the service. */
+            /** @description Healthy */
             200: {
                 headers: {
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
@@ -1612,7 +1677,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1624,8 +1689,6 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1646,12 +1709,6 @@ export interface operations {
             /** @description The areas, from the city down */
             200: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -1666,12 +1723,6 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -1679,15 +1730,9 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1697,12 +1742,6 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1712,14 +1751,6 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1729,14 +1760,6 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1770,10 +1793,10 @@ export interface operations {
                 bbox?: string;
                 /** @description Coordinate system of `near`, `bbox` and of the locations returned. GCJ-02 is what Chinese map SDKs use. */
                 crs?: "wgs84" | "gcj02";
-                /** @description One or more categories, separated by commas (`category=kindergarten,childcare`); repeating the parameter works too. */
+                /** @description One or more categories: repeat the parameter or separate with commas. */
                 category?: ("hospital" | "school" | "kindergarten" | "childcare" | "elder_care" | "culture_venue" | "sports_venue" | "public_service" | "market" | "road" | "bridge" | "expressway" | "intercity_rail" | "metro" | "logistics_hub" | "utility" | "commercial_building")[];
-                /** @description One or more statuses, separated by commas (`status=planned,under_construction`); repeating the parameter works too. */
-                status?: ("planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed")[];
+                /** @description One or more statuses: repeat the parameter or separate with commas. */
+                status?: ("planned" | "in_preparation" | "launched" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed")[];
                 /**
                  * @description An area id (GET /v1/areas lists them): facilities in it or in any area within it.
                  * @example pinghu
@@ -1826,12 +1849,6 @@ export interface operations {
             /** @description A page of facilities */
             200: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -1884,12 +1901,6 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -1897,15 +1908,9 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1915,12 +1920,6 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1930,12 +1929,6 @@ export interface operations {
             /** @description No acceptable representation (`not_acceptable`) */
             406: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1945,14 +1938,6 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1962,14 +1947,6 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2000,12 +1977,6 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator: "<version>.<hash of this representation>". Send it in If-None-Match to revalidate, and in If-Match to write: a write is accepted only while the facility is still at that version. */
                     ETag: string;
                     /** @description Where the facility now is. */
@@ -2016,15 +1987,9 @@ export interface operations {
                     "application/json": components["schemas"]["Facility"];
                 };
             };
-            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2034,12 +1999,6 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2049,12 +2008,6 @@ export interface operations {
             /** @description This key may not do that (`forbidden`) */
             403: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2064,12 +2017,6 @@ export interface operations {
             /** @description The request conflicts with the current state (`conflict`) */
             409: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2079,12 +2026,6 @@ export interface operations {
             /** @description The request body is too large (`payload_too_large`) */
             413: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2094,12 +2035,6 @@ export interface operations {
             /** @description Unsupported content type (`unsupported_media_type`) */
             415: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2109,14 +2044,6 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2126,14 +2053,6 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2167,10 +2086,10 @@ export interface operations {
                 bbox?: string;
                 /** @description Coordinate system of `near`, `bbox` and of the locations returned. GCJ-02 is what Chinese map SDKs use. */
                 crs?: "wgs84" | "gcj02";
-                /** @description One or more categories, separated by commas (`category=kindergarten,childcare`); repeating the parameter works too. */
+                /** @description One or more categories: repeat the parameter or separate with commas. */
                 category?: ("hospital" | "school" | "kindergarten" | "childcare" | "elder_care" | "culture_venue" | "sports_venue" | "public_service" | "market" | "road" | "bridge" | "expressway" | "intercity_rail" | "metro" | "logistics_hub" | "utility" | "commercial_building")[];
-                /** @description One or more statuses, separated by commas (`status=planned,under_construction`); repeating the parameter works too. */
-                status?: ("planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed")[];
+                /** @description One or more statuses: repeat the parameter or separate with commas. */
+                status?: ("planned" | "in_preparation" | "launched" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed")[];
                 /**
                  * @description An area id (GET /v1/areas lists them): facilities in it or in any area within it.
                  * @example pinghu
@@ -2212,12 +2131,6 @@ export interface operations {
             /** @description The counts */
             200: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -2260,12 +2173,6 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -2273,15 +2180,9 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2291,12 +2192,6 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2306,14 +2201,6 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2323,14 +2210,6 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2354,12 +2233,6 @@ export interface operations {
             /** @description NDJSON: one Facility (as GET /v1/facilities/{id} answers it) per line */
             200: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     "Cache-Control": string;
                     /** @description The language names and labels are in. */
                     "Content-Language": "zh-Hans" | "en";
@@ -2370,15 +2243,9 @@ export interface operations {
                     "application/x-ndjson": string;
                 };
             };
-            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2388,12 +2255,6 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2403,14 +2264,6 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2420,14 +2273,6 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2457,12 +2302,6 @@ export interface operations {
             /** @description The facility */
             200: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator: "<version>.<hash of this representation>". Send it in If-None-Match to revalidate, and in If-Match to write: a write is accepted only while the facility is still at that version. */
                     ETag: string;
                     "Cache-Control": string;
@@ -2480,12 +2319,6 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -2493,15 +2326,9 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2511,12 +2338,6 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2526,12 +2347,6 @@ export interface operations {
             /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
             404: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2541,14 +2356,6 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2558,14 +2365,6 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2604,25 +2403,13 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2632,12 +2419,6 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2647,12 +2428,6 @@ export interface operations {
             /** @description This key may not do that (`forbidden`) */
             403: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2662,12 +2437,6 @@ export interface operations {
             /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
             404: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2677,12 +2446,6 @@ export interface operations {
             /** @description The facility has changed since you read it (`version_mismatch`) */
             412: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2692,12 +2455,6 @@ export interface operations {
             /** @description If-Match is required (`precondition_required`) */
             428: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2707,14 +2464,6 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2724,14 +2473,6 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2768,98 +2509,51 @@ export interface operations {
         /** @description JSON Merge Patch (RFC 7396) of a FacilityInput: fields given replace, null removes, objects merge, arrays are replaced whole. The status is changed with a status change, not here. */
         requestBody: {
             content: {
-                "application/merge-patch+json": {
-                    slug?: string | null;
-                    externalId?: string | null;
-                    category?: ("hospital" | "school" | "kindergarten" | "childcare" | "elder_care" | "culture_venue" | "sports_venue" | "public_service" | "market" | "road" | "bridge" | "expressway" | "intercity_rail" | "metro" | "logistics_hub" | "utility" | "commercial_building") | null;
-                    name?: {
-                        zh?: string | null;
-                        en?: string | null;
-                    } | null;
-                    aliases?: string[] | null;
-                    description?: {
-                        zh?: string | null;
-                        en?: string | null;
-                    } | null;
-                    area?: string | null;
-                    address?: {
-                        zh?: string | null;
-                        en?: string | null;
-                    } | null;
-                    status?: ("planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed") | null;
-                    statusEffective?: string | null;
-                    elderCareTier?: ("street_centre" | "community_station" | "residential_point") | null;
-                    ageRange?: {
-                        minMonths?: number | null;
-                        maxMonths?: number | null;
-                    } | null;
-                    location?: {
-                        lat?: number | null;
-                        lng?: number | null;
-                        precision?: ("exact" | "approximate" | "unknown") | null;
-                        note?: string | null;
-                    } | null;
-                    accessibility?: ("step_free_entrance" | "lift" | "accessible_toilet" | "accessible_parking" | "hearing_loop" | "braille_signage" | "wheelchair_loan")[] | null;
-                    openingHours?: string | null;
-                    phone?: string | null;
-                    website?: string | null;
-                    capacity?: {
-                        /** @enum {unknown} */
-                        unit: "beds" | "places" | "school_places" | "childcare_places" | "elder_care_beds" | "parking_spaces";
-                        total?: number;
-                        available?: number;
-                    }[] | null;
-                    dates?: {
-                        construction_start?: {
-                            planned?: {
-                                edtf?: string | null;
-                                text?: string | null;
-                            } | null;
-                            expected?: {
-                                edtf?: string | null;
-                                text?: string | null;
-                            } | null;
-                            actual?: {
-                                edtf?: string | null;
-                                text?: string | null;
-                            } | null;
-                        } | null;
-                        completion?: {
-                            planned?: {
-                                edtf?: string | null;
-                                text?: string | null;
-                            } | null;
-                            expected?: {
-                                edtf?: string | null;
-                                text?: string | null;
-                            } | null;
-                            actual?: {
-                                edtf?: string | null;
-                                text?: string | null;
-                            } | null;
-                        } | null;
-                        opening?: {
-                            planned?: {
-                                edtf?: string | null;
-                                text?: string | null;
-                            } | null;
-                            expected?: {
-                                edtf?: string | null;
-                                text?: string | null;
-                            } | null;
-                            actual?: {
-                                edtf?: string | null;
-                                text?: string | null;
-                            } | null;
-                        } | null;
-                    } | null;
-                    attributes?: {
-                        [key: string]: unknown;
-                    } | null;
-                    citations?: {
-                        source: string;
-                        quote: string;
-                    }[] | null;
+                "application/json": {
+                    /** @description Stable human-readable key: lower-case letters, digits and hyphens. null removes it. */
+                    slug?: unknown;
+                    /** @description The id in the data owner's own system; imports match on it. null removes it. */
+                    externalId?: unknown;
+                    /** @description As in FacilityInput.category null removes it. */
+                    category?: unknown;
+                    /** @description As in FacilityInput.name null removes it. */
+                    name?: unknown;
+                    /** @description As in FacilityInput.aliases null removes it. */
+                    aliases?: unknown;
+                    /** @description As in FacilityInput.description null removes it. */
+                    description?: unknown;
+                    /** @description An area id (GET /v1/areas). null removes it. */
+                    area?: unknown;
+                    /** @description As in FacilityInput.address null removes it. */
+                    address?: unknown;
+                    /** @description As in FacilityInput.status null removes it. */
+                    status?: unknown;
+                    /** @description EDTF date: YYYY, YYYY-MM, YYYY-MM-DD, YYYY-33..36 (quarter), YYYY-40/41 (half-year), or A/B null removes it. */
+                    statusEffective?: unknown;
+                    /** @description As in FacilityInput.elderCareTier null removes it. */
+                    elderCareTier?: unknown;
+                    /** @description Ages served, in months (kindergartens, childcare). null removes it. */
+                    ageRange?: unknown;
+                    /** @description As in FacilityInput.location null removes it. */
+                    location?: unknown;
+                    /** @description As in FacilityInput.accessibility null removes it. */
+                    accessibility?: unknown;
+                    /** @description As in FacilityInput.openingHours null removes it. */
+                    openingHours?: unknown;
+                    /** @description As in FacilityInput.phone null removes it. */
+                    phone?: unknown;
+                    /** @description As in FacilityInput.website null removes it. */
+                    website?: unknown;
+                    /** @description As in FacilityInput.capacity null removes it. */
+                    capacity?: unknown;
+                    /** @description As in FacilityInput.dates null removes it. */
+                    dates?: unknown;
+                    /** @description As in FacilityInput.attributes null removes it. */
+                    attributes?: unknown;
+                    /** @description As in FacilityInput.citations null removes it. */
+                    citations?: unknown;
+                    /** @description Where each field's value comes from. A field changed by staff without an entry of its own is recorded as basis staff. null removes it. */
+                    provenance?: unknown;
                 };
             };
         };
@@ -2867,12 +2561,6 @@ export interface operations {
             /** @description The facility as it now is */
             200: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator: "<version>.<hash of this representation>". Send it in If-None-Match to revalidate, and in If-Match to write: a write is accepted only while the facility is still at that version. */
                     ETag: string;
                     [name: string]: unknown;
@@ -2881,15 +2569,9 @@ export interface operations {
                     "application/json": components["schemas"]["Facility"];
                 };
             };
-            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2899,12 +2581,6 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2914,12 +2590,6 @@ export interface operations {
             /** @description This key may not do that (`forbidden`) */
             403: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2929,12 +2599,6 @@ export interface operations {
             /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
             404: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2944,12 +2608,6 @@ export interface operations {
             /** @description The request conflicts with the current state (`conflict`) */
             409: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2959,12 +2617,6 @@ export interface operations {
             /** @description The facility has changed since you read it (`version_mismatch`) */
             412: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2974,12 +2626,6 @@ export interface operations {
             /** @description The request body is too large (`payload_too_large`) */
             413: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2989,12 +2635,6 @@ export interface operations {
             /** @description Unsupported content type (`unsupported_media_type`) */
             415: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3004,12 +2644,6 @@ export interface operations {
             /** @description If-Match is required (`precondition_required`) */
             428: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3019,14 +2653,6 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3036,14 +2662,6 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3070,12 +2688,6 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3084,15 +2696,9 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3102,12 +2708,6 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3117,12 +2717,6 @@ export interface operations {
             /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
             404: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3132,14 +2726,6 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3149,14 +2735,6 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3188,10 +2766,10 @@ export interface operations {
             content: {
                 "application/json": {
                     /**
-                     * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → under_construction ⇄ suspended → completed → in_service; cancelled.
+                     * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → launched (started; preparation or construction not reported) → under_construction ⇄ suspended → completed → in_service; cancelled.
                      * @enum {unknown}
                      */
-                    status: "planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
+                    status: "planned" | "in_preparation" | "launched" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
                     /**
                      * Format: date-time
                      * @description When it takes (or took) effect; now when left out. A future moment schedules the change.
@@ -3207,12 +2785,6 @@ export interface operations {
             /** @description Applied now */
             201: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator: "<version>.<hash of this representation>". Send it in If-None-Match to revalidate, and in If-Match to write: a write is accepted only while the facility is still at that version. */
                     ETag: string;
                     [name: string]: unknown;
@@ -3221,32 +2793,18 @@ export interface operations {
                     "application/json": components["schemas"]["StatusChange"];
                 };
             };
-            /** @description Scheduled; the facility keeps its version (and ETag) until then */
+            /** @description Scheduled */
             202: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Strong validator: "<version>.<hash of this representation>". Send it in If-None-Match to revalidate, and in If-Match to write: a write is accepted only while the facility is still at that version. */
-                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["StatusChange"];
                 };
             };
-            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3256,12 +2814,6 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3271,12 +2823,6 @@ export interface operations {
             /** @description This key may not do that (`forbidden`) */
             403: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3286,12 +2832,6 @@ export interface operations {
             /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
             404: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3301,12 +2841,6 @@ export interface operations {
             /** @description The facility has changed since you read it (`version_mismatch`) */
             412: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3316,12 +2850,6 @@ export interface operations {
             /** @description Unsupported content type (`unsupported_media_type`) */
             415: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3331,12 +2859,6 @@ export interface operations {
             /** @description The status change is not allowed (`transition_not_allowed`) */
             422: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3346,12 +2868,6 @@ export interface operations {
             /** @description If-Match is required (`precondition_required`) */
             428: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3361,14 +2877,6 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3378,14 +2886,6 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3423,12 +2923,6 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3441,15 +2935,9 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3459,12 +2947,6 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3474,12 +2956,6 @@ export interface operations {
             /** @description This key may not do that (`forbidden`) */
             403: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3489,12 +2965,6 @@ export interface operations {
             /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
             404: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3504,14 +2974,6 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3521,14 +2983,6 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3560,12 +3014,6 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3581,15 +3029,9 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3599,12 +3041,6 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3614,14 +3050,6 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3631,14 +3059,6 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3665,38 +3085,25 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description The file. text/csv: UTF-8 with a header row (external_id, name_zh, category, area, status, slug, name_en, aliases, description_zh, description_en, address_zh, address_en, lat, lng, location_precision, location_note, phone, website, opening_hours, capacity_unit, capacity_total, capacity_available). application/x-ndjson: one FacilityInput merge patch per line, with externalId. */
+        /** @description The file: text/csv or application/x-ndjson. */
         requestBody: {
             content: {
-                "text/csv": string;
-                "application/x-ndjson": string;
+                "application/json": string;
             };
         };
         responses: {
             /** @description Default Response */
             200: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ImportReport"];
                 };
             };
-            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3706,12 +3113,6 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3721,12 +3122,6 @@ export interface operations {
             /** @description This key may not do that (`forbidden`) */
             403: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3736,12 +3131,6 @@ export interface operations {
             /** @description The request body is too large (`payload_too_large`) */
             413: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3751,12 +3140,6 @@ export interface operations {
             /** @description Unsupported content type (`unsupported_media_type`) */
             415: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3766,14 +3149,6 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3783,14 +3158,6 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3811,12 +3178,6 @@ export interface operations {
             /** @description About this HSDS API */
             200: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -3842,12 +3203,6 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -3855,15 +3210,9 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3873,12 +3222,6 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3888,14 +3231,6 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3905,14 +3240,6 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3933,12 +3260,6 @@ export interface operations {
             /** @description The profile */
             200: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -3951,12 +3272,6 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -3964,15 +3279,9 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3982,12 +3291,6 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3997,14 +3300,6 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4014,14 +3309,6 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4064,12 +3351,6 @@ export interface operations {
             /** @description A page of services */
             200: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -4098,12 +3379,6 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -4111,15 +3386,9 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4129,12 +3398,6 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4144,14 +3407,6 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4161,14 +3416,6 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4195,12 +3442,6 @@ export interface operations {
             /** @description The service */
             200: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -4216,12 +3457,6 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -4229,15 +3464,9 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4247,12 +3476,6 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4262,12 +3485,6 @@ export interface operations {
             /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
             404: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4277,14 +3494,6 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4294,14 +3503,6 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4342,12 +3543,6 @@ export interface operations {
             /** @description A page of HsdsOrganizations */
             200: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -4376,12 +3571,6 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -4389,15 +3578,9 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4407,12 +3590,6 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4422,14 +3599,6 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4439,14 +3608,6 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4481,12 +3642,6 @@ export interface operations {
             /** @description A page of HsdsLocations */
             200: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -4515,12 +3670,6 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -4528,15 +3677,9 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4546,12 +3689,6 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4561,14 +3698,6 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4578,14 +3707,6 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4626,12 +3747,6 @@ export interface operations {
             /** @description A page of HsdsServiceAtLocations */
             200: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -4660,12 +3775,6 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -4673,15 +3782,9 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4691,12 +3794,6 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4706,14 +3803,6 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4723,14 +3812,6 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4760,12 +3841,6 @@ export interface operations {
             /** @description A page of taxonomies */
             200: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -4794,12 +3869,6 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -4807,15 +3876,9 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4825,12 +3888,6 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4840,14 +3897,6 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4857,14 +3906,6 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4891,12 +3932,6 @@ export interface operations {
             /** @description The taxonomy */
             200: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -4912,12 +3947,6 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -4925,15 +3954,9 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4943,12 +3966,6 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4958,12 +3975,6 @@ export interface operations {
             /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
             404: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4973,14 +3984,6 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4990,14 +3993,6 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5033,12 +4028,6 @@ export interface operations {
             /** @description A page of taxonomy terms */
             200: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -5067,12 +4056,6 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -5080,15 +4063,9 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5098,12 +4075,6 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5113,14 +4084,6 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5130,14 +4093,6 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5164,12 +4119,6 @@ export interface operations {
             /** @description The taxonomy term */
             200: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -5185,12 +4134,6 @@ export interface operations {
             /** @description Not Modified: the representation still matches If-None-Match (or is not newer than If-Modified-Since). No body. */
             304: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     /** @description Strong validator of this representation (a hash of the body): send it back in If-None-Match. */
                     ETag: string;
                     "Cache-Control": string;
@@ -5198,15 +4141,9 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5216,12 +4153,6 @@ export interface operations {
             /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
             401: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5231,12 +4162,6 @@ export interface operations {
             /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
             404: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5246,14 +4171,6 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5263,14 +4180,6 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
-                    /** @description Requests allowed in the window, for this key or (without one) this address. */
-                    "RateLimit-Limit"?: string;
-                    /** @description Requests left in the window. */
-                    "RateLimit-Remaining"?: string;
-                    /** @description Seconds until the window starts afresh. */
-                    "RateLimit-Reset"?: string;
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -291,6 +291,7 @@ export async function searchFacilities(
   filters: SearchFilters,
   options: { sort: Sort; limit: number; after?: SortKey },
 ): Promise<SearchHit[]> {
+  if (options.sort === 'distance' && filters.near !== undefined) return nearestHits(db, filters, options)
   const bands = options.sort === 'relevance' ? relevanceBands(filters) : undefined
   if (bands === undefined) return selectHits(db, filters, whereSql(filters), options)
 
@@ -309,6 +310,35 @@ export async function searchFacilities(
     hits.push(...(await selectHits(db, filters, bottom, { sort: 'created', limit: limit - hits.length })))
   }
   return hits.map((hit) => (hit.key[0] === null ? { ...hit, key: [bands.bottomScore, hit.key[1]] } : hit))
+}
+
+/**
+ * A cursor's distance key past this is in the second band: the chord of the unit sphere is at most
+ * 2, so an approximate location's key is its chord plus this.
+ */
+const approximateBand = 10
+
+/**
+ * Nearest first — among exact locations. A facility placed approximately (the centre of its area,
+ * because no one knows its site) has no distance worth ranking: one placeholder point would
+ * otherwise be "the nearest" for everyone close to it. Those come after every exact location
+ * within the radius, ordered by their rough distance and marked approximate.
+ */
+async function nearestHits(db: Database, filters: SearchFilters, options: { sort: Sort; limit: number; after?: SortKey }) {
+  const { after, limit } = options
+  const exact = Prisma.sql`f.location_precision = 'exact'`
+  const hits: SearchHit[] = []
+  const inSecondBand = after !== undefined && typeof after[0] === 'number' && after[0] >= approximateBand
+  if (!inSecondBand) hits.push(...(await selectHits(db, filters, [...whereSql(filters), exact], options)))
+  if (hits.length < limit) {
+    const second = await selectHits(db, filters, [...whereSql(filters), Prisma.sql`NOT (${exact})`], {
+      sort: 'distance',
+      limit: limit - hits.length,
+      ...(inSecondBand && { after: [Number(after[0]) - approximateBand, after[1]] }),
+    })
+    hits.push(...second.map((hit): SearchHit => ({ ...hit, key: [Number(hit.key[0]) + approximateBand, hit.key[1]] })))
+  }
+  return hits
 }
 
 /**
