@@ -1804,6 +1804,18 @@ export interface operations {
                 area?: string;
                 /** @description Only facilities with places available (true) or without (false). */
                 hasCapacity?: boolean;
+                /**
+                 * @description Only facilities that publish the ages they serve and serve this age, in years (1.5 = 18 months): childcare for a 2-year-old is `category=childcare&age=2`.
+                 * @example 2
+                 */
+                age?: number;
+                /**
+                 * @description Only facilities with every one of these features: repeat the parameter or separate with commas.
+                 * @example [
+                 *       "step_free_entrance"
+                 *     ]
+                 */
+                accessibility?: ("step_free_entrance" | "lift" | "accessible_toilet" | "accessible_parking" | "hearing_loop" | "braille_signage" | "wheelchair_loan")[];
                 /** @description Only facilities open (true) or closed (false) at this moment. */
                 openNow?: boolean;
                 /**
@@ -2097,6 +2109,18 @@ export interface operations {
                 area?: string;
                 /** @description Only facilities with places available (true) or without (false). */
                 hasCapacity?: boolean;
+                /**
+                 * @description Only facilities that publish the ages they serve and serve this age, in years (1.5 = 18 months): childcare for a 2-year-old is `category=childcare&age=2`.
+                 * @example 2
+                 */
+                age?: number;
+                /**
+                 * @description Only facilities with every one of these features: repeat the parameter or separate with commas.
+                 * @example [
+                 *       "step_free_entrance"
+                 *     ]
+                 */
+                accessibility?: ("step_free_entrance" | "lift" | "accessible_toilet" | "accessible_parking" | "hearing_loop" | "braille_signage" | "wheelchair_loan")[];
                 /** @description Only facilities open (true) or closed (false) at this moment. */
                 openNow?: boolean;
                 /**

@@ -4,7 +4,7 @@
 import { Type, type Static } from 'typebox'
 import { ProblemError } from '../../http/problems.js'
 import { toWgs84, type Crs } from '../../domain/geo.js'
-import { FacilityCategory, FacilityStatus } from '../../generated/prisma/enums.js'
+import { AccessibilityFeature, FacilityCategory, FacilityStatus } from '../../generated/prisma/enums.js'
 import type { SearchFilters, Sort } from './query.js'
 import { sorts } from './query.js'
 
@@ -70,6 +70,21 @@ export const filterParameters = {
     }),
   ),
   hasCapacity: Type.Optional(Type.Boolean({ description: 'Only facilities with places available (true) or without (false).' })),
+  age: Type.Optional(
+    Type.Number({
+      minimum: 0,
+      maximum: 125,
+      description:
+        'Only facilities that publish the ages they serve and serve this age, in years (1.5 = 18 months): childcare for a 2-year-old is `category=childcare&age=2`.',
+      examples: [2],
+    }),
+  ),
+  accessibility: Type.Optional(
+    Type.Array(Type.Enum(AccessibilityFeature), {
+      description: 'Only facilities with every one of these features: repeat the parameter or separate with commas.',
+      examples: [['step_free_entrance']],
+    }),
+  ),
   openNow: Type.Optional(Type.Boolean({ description: 'Only facilities open (true) or closed (false) at this moment.' })),
   openedAfter: Type.Optional({
     ...day,
@@ -120,7 +135,7 @@ export type FacetQuery = Static<typeof FacetQuery>
 export type SearchQuery = Static<typeof SearchQuery>
 
 /** Parameters that may hold several values, as repeats or comma-separated. */
-export const multiValued = ['category', 'status'] as const
+export const multiValued = ['category', 'status', 'accessibility'] as const
 
 const invalid = (name: string, message: string) =>
   new ProblemError('validation_failed', `Invalid query parameter: ${name}`, [{ in: 'query', name, message }])
@@ -166,6 +181,8 @@ export function parseFilters(query: FacetQuery): SearchFilters & { crs: Crs } {
   if (query.status !== undefined) filters.statuses = query.status
   if (query.area !== undefined) filters.area = query.area
   if (query.hasCapacity !== undefined) filters.hasCapacity = query.hasCapacity
+  if (query.age !== undefined) filters.ageMonths = Math.floor(query.age * 12)
+  if (query.accessibility !== undefined) filters.accessibility = query.accessibility
   if (query.openedAfter !== undefined) filters.openedAfter = query.openedAfter
   if (query.openedBefore !== undefined) filters.openedBefore = query.openedBefore
   if (query.openingBefore !== undefined) filters.openingBefore = query.openingBefore

@@ -5,6 +5,7 @@
 import type { Database } from '../../db/database.js'
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js'
 import type {
+  AccessibilityFeature,
   AreaLevel,
   DateBasis,
   DatePrecision,
@@ -14,6 +15,8 @@ import type {
   Milestone,
 } from '../../generated/prisma/enums.js'
 import type { SummarySource } from '../presenter.js'
+import { kindOfCategory } from '../../domain/categories.js'
+import { synonymOf } from './synonyms.js'
 import { normalizeSearch } from './text.js'
 import { utcMidnight } from '../../domain/dates.js'
 
@@ -21,8 +24,9 @@ export const sorts = ['relevance', 'distance', 'name', 'openingDate', 'updatedAt
 export type Sort = (typeof sorts)[number] | 'created'
 
 /**
- * How `q` matches: `substring` (of a name, alias, pinyin or initials — indexed) or, when nothing
- * contains it, `fuzzy` (trigram word similarity, for typos).
+ * How `q` matches: `substring` (of a name, alias, pinyin or initials — indexed; or a word of the
+ * synonym list) or, when nothing contains it, `fuzzy` (the text with two neighbouring letters
+ * swapped back, or trigram word similarity, for typos).
  */
 export type TextMode = 'substring' | 'fuzzy'
 
@@ -46,6 +50,10 @@ export interface SearchFilters {
   updatedSince?: Date
   /** Only facilities that publish opening hours (what openNow can be decided for). */
   hasOpeningHours?: boolean
+  /** Only facilities whose published ages include this age, in months. */
+  ageMonths?: number
+  /** Only facilities with every one of these accessibility features. */
+  accessibility?: AccessibilityFeature[]
 }
 
 /** Sort value(s) and id of the last row of the previous page. */
@@ -142,10 +150,52 @@ const metersSql = (chord: Prisma.Sql) => Prisma.sql`(2 * ${earthRadiusMeters}::f
  * matches by similarity.
  */
 function relevanceSql(q: string, mode: TextMode): Prisma.Sql {
-  if (mode === 'fuzzy') return Prisma.sql`word_similarity(${q}, f.search_text)::float8`
+  if (mode === 'fuzzy') {
+    // A swap of two neighbouring letters found back ranks like the text it should have been.
+    const swapped = transpositionsOf(q).map((variant) => substringScoreSql(variant))
+    const best = swapped.length === 0 ? Prisma.sql`0` : Prisma.sql`GREATEST(${Prisma.join(swapped)})`
+    return Prisma.sql`(${best} + word_similarity(${q}, f.search_text) + ${serviceBonusSql})::float8`
+  }
+  return Prisma.sql`(${substringScoreSql(q)} + ${serviceBonusSql})::float8`
+}
+
+function substringScoreSql(q: string): Prisma.Sql {
   return Prisma.sql`(CASE WHEN f.search_text LIKE ${`% ${q} %`} THEN 2 ELSE 0 END
     + CASE WHEN f.search_text LIKE ${`% ${q}%`} THEN 1 ELSE 0 END
-    + CASE WHEN f.search_text LIKE ${` ${q}%`} THEN 1 ELSE 0 END)::float8`
+    + CASE WHEN f.search_text LIKE ${` ${q}%`} THEN 1 ELSE 0 END)`
+}
+
+/**
+ * Between matches that score the same, a place people use (a service) comes before a project that
+ * only mentions it: less than any step of the score, so it never lifts a weaker match.
+ */
+const serviceCategories = (Object.keys(kindOfCategory) as FacilityCategory[]).filter((c) => kindOfCategory[c] === 'service')
+const serviceBonusSql = Prisma.sql`(CASE WHEN f.category = ANY(ARRAY[${Prisma.join(serviceCategories)}]::"FacilityCategory"[]) THEN 0.5 ELSE 0 END)`
+
+/** The text with each pair of neighbouring characters swapped (huanna → huanan), for short texts. */
+export function transpositionsOf(q: string): string[] {
+  const characters = [...q]
+  if (characters.length < 3 || characters.length > 30) return []
+  const variants = new Set<string>()
+  for (let i = 0; i + 1 < characters.length; i += 1) {
+    if (characters[i] === characters[i + 1]) continue
+    const swapped = [...characters]
+    ;[swapped[i], swapped[i + 1]] = [swapped[i + 1] as string, swapped[i] as string]
+    variants.add(swapped.join(''))
+  }
+  return [...variants]
+}
+
+/** Places the synonym list says the query stands for (a category, an attribute). */
+function synonymSql(q: string): Prisma.Sql | undefined {
+  const synonym = synonymOf(q)
+  if (synonym === undefined) return undefined
+  const conditions: Prisma.Sql[] = []
+  if (synonym.categories !== undefined) {
+    conditions.push(Prisma.sql`f.category = ANY(ARRAY[${Prisma.join([...synonym.categories])}]::"FacilityCategory"[])`)
+  }
+  if (synonym.attributes !== undefined) conditions.push(Prisma.sql`f.attributes @> ${JSON.stringify(synonym.attributes)}::jsonb`)
+  return conditions.length === 0 ? undefined : Prisma.join(conditions, ' OR ')
 }
 
 function whereSql(filters: SearchFilters): Prisma.Sql[] {
@@ -154,9 +204,25 @@ function whereSql(filters: SearchFilters): Prisma.Sql[] {
     const q = normalizeSearch(filters.q)
     // One and two characters are too short for trigrams; they are matched as whole words, which
     // search_text holds for every Chinese character and character pair (search/text.ts).
-    if ([...q].length < 3) where.push(Prisma.sql`f.search_text LIKE ${`% ${q} %`}`)
-    else if (filters.textMode === 'fuzzy') where.push(Prisma.sql`${q} <% f.search_text`)
-    else where.push(Prisma.sql`f.search_text LIKE ${`%${q}%`}`)
+    let text: Prisma.Sql
+    if ([...q].length < 3) text = Prisma.sql`f.search_text LIKE ${`% ${q} %`}`
+    else if (filters.textMode === 'fuzzy') {
+      const swapped = transpositionsOf(q).map((variant) => Prisma.sql`f.search_text LIKE ${`%${variant}%`}`)
+      text = Prisma.join([Prisma.sql`${q} <% f.search_text`, ...swapped], ' OR ')
+    } else text = Prisma.sql`f.search_text LIKE ${`%${q}%`}`
+    const synonym = filters.textMode === 'fuzzy' ? undefined : synonymSql(q)
+    where.push(synonym === undefined ? Prisma.sql`(${text})` : Prisma.sql`(${text} OR ${synonym})`)
+  }
+  if (filters.ageMonths !== undefined) {
+    // Only places that publish their ages: one without says nothing about a two-year-old.
+    where.push(
+      Prisma.sql`(f.age_min_months IS NOT NULL OR f.age_max_months IS NOT NULL)`,
+      Prisma.sql`coalesce(f.age_min_months <= ${filters.ageMonths}, true)`,
+      Prisma.sql`coalesce(f.age_max_months >= ${filters.ageMonths}, true)`,
+    )
+  }
+  if (filters.accessibility !== undefined && filters.accessibility.length > 0) {
+    where.push(Prisma.sql`f.accessibility @> ARRAY[${Prisma.join(filters.accessibility)}]::"AccessibilityFeature"[]`)
   }
   if (filters.near !== undefined) {
     const { lat, lng, radius } = filters.near
