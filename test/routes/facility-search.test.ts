@@ -226,6 +226,14 @@ forEachDatabase(t, 'nearby, bounding box and coordinate systems', async (t, engi
     t.ok(Math.abs(eastDistance - eastMeters) <= eastMeters * 0.02, `east: ${eastDistance} ≈ ${eastMeters}`)
   })
 
+  t.test('paging by distance crosses from exact to approximate locations without skipping or repeating', async (t) => {
+    const { ids, pages } = await walk(t, app, 'near=22.6866,114.124&sort=distance&limit=3')
+    t.equal(pages, Math.ceil((seedCount + 2) / 3))
+    t.equal(ids.length, seedCount + 2)
+    t.equal(new Set(ids).size, seedCount + 2, 'none twice')
+    t.same(ids.slice(0, 2), [north.id, east.id], 'the exact ones first')
+  })
+
   t.test('radius=2000 keeps the 1 km facility and leaves out the 3 km one', async (t) => {
     const { body } = await list(app, 'near=22.6866,114.124&radius=2000&limit=100')
     t.equal(body.data.length, seedCount + 1)
