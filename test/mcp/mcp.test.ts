@@ -66,7 +66,7 @@ async function checkTools(t: Test, client: Client) {
   t.match(english.structuredContent?.facilities[0], { categoryLabel: 'Hospital', statusLabel: 'Operational' })
   t.match((english.content[0] as { text: string }).text, `Source: ${source} (2022-10): “${hospitalQuote}”`)
 
-  const projects = await call(client, 'list_projects', { stage: 'under_construction', category: ['road', 'expressway'] })
+  const projects = await call(client, 'list_projects', { stage: 'launched', category: ['road', 'expressway'] })
   t.same(names(projects), ['机荷高速改扩建', '丹平快速路二期', '中环大道三期'])
   const planned = await call(client, 'list_projects', { stage: 'planned', language: 'en' })
   t.same(names(planned), ['Metro Line 10 Eastern Extension'])
