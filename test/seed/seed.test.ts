@@ -92,6 +92,7 @@ forEachDatabase(t, 'seeding', async (t, engine) => {
     t.equal(after.nameEn, 'Ronghu Shengshi Kindergarten (edited)')
     t.equal(after.version, 2)
     t.match(after.provenance, [
+      { field: '/ageRange' },
       { field: '/dates/opening/actual' },
       { field: '/description' },
       { field: '/location' },
