@@ -56,7 +56,7 @@ t.test('on the embedded default: seeded on first start, kept and not duplicated 
   const dataDir = await tempDir(t)
   const first = await startServer({ DATA_DIR: dataDir })
   const names = await facilityNames(first)
-  t.equal(names.length, 29)
+  t.equal(names.length, 30)
   t.ok(names.includes('融湖盛世幼儿园'))
   t.match(first.output(), /loaded seed data into the empty database/)
 
@@ -79,7 +79,7 @@ t.test('with DATABASE_URL: the same data from PostgreSQL', { skip: !testEngines.
   const server = await startServer({ DATABASE_URL: url })
   t.match(server.output(), /"database":"postgresql"/)
   const names = await facilityNames(server)
-  t.equal(names.length, 29)
+  t.equal(names.length, 30)
   t.ok(names.includes('机荷高速改扩建'))
   t.equal(await stopServer(server), 0)
 })

@@ -167,7 +167,7 @@ export interface paths {
         put?: never;
         /**
          * Change the status of a facility, now or at a moment to come
-         * @description The lifecycle is enforced: services planned → under_construction → operational ⇄ temporarily_closed → permanently_closed; projects planned → in_preparation → under_construction ⇄ suspended → completed → in_service, cancelled. Nothing follows cancelled; permanently_closed → operational is for admins. With `effectiveAt` in the future the change is scheduled (202) and takes effect at that moment, in reads and in the change feed, whichever server process is running then.
+         * @description The lifecycle is enforced: services planned → under_construction → operational ⇄ temporarily_closed → permanently_closed; projects planned → in_preparation → launched → under_construction ⇄ suspended → completed → in_service, cancelled. Nothing follows cancelled; permanently_closed → operational is for admins. With `effectiveAt` in the future the change is scheduled (202) and takes effect at that moment, in reads and in the change feed, whichever server process is running then.
          */
         post: operations["changeFacilityStatus"];
         delete?: never;
@@ -719,10 +719,10 @@ export interface components {
                 en: string | null;
             };
             /**
-             * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → under_construction ⇄ suspended → completed → in_service; cancelled.
+             * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → launched (started; preparation or construction not reported) → under_construction ⇄ suspended → completed → in_service; cancelled.
              * @enum {unknown}
              */
-            status: "planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
+            status: "planned" | "in_preparation" | "launched" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
             /** @example 运营中 */
             statusLabel: string;
             statusEffective: {
@@ -761,8 +761,10 @@ export interface components {
                 precision: "exact" | "approximate";
                 note: string | null;
             } | null;
-            /** @description From the `near` point; only when searching near one. */
+            /** @description From the `near` point; only when searching near one. Approximate when distanceApproximate is true. */
             distanceMeters?: number;
+            /** @description With distanceMeters: true when the location is approximate (e.g. the centre of the area), so the distance is only a rough guide. */
+            distanceApproximate?: boolean;
             /** @description Computed from openingHours in the facility time zone, honouring Chinese public holidays and make-up working days. */
             hours: {
                 /** @description Only a facility that operates (operational, in_service) can be open. */
@@ -1006,6 +1008,27 @@ export interface components {
                 };
                 quote: string;
             }[];
+            /** @description Where each field's value comes from: the source and its sentence, staff, or a translation or inference. */
+            provenance: {
+                /**
+                 * @description A JSON Pointer into the facility as written (FacilityInput).
+                 * @example /name/en
+                 */
+                field: string;
+                /**
+                 * @description source: the value is in the quoted sentence of the source; summary: written by the editors from the cited sentences; translation: translated from the Chinese (English names); descriptive: a description where the source gives no name; inferred: read from the source but not said in these words (see note); staff: entered or verified by staff (by, at).
+                 * @enum {unknown}
+                 */
+                basis: "source" | "summary" | "translation" | "descriptive" | "inferred" | "staff";
+                /** @description A source id (see citations). */
+                source: string | null;
+                /** @description The sentence of the source, verbatim. */
+                quote: string | null;
+                note: string | null;
+                by: string | null;
+                /** Format: date-time */
+                at: string | null;
+            }[];
             /** Format: date-time */
             verifiedAt: string | null;
             version: number;
@@ -1034,10 +1057,10 @@ export interface components {
                 en: string | null;
             };
             /**
-             * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → under_construction ⇄ suspended → completed → in_service; cancelled.
+             * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → launched (started; preparation or construction not reported) → under_construction ⇄ suspended → completed → in_service; cancelled.
              * @enum {unknown}
              */
-            status: "planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
+            status: "planned" | "in_preparation" | "launched" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
             /** @example 运营中 */
             statusLabel: string;
             statusEffective: {
@@ -1076,8 +1099,10 @@ export interface components {
                 precision: "exact" | "approximate";
                 note: string | null;
             } | null;
-            /** @description From the `near` point; only when searching near one. */
+            /** @description From the `near` point; only when searching near one. Approximate when distanceApproximate is true. */
             distanceMeters?: number;
+            /** @description With distanceMeters: true when the location is approximate (e.g. the centre of the area), so the distance is only a rough guide. */
+            distanceApproximate?: boolean;
             /** @description Computed from openingHours in the facility time zone, honouring Chinese public holidays and make-up working days. */
             hours: {
                 /** @description Only a facility that operates (operational, in_service) can be open. */
@@ -1284,15 +1309,15 @@ export interface components {
             /** Format: uuid */
             facilityId: string;
             /**
-             * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → under_construction ⇄ suspended → completed → in_service; cancelled.
+             * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → launched (started; preparation or construction not reported) → under_construction ⇄ suspended → completed → in_service; cancelled.
              * @enum {string|null}
              */
-            fromStatus: "planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed" | null;
+            fromStatus: "planned" | "in_preparation" | "launched" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed" | null;
             /**
-             * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → under_construction ⇄ suspended → completed → in_service; cancelled.
+             * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → launched (started; preparation or construction not reported) → under_construction ⇄ suspended → completed → in_service; cancelled.
              * @enum {unknown}
              */
-            toStatus: "planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
+            toStatus: "planned" | "in_preparation" | "launched" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
             /**
              * Format: date-time
              * @description When it takes (or took) effect; null when only a period is known (statusEffective).
@@ -1325,6 +1350,24 @@ export interface components {
                 /** @example Pinghu Subdistrict */
                 en: string;
             };
+            /** @description What the sources say about the area itself (an award, a first), each with its sentence. */
+            facts: {
+                text: {
+                    /** @example 市级儿童友好社区 */
+                    "zh-Hans": string;
+                    en: string;
+                };
+                /**
+                 * @description The id of the source (a facility citation names its title).
+                 * @example pinghu-2022-10
+                 */
+                source: string;
+                /**
+                 * @description The sentence of the source, verbatim.
+                 * @example 平湖社区获评市级儿童友好社区
+                 */
+                quote: string;
+            }[];
             children: components["schemas"]["AreaNode"][];
         };
         FacilityInput: {
@@ -1350,7 +1393,7 @@ export interface components {
                 en?: string;
             };
             /** @enum {unknown} */
-            status: "planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
+            status: "planned" | "in_preparation" | "launched" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
             /**
              * @description EDTF date: YYYY, YYYY-MM, YYYY-MM-DD, YYYY-33..36 (quarter), YYYY-40/41 (half-year), or A/B
              * @example 2022-05
@@ -1478,6 +1521,31 @@ export interface components {
             citations?: {
                 source: string;
                 quote: string;
+            }[];
+            /** @description Where each field's value comes from. A field changed by staff without an entry of its own is recorded as basis staff. */
+            provenance?: {
+                /**
+                 * @description A JSON Pointer into the facility as written (FacilityInput): /name/zh, /name/en, /aliases/0, /status, /location …
+                 * @example /name/en
+                 */
+                field: string;
+                /**
+                 * @description source: the value is in the quoted sentence of the source; summary: written by the editors from the cited sentences; translation: translated from the Chinese (English names); descriptive: a description where the source gives no name; inferred: read from the source but not said in these words (see note); staff: entered or verified by staff (by, at).
+                 * @enum {unknown}
+                 */
+                basis: "source" | "summary" | "translation" | "descriptive" | "inferred" | "staff";
+                /** @description A source id, with basis source. */
+                source?: string;
+                /** @description The sentence of the source, verbatim. */
+                quote?: string;
+                note?: string;
+                /** @description Who entered or verified it (basis staff). */
+                by?: string;
+                /**
+                 * Format: date-time
+                 * @description When it was entered or verified (basis staff).
+                 */
+                at?: string;
             }[];
         };
         HistoryEntry: {
@@ -1739,7 +1807,7 @@ export interface components {
         /** @description New values for some fields of the facility, in the shape FacilityInput gives them. A status is applied as a status change (its lifecycle is checked when an editor accepts it); the other fields as an update. */
         SuggestionProposal: {
             /** @enum {unknown} */
-            status?: "planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
+            status?: "planned" | "in_preparation" | "launched" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
             openingHours?: string;
             capacity?: {
                 /** @enum {unknown} */
@@ -2169,7 +2237,7 @@ export interface operations {
                 /** @description One or more categories, separated by commas (`category=kindergarten,childcare`); repeating the parameter works too. */
                 category?: ("hospital" | "school" | "kindergarten" | "childcare" | "elder_care" | "culture_venue" | "sports_venue" | "public_service" | "market" | "road" | "bridge" | "expressway" | "intercity_rail" | "metro" | "logistics_hub" | "utility" | "commercial_building")[];
                 /** @description One or more statuses, separated by commas (`status=planned,under_construction`); repeating the parameter works too. */
-                status?: ("planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed")[];
+                status?: ("planned" | "in_preparation" | "launched" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed")[];
                 /**
                  * @description An area id (GET /v1/areas lists them): facilities in it or in any area within it.
                  * @example pinghu
@@ -2178,11 +2246,16 @@ export interface operations {
                 /** @description Only facilities with places available (true) or without (false). */
                 hasCapacity?: boolean;
                 /**
-                 * @description Serves a person of this age in months (childcare for a 2-year-old: 24): the published age range includes it. Facilities that publish no age range are left out.
-                 * @example 48
+                 * @description Only facilities that publish the ages they serve and serve this age, in years (1.5 = 18 months): childcare for a 2-year-old is `category=childcare&age=2`.
+                 * @example 2
                  */
-                ageMonths?: number;
-                /** @description Has every one of these accessibility features: repeat the parameter or separate with commas. */
+                age?: number;
+                /**
+                 * @description Only facilities with every one of these features: repeat the parameter or separate with commas.
+                 * @example [
+                 *       "step_free_entrance"
+                 *     ]
+                 */
                 accessibility?: ("step_free_entrance" | "lift" | "accessible_toilet" | "accessible_parking" | "hearing_loop" | "braille_signage" | "wheelchair_loan")[];
                 /** @description Only facilities open (true) or closed (false) at this moment. */
                 openNow?: boolean;
@@ -2573,7 +2646,7 @@ export interface operations {
                 /** @description One or more categories, separated by commas (`category=kindergarten,childcare`); repeating the parameter works too. */
                 category?: ("hospital" | "school" | "kindergarten" | "childcare" | "elder_care" | "culture_venue" | "sports_venue" | "public_service" | "market" | "road" | "bridge" | "expressway" | "intercity_rail" | "metro" | "logistics_hub" | "utility" | "commercial_building")[];
                 /** @description One or more statuses, separated by commas (`status=planned,under_construction`); repeating the parameter works too. */
-                status?: ("planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed")[];
+                status?: ("planned" | "in_preparation" | "launched" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed")[];
                 /**
                  * @description An area id (GET /v1/areas lists them): facilities in it or in any area within it.
                  * @example pinghu
@@ -2582,11 +2655,16 @@ export interface operations {
                 /** @description Only facilities with places available (true) or without (false). */
                 hasCapacity?: boolean;
                 /**
-                 * @description Serves a person of this age in months (childcare for a 2-year-old: 24): the published age range includes it. Facilities that publish no age range are left out.
-                 * @example 48
+                 * @description Only facilities that publish the ages they serve and serve this age, in years (1.5 = 18 months): childcare for a 2-year-old is `category=childcare&age=2`.
+                 * @example 2
                  */
-                ageMonths?: number;
-                /** @description Has every one of these accessibility features: repeat the parameter or separate with commas. */
+                age?: number;
+                /**
+                 * @description Only facilities with every one of these features: repeat the parameter or separate with commas.
+                 * @example [
+                 *       "step_free_entrance"
+                 *     ]
+                 */
                 accessibility?: ("step_free_entrance" | "lift" | "accessible_toilet" | "accessible_parking" | "hearing_loop" | "braille_signage" | "wheelchair_loan")[];
                 /** @description Only facilities open (true) or closed (false) at this moment. */
                 openNow?: boolean;
@@ -3196,7 +3274,7 @@ export interface operations {
                         zh?: string | null;
                         en?: string | null;
                     } | null;
-                    status?: ("planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed") | null;
+                    status?: ("planned" | "in_preparation" | "launched" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed") | null;
                     statusEffective?: string | null;
                     elderCareTier?: ("street_centre" | "community_station" | "residential_point") | null;
                     ageRange?: {
@@ -3269,6 +3347,30 @@ export interface operations {
                     citations?: {
                         source: string;
                         quote: string;
+                    }[] | null;
+                    provenance?: {
+                        /**
+                         * @description A JSON Pointer into the facility as written (FacilityInput): /name/zh, /name/en, /aliases/0, /status, /location …
+                         * @example /name/en
+                         */
+                        field: string;
+                        /**
+                         * @description source: the value is in the quoted sentence of the source; summary: written by the editors from the cited sentences; translation: translated from the Chinese (English names); descriptive: a description where the source gives no name; inferred: read from the source but not said in these words (see note); staff: entered or verified by staff (by, at).
+                         * @enum {unknown}
+                         */
+                        basis: "source" | "summary" | "translation" | "descriptive" | "inferred" | "staff";
+                        /** @description A source id, with basis source. */
+                        source?: string;
+                        /** @description The sentence of the source, verbatim. */
+                        quote?: string;
+                        note?: string;
+                        /** @description Who entered or verified it (basis staff). */
+                        by?: string;
+                        /**
+                         * Format: date-time
+                         * @description When it was entered or verified (basis staff).
+                         */
+                        at?: string;
                     }[] | null;
                 };
             };
@@ -3598,10 +3700,10 @@ export interface operations {
             content: {
                 "application/json": {
                     /**
-                     * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → under_construction ⇄ suspended → completed → in_service; cancelled.
+                     * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → launched (started; preparation or construction not reported) → under_construction ⇄ suspended → completed → in_service; cancelled.
                      * @enum {unknown}
                      */
-                    status: "planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
+                    status: "planned" | "in_preparation" | "launched" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
                     /**
                      * Format: date-time
                      * @description When it takes (or took) effect; now when left out. A future moment schedules the change.
@@ -5834,7 +5936,7 @@ export interface operations {
                     /** @description New values for some fields of the facility, in the shape FacilityInput gives them. A status is applied as a status change (its lifecycle is checked when an editor accepts it); the other fields as an update. */
                     proposal?: {
                         /** @enum {unknown} */
-                        status?: "planned" | "in_preparation" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
+                        status?: "planned" | "in_preparation" | "launched" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
                         openingHours?: string;
                         capacity?: {
                             /** @enum {unknown} */

@@ -5,13 +5,31 @@ export interface AreaNode {
   id: string
   level: Area['level']
   name: { 'zh-Hans': string; en: string }
+  facts: AreaFact[]
   children: AreaNode[]
 }
+
+/** What a source says about the area itself, with its sentence (seed/areas.yaml). */
+export interface AreaFact {
+  text: { 'zh-Hans': string; en: string }
+  source: string
+  quote: string
+}
+
+const factsOf = (facts: unknown): AreaFact[] =>
+  (Array.isArray(facts) ? (facts as { text: { zh: string; en: string }; source: string; quote: string }[]) : []).map((fact) => ({
+    text: { 'zh-Hans': fact.text.zh, en: fact.text.en },
+    source: fact.source,
+    quote: fact.quote,
+  }))
 
 /** The areas as a tree: each holds the areas within it. */
 export function areaTree(areas: Area[]): AreaNode[] {
   const nodes = new Map<string, AreaNode>(
-    areas.map((area) => [area.id, { id: area.id, level: area.level, name: { 'zh-Hans': area.nameZh, en: area.nameEn }, children: [] }]),
+    areas.map((area) => [
+      area.id,
+      { id: area.id, level: area.level, name: { 'zh-Hans': area.nameZh, en: area.nameEn }, facts: factsOf(area.facts), children: [] },
+    ]),
   )
   const roots: AreaNode[] = []
   for (const area of areas) {

@@ -2,8 +2,15 @@
 // one applies is decided by the facility's category (categories.ts).
 //
 // Services:  planned → under_construction → operational ⇄ temporarily_closed → permanently_closed
-// Projects:  planned → in_preparation → under_construction ⇄ suspended → completed → in_service;
-//            any status before in_service → cancelled
+// Projects:  planned → in_preparation ⇄ launched → under_construction ⇄ suspended → completed →
+//            in_service; any status before in_service → cancelled
+//
+// The project stages are those of infrastructure standards (OC4IDS, IATI): identification
+// (planned), preparation (in_preparation, 前期工作), implementation (under_construction), completion
+// (completed), operation (in_service); suspended; cancelled. `launched` (已启动) is what Chinese
+// reports say of a project that has started, without saying whether it is still in preparation
+// or being built: a directory that knows no more must not claim construction. So launched and
+// in_preparation go both ways: a report of 启动 may come before or after one of 前期工作.
 //
 // Skipping forward (planned → operational) is allowed: a directory often learns of a facility
 // only once it has opened. Going back is not, except where the arrows above go both ways, and
@@ -14,7 +21,7 @@ import { kindOfCategory, type FacilityKind } from './categories.js'
 
 export const statusesOfKind: Record<FacilityKind, readonly FacilityStatus[]> = {
   service: ['planned', 'under_construction', 'operational', 'temporarily_closed', 'permanently_closed'],
-  project: ['planned', 'in_preparation', 'under_construction', 'suspended', 'completed', 'in_service', 'cancelled'],
+  project: ['planned', 'in_preparation', 'launched', 'under_construction', 'suspended', 'completed', 'in_service', 'cancelled'],
 }
 
 const transitions: Record<FacilityKind, Partial<Record<FacilityStatus, readonly FacilityStatus[]>>> = {
@@ -26,8 +33,9 @@ const transitions: Record<FacilityKind, Partial<Record<FacilityStatus, readonly 
     permanently_closed: [],
   },
   project: {
-    planned: ['in_preparation', 'under_construction', 'completed', 'in_service', 'cancelled'],
-    in_preparation: ['under_construction', 'completed', 'in_service', 'cancelled'],
+    planned: ['in_preparation', 'launched', 'under_construction', 'completed', 'in_service', 'cancelled'],
+    in_preparation: ['launched', 'under_construction', 'completed', 'in_service', 'cancelled'],
+    launched: ['in_preparation', 'under_construction', 'suspended', 'completed', 'in_service', 'cancelled'],
     under_construction: ['suspended', 'completed', 'in_service', 'cancelled'],
     suspended: ['under_construction', 'cancelled'],
     completed: ['in_service'],
@@ -68,6 +76,7 @@ export function isStatusOfCategory(category: FacilityCategory, status: FacilityS
 export const statusLabels: Record<FacilityStatus, { zh: string; en: string }> = {
   planned: { zh: '规划中', en: 'Planned' },
   in_preparation: { zh: '前期工作', en: 'In preparation' },
+  launched: { zh: '已启动', en: 'Launched' },
   under_construction: { zh: '在建', en: 'Under construction' },
   suspended: { zh: '暂停', en: 'Suspended' },
   completed: { zh: '已建成', en: 'Completed' },

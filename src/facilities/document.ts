@@ -74,6 +74,7 @@ export function documentOf(row: FullSource): FacilityDocument {
     dates,
     attributes: row.attributes as FacilityDocument['attributes'],
     citations: row.citations.map((c) => ({ source: c.source.id, quote: c.quote })),
+    provenance: row.provenance as FacilityDocument['provenance'],
   })
 }
 

@@ -40,7 +40,7 @@ export type SummarySource = Pick<
   area: Pick<Area, 'id' | 'level' | 'nameZh' | 'nameEn'>
   dates: Pick<FacilityDate, 'milestone' | 'basis' | 'edtf' | 'precision' | 'earliest' | 'latest' | 'sourceText'>[]
 }
-import type { Facility, FacilitySummary, StatusChange } from './schemas.js'
+import type { Facility, FacilitySummary, ProvenanceEntry, StatusChange } from './schemas.js'
 
 export interface PresentationContext {
   language: Language
@@ -111,6 +111,12 @@ function hoursOf(row: SummarySource, now: Date): FacilitySummary['hours'] {
   }
 }
 
+/** A distance, and whether it is only a rough guide because the location is approximate. */
+export const distanceOf = (row: Pick<SummarySource, 'locationPrecision'>, distanceMeters: number) => ({
+  distanceMeters,
+  distanceApproximate: row.locationPrecision !== 'exact',
+})
+
 export function presentSummary(row: SummarySource, context: PresentationContext, distanceMeters?: number | null): FacilitySummary {
   const { language } = context
   return {
@@ -126,7 +132,7 @@ export function presentSummary(row: SummarySource, context: PresentationContext,
     statusEffective: presentStatusEffective(row),
     area: presentArea(row.area, language),
     location: presentLocation(row, context.crs),
-    ...(distanceMeters === undefined || distanceMeters === null ? {} : { distanceMeters }),
+    ...(distanceMeters === undefined || distanceMeters === null ? {} : distanceOf(row, distanceMeters)),
     hours: hoursOf(row, context.now),
     dates: presentDates(row.dates),
     updatedAt: row.updatedAt.toISOString(),
@@ -151,6 +157,7 @@ export type FullSource = SummarySource &
     | 'phone'
     | 'website'
     | 'attributes'
+    | 'provenance'
     | 'verifiedAt'
     | 'version'
     | 'createdAt'
@@ -185,6 +192,15 @@ export function presentFacility(row: FullSource, context: PresentationContext): 
     citations: row.citations.map((c) => ({
       source: { id: c.source.id, title: c.source.title, publishedOn: c.source.publishedOn },
       quote: c.quote,
+    })),
+    provenance: ((row.provenance ?? []) as ProvenanceEntry[]).map((entry) => ({
+      field: entry.field,
+      basis: entry.basis,
+      source: entry.source ?? null,
+      quote: entry.quote ?? null,
+      note: entry.note ?? null,
+      by: entry.by ?? null,
+      at: entry.at ?? null,
     })),
     verifiedAt: row.verifiedAt?.toISOString() ?? null,
     version: row.version,

@@ -68,7 +68,7 @@ function fullRecordsSql(select: Selection): Prisma.Sql {
       f.location_precision AS "locationPrecision", f.location_note AS "locationNote", f.geometry,
       f.elder_care_tier AS "elderCareTier", f.age_min_months AS "ageMinMonths", f.age_max_months AS "ageMaxMonths",
       f.accessibility::text[] AS accessibility, f.opening_hours AS "openingHours", f.time_zone AS "timeZone",
-      f.phone, f.website, f.attributes, f.verified_at AS "verifiedAt",
+      f.phone, f.website, f.attributes, f.provenance, f.verified_at AS "verifiedAt",
       f.version, f.created_at AS "createdAt", f.updated_at AS "updatedAt",
       json_build_object('id', a.id, 'level', a.level, 'nameZh', a.name_zh, 'nameEn', a.name_en) AS area,
       (SELECT coalesce(json_agg(json_build_object('milestone', d.milestone, 'basis', d.basis,

@@ -35,6 +35,7 @@ export function columnsOf({ document, statusEffective, dates }: CheckedDocument)
     phone: document.phone ?? null,
     website: document.website ?? null,
     attributes: (document.attributes ?? {}) as Prisma.InputJsonObject,
+    provenance: (document.provenance ?? []) as Prisma.InputJsonArray,
   } satisfies Prisma.FacilityUncheckedCreateInput
   const opening = (['actual', 'expected', 'planned'] as const)
     .map((basis) => dates.find((d) => d.milestone === 'opening' && d.basis === basis))

@@ -21,7 +21,7 @@ export const Category = enumOf(FacilityCategory, {
 export const Status = enumOf(FacilityStatus, {
   description:
     'Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. ' +
-    'Projects: planned → in_preparation → under_construction ⇄ suspended → completed → in_service; cancelled.',
+    'Projects: planned → in_preparation → launched (started; preparation or construction not reported) → under_construction ⇄ suspended → completed → in_service; cancelled.',
 })
 export const Milestones = Object.values(Milestone)
 export const DateBases = Object.values(DateBasis)
@@ -46,6 +46,33 @@ const DateInput = Type.Object({ edtf: Edtf, text: Type.Optional(Type.String({ ma
 const MilestoneInput = Type.Object(Object.fromEntries(DateBases.map((basis) => [basis, Type.Optional(DateInput)])), {
   additionalProperties: false,
 })
+
+export const provenanceBases = ['source', 'summary', 'translation', 'descriptive', 'inferred', 'staff'] as const
+
+/** Where one field's value comes from. */
+export const ProvenanceEntry = Type.Object(
+  {
+    field: Type.String({
+      pattern: '^(/[^/]+)+$',
+      maxLength: 200,
+      description: 'A JSON Pointer into the facility as written (FacilityInput): /name/zh, /name/en, /aliases/0, /status, /location …',
+      examples: ['/name/en'],
+    }),
+    basis: Type.Enum(provenanceBases, {
+      description:
+        'source: the value is in the quoted sentence of the source; summary: written by the editors from the cited sentences; ' +
+        'translation: translated from the Chinese (English names); descriptive: a description where the source gives no name; ' +
+        'inferred: read from the source but not said in these words (see note); staff: entered or verified by staff (by, at).',
+    }),
+    source: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'A source id, with basis source.' })),
+    quote: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'The sentence of the source, verbatim.' })),
+    note: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    by: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Who entered or verified it (basis staff).' })),
+    at: Type.Optional(Type.String({ format: 'date-time', description: 'When it was entered or verified (basis staff).' })),
+  },
+  { additionalProperties: false },
+)
+export type ProvenanceEntry = Static<typeof ProvenanceEntry>
 
 /**
  * A facility as staff and the seed data write it. It is also the shape of the change log: history
@@ -124,6 +151,13 @@ export const FacilityInput = Type.Object(
           { additionalProperties: false },
         ),
       ),
+    ),
+    provenance: Type.Optional(
+      Type.Array(ProvenanceEntry, {
+        maxItems: 200,
+        description:
+          "Where each field's value comes from. A field changed by staff without an entry of its own is recorded as basis staff.",
+      }),
     ),
   },
   { additionalProperties: false, $id: 'FacilityInput' },
@@ -263,7 +297,17 @@ const summaryProperties = {
   statusEffective: Nullable(UncertainDate),
   area: AreaRef,
   location: Nullable(Location),
-  distanceMeters: Type.Optional(Type.Integer({ description: 'From the `near` point; only when searching near one.' })),
+  distanceMeters: Type.Optional(
+    Type.Integer({
+      description: 'From the `near` point; only when searching near one. Approximate when distanceApproximate is true.',
+    }),
+  ),
+  distanceApproximate: Type.Optional(
+    Type.Boolean({
+      description:
+        'With distanceMeters: true when the location is approximate (e.g. the centre of the area), so the distance is only a rough guide.',
+    }),
+  ),
   hours: Nullable(OpeningState),
   dates: FacilityDates,
   updatedAt: Type.String({ format: 'date-time' }),
@@ -302,6 +346,18 @@ export const Facility = Type.Object(
         source: Type.Object({ id: Type.String(), title: Type.String(), publishedOn: Nullable(Type.String()) }),
         quote: Type.String(),
       }),
+    ),
+    provenance: Type.Array(
+      Type.Object({
+        field: Type.String({ description: 'A JSON Pointer into the facility as written (FacilityInput).', examples: ['/name/en'] }),
+        basis: ProvenanceEntry.properties.basis,
+        source: Nullable(Type.String({ description: 'A source id (see citations).' })),
+        quote: Nullable(Type.String({ description: 'The sentence of the source, verbatim.' })),
+        note: Nullable(Type.String()),
+        by: Nullable(Type.String()),
+        at: Nullable(Type.String({ format: 'date-time' })),
+      }),
+      { description: "Where each field's value comes from: the source and its sentence, staff, or a translation or inference." },
     ),
     verifiedAt: Nullable(Type.String({ format: 'date-time' })),
     version: Type.Integer({ minimum: 1 }),

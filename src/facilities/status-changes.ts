@@ -1,13 +1,15 @@
 // Status changes: now or at a moment to come, checked against the lifecycle
 // (src/domain/lifecycle.ts), applied by whichever server process is running at their moment.
-import { dayInShanghai } from '../domain/dates.js'
+import { dayInShanghai, startOfDayInShanghai } from '../domain/dates.js'
 import { nextStatuses, transitionRule } from '../domain/lifecycle.js'
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js'
 import type { ClientRole, FacilityStatus } from '../generated/prisma/enums.js'
 import { ProblemError } from '../http/problems.js'
 import { recordChange } from './change-log.js'
-import { changedFields, type FacilityDocument } from './document.js'
-import { type Actor, lockFacility, transactionOptions, type VersionedWrite } from './writes.js'
+import { canonicalDocument, changedFields, type FacilityDocument } from './document.js'
+import { stampProvenance } from './provenance.js'
+import { checkDocument } from './validation.js'
+import { type Actor, lockFacility, transactionOptions, type VersionedWrite, type WriteOptions, writerIn } from './writes.js'
 
 type Tx = Prisma.TransactionClient
 
@@ -39,11 +41,22 @@ async function applyStatus(
 ) {
   const version = current.version + 1
   const statusEffective = dayInShanghai(change.effectiveAt)
+  const next = stampProvenance(
+    current.document,
+    { ...current.document, status: change.status, statusEffective },
+    await writerIn(tx, change.actor, change.now),
+  )
   await tx.facility.update({
     where: { id },
-    data: { status: change.status, statusEffectiveAt: change.effectiveAt, statusEffectiveEdtf: statusEffective, version },
+    data: {
+      status: change.status,
+      statusEffectiveAt: change.effectiveAt,
+      statusEffectiveEdtf: statusEffective,
+      provenance: (next.provenance ?? []) as Prisma.InputJsonArray,
+      version,
+    },
   })
-  const fields = changedFields(current.document, { ...current.document, status: change.status, statusEffective })
+  const fields = changedFields(current.document, next)
   await recordChange(tx, {
     facilityId: id,
     action: 'status_change',
@@ -149,4 +162,53 @@ export async function listStatusChanges(prisma: PrismaClient, facilityId: string
     orderBy: [{ effectiveAt: { sort: 'desc', nulls: 'last' } }, { id: 'desc' }],
   })
   return [...changes.filter((c) => c.appliedAt === null), ...changes.filter((c) => c.appliedAt !== null)]
+}
+
+/**
+ * Corrects a status that was recorded wrongly (the seed read its source wrongly): not a step of
+ * the lifecycle, so not checked against it, but recorded like one — in the status history and
+ * the change log, with the reason.
+ */
+export async function correctStatusIn(
+  tx: Tx,
+  id: string,
+  corrected: Pick<FacilityDocument, 'status' | 'statusEffective' | 'provenance'>,
+  options: WriteOptions,
+) {
+  const now = options.now ?? new Date()
+  const current = await lockFacility(tx, id, 'any')
+  const checked = checkDocument(canonicalDocument({ ...current.document, ...corrected }))
+  const version = current.version + 1
+  await tx.facility.update({
+    where: { id },
+    data: {
+      status: checked.document.status,
+      statusEffectiveAt: checked.statusEffective ? startOfDayInShanghai(checked.statusEffective.earliest) : null,
+      statusEffectiveEdtf: checked.statusEffective?.edtf ?? null,
+      provenance: (checked.document.provenance ?? []) as Prisma.InputJsonArray,
+      version,
+    },
+  })
+  await tx.statusChange.create({
+    data: {
+      facilityId: id,
+      fromStatus: current.document.status,
+      toStatus: checked.document.status,
+      effectiveEdtf: checked.document.statusEffective ?? null,
+      reason: options.reason ?? 'correction',
+      clientId: options.actor.clientId ?? null,
+      appliedAt: now,
+    },
+  })
+  const fields = changedFields(current.document, checked.document)
+  await recordChange(tx, {
+    facilityId: id,
+    action: 'status_change',
+    version,
+    at: now,
+    fields,
+    actor: options.actor,
+    reason: options.reason,
+  })
+  return { id, version }
 }

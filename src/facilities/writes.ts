@@ -7,6 +7,7 @@ import type { ClientRole } from '../generated/prisma/enums.js'
 import { ProblemError } from '../http/problems.js'
 import { recordChange } from './change-log.js'
 import { changedFields, documentOf, type FacilityDocument } from './document.js'
+import { stampProvenance, writerOf } from './provenance.js'
 import { readFullRecords, transactionReader } from './records.js'
 import { capacityRows, citationRows, columnsOf, dateRows } from './rows.js'
 import { type References, validateDocument } from './validation.js'
@@ -30,6 +31,8 @@ export interface WriteOptions {
   authorize?: (document: FacilityDocument) => void
   /** The area and source ids that exist, when the caller has read them already (an import). */
   references?: References
+  /** The writer gives the provenance of every fact it writes (the seed): none is stamped as staff's. */
+  provenanceGiven?: boolean
 }
 
 type Tx = Prisma.TransactionClient
@@ -51,6 +54,13 @@ async function uniquely<T>(document: FacilityDocument, write: () => Promise<T>):
   }
 }
 
+/** The writer as provenance names them: the API client's name (as history shows it), else the actor's. */
+export async function writerIn(tx: Tx, actor: Actor, at: Date) {
+  if (actor.clientId === undefined) return writerOf(actor, at)
+  const client = await tx.apiClient.findUnique({ where: { id: actor.clientId }, select: { name: true } })
+  return writerOf({ name: client?.name ?? actor.name, clientId: actor.clientId }, at)
+}
+
 /** Interactive transactions long enough for a bulk import on a busy machine. */
 export const transactionOptions = { maxWait: 10_000, timeout: 120_000 }
 
@@ -62,6 +72,9 @@ export async function createFacility(prisma: PrismaClient, input: FacilityDocume
 export async function createIn(tx: Tx, input: FacilityDocument, options: WriteOptions) {
   const now = options.now ?? new Date()
   const checked = await validateDocument(tx, input, options.references)
+  if (options.provenanceGiven !== true) {
+    checked.document = stampProvenance(null, checked.document, await writerIn(tx, options.actor, now))
+  }
   options.authorize?.(checked.document)
   const columns = columnsOf(checked)
   const facility = await uniquely(checked.document, () =>
@@ -137,6 +150,9 @@ export async function updateIn(tx: Tx, id: string, next: (current: FacilityDocum
     throw new ProblemError('validation_failed', 'The status is changed through POST /v1/facilities/{id}/status-changes', [
       { in: 'body', name: '/status', message: 'cannot be changed by an update; post a status change (its lifecycle is checked there)' },
     ])
+  }
+  if (options.provenanceGiven !== true) {
+    checked.document = stampProvenance(current.document, checked.document, await writerIn(tx, options.actor, now))
   }
   options.authorize?.(checked.document)
   const fields = changedFields(current.document, checked.document)

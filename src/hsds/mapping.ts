@@ -35,6 +35,7 @@ export const hsdsStatusOf: Record<FacilityStatus, HsdsService['status'] | undefi
   under_construction: 'inactive',
   // Project statuses: projects are not services.
   in_preparation: undefined,
+  launched: undefined,
   suspended: undefined,
   completed: undefined,
   in_service: undefined,

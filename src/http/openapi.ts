@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document, generated from the route schemas (never written beside them), served
 // at /openapi.json and /openapi.yaml, and browsable at /docs (Swagger UI, its assets served from
 // node_modules, so the page works without internet access).
+import { stringify } from 'yaml'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import fp from 'fastify-plugin'
@@ -125,7 +126,8 @@ export default fp(
     await fastify.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true, tryItOutEnabled: true } })
     fastify.get('/openapi.json', { schema: { hide: true } }, async () => fastify.swagger())
     fastify.get('/openapi.yaml', { schema: { hide: true } }, async (_request, reply) =>
-      reply.type('application/yaml; charset=utf-8').send(fastify.swagger({ yaml: true })),
+      // Without aliases: a document this size otherwise exceeds what YAML parsers accept as anchors.
+      reply.type('application/yaml; charset=utf-8').send(stringify(fastify.swagger(), { aliasDuplicateObjects: false })),
     )
   },
   { name: 'openapi', dependencies: ['problems'] },

@@ -307,7 +307,7 @@ export function createMcpServer(read: DirectoryReader, options: McpServerOptions
       title: 'Infrastructure projects',
       description:
         'Roads, bridges, railways, metro lines and other projects, optionally at one stage of their lifecycle ' +
-        '(planned → in_preparation → under_construction ⇄ suspended → completed → in_service; cancelled), with their ' +
+        '(planned → in_preparation ⇄ launched (started; preparation or construction not reported) → under_construction ⇄ suspended → completed → in_service; cancelled), with their ' +
         'planned, expected or actual dates and source sentences.',
       inputSchema: {
         stage: z.enum(nonEmpty(statusesOfKind.project)).optional().describe('Only projects at this stage.'),

@@ -11,14 +11,14 @@ t.test('the embedded database keeps its data across restarts, seeded once', asyn
   const dir = await tempDir(t)
   const first = await openEmbeddedDatabase(dir)
   await prepareDatabase(first, { seed: true, log: { info() {} } })
-  t.equal(await first.prisma.facility.count(), 29)
+  t.equal(await first.prisma.facility.count(), 30)
   await first.close()
 
   const second = await openEmbeddedDatabase(dir)
   t.teardown(() => second.close())
   await prepareDatabase(second, { seed: true, log: { info() {} } })
-  t.equal(await second.prisma.facility.count(), 29, 'not seeded a second time')
-  t.equal(await second.prisma.change.count(), 29)
+  t.equal(await second.prisma.facility.count(), 30, 'not seeded a second time')
+  t.equal(await second.prisma.change.count(), 30)
 })
 
 t.test('a second process on the same data folder is refused while the first has it', async (t) => {

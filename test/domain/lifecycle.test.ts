@@ -1,5 +1,5 @@
 import t from 'tap'
-import { isStatusOfCategory, nextStatuses, transitionRule } from '../../src/domain/lifecycle.js'
+import { isStatusOfCategory, nextStatuses, statusLabels, transitionRule } from '../../src/domain/lifecycle.js'
 
 const canTransition = (...args: Parameters<typeof transitionRule>) => transitionRule(...args) === 'allowed'
 
@@ -35,4 +35,16 @@ t.test('who may make a transition', async (t) => {
   t.equal(transitionRule('road', 'cancelled', 'under_construction'), 'forbidden', 'nothing follows cancelled, not even for admins')
   t.same(nextStatuses('road', 'suspended'), ['under_construction', 'cancelled'])
   t.same(nextStatuses('road', 'in_service'), [])
+})
+
+t.test('launched: a project has started, preparation or construction not reported', async (t) => {
+  t.ok(isStatusOfCategory('intercity_rail', 'launched'))
+  t.notOk(isStatusOfCategory('market', 'launched'), 'services do not have it')
+  t.ok(canTransition('intercity_rail', 'planned', 'launched'))
+  t.ok(canTransition('intercity_rail', 'launched', 'in_preparation'), 'learning it is in preparation')
+  t.ok(canTransition('intercity_rail', 'in_preparation', 'launched'))
+  t.ok(canTransition('intercity_rail', 'launched', 'under_construction'))
+  t.ok(canTransition('intercity_rail', 'launched', 'suspended'))
+  t.notOk(canTransition('intercity_rail', 'under_construction', 'launched'), 'construction is not undone by a vaguer report')
+  t.same(statusLabels.launched, { zh: '已启动', en: 'Launched' })
 })

@@ -70,6 +70,7 @@ const serviceSlugs = [
   '平湖交通安全培训基地',
   '平湖街道劳动争议调解中心',
   '深圳国际海鲜城',
+  '华南城',
 ]
 
 async function getJson(app: App, url: string, language?: string) {
@@ -106,14 +107,14 @@ forEachDatabase(t, 'the HSDS 3.0 profile', async (t, engine) => {
       const { response, body } = await getJson(app, `/hsds/services?per_page=4&page=${page}`)
       t.equal(response.statusCode, 200)
       conforms(t, hsds.servicePage, body, `page ${page}`)
-      t.match(body, { total_items: 15, total_pages: 4, page_number: page, first_page: page === 1, last_page: page === 4 })
+      t.match(body, { total_items: 16, total_pages: 4, page_number: page, first_page: page === 1, last_page: page === 4 })
       seen.push(...body.contents.map((service: { name: string }) => service.name))
       if (body.last_page) break
     }
     t.same(seen, serviceSlugs, 'every service once, in creation order, and no project (roads, railways, …)')
     const { body } = await getJson(app, '/hsds/services?per_page=4&page=9')
     t.same(body, {
-      total_items: 15,
+      total_items: 16,
       total_pages: 4,
       page_number: 9,
       size: 0,
@@ -135,7 +136,7 @@ forEachDatabase(t, 'the HSDS 3.0 profile', async (t, engine) => {
       alternate_name: '深圳国际海鲜城',
       description: 'In the southern area of Pinghu; expected to open at the end of 2022.',
       status: 'inactive',
-      alert: 'Under construction; expected to open: 2022-36',
+      alert: 'Planned; expected to open: 2022-36',
       last_modified: seafoodCity.last_modified,
       organization: {
         id: hsdsIds.organization(id),
@@ -277,7 +278,7 @@ forEachDatabase(t, 'the HSDS 3.0 profile', async (t, engine) => {
     t.equal(english.response.headers['content-language'], 'en')
 
     t.test('full=true lists services in full', async (t) => {
-      const { body } = await getJson(app, `/hsds/services?full=true&per_page=1&page=16`)
+      const { body } = await getJson(app, `/hsds/services?full=true&per_page=1&page=17`)
       conforms(t, hsds.fullServicePage, body, 'a page of full services')
       t.equal(body.contents[0].schedules.length, 2)
     })
@@ -285,7 +286,7 @@ forEachDatabase(t, 'the HSDS 3.0 profile', async (t, engine) => {
     t.test('organizations, locations and services at locations: one each per service', async (t) => {
       const organizations = await getJson(app, '/hsds/organizations?per_page=200')
       conforms(t, hsds.organizationPage, organizations.body, 'organizations')
-      t.equal(organizations.body.total_items, 16)
+      t.equal(organizations.body.total_items, 17)
       const locations = await getJson(app, '/hsds/locations?per_page=200')
       conforms(t, hsds.locationPage, locations.body, 'locations')
       t.same(locations.body.contents.at(-1), location)

@@ -13,22 +13,47 @@ forEachDatabase(t, 'areas and health', async (t, engine) => {
           id: 'shenzhen',
           level: 'city',
           name: { 'zh-Hans': '深圳市', en: 'Shenzhen' },
+          facts: [],
           children: [
             {
               id: 'longgang',
               level: 'district',
               name: { 'zh-Hans': '龙岗区', en: 'Longgang District' },
+              facts: [],
               children: [
                 {
                   id: 'pinghu',
                   level: 'street',
                   name: { 'zh-Hans': '平湖街道', en: 'Pinghu Subdistrict' },
+                  facts: [],
                   children: [
-                    { id: 'hehua', level: 'community', name: { 'zh-Hans': '禾花社区', en: 'Hehua Community' }, children: [] },
+                    {
+                      id: 'hehua',
+                      level: 'community',
+                      name: { 'zh-Hans': '禾花社区', en: 'Hehua Community' },
+                      facts: [
+                        {
+                          text: {
+                            'zh-Hans': '全市首家社区级基层治理专家人才智库',
+                            en: "The city's first community-level expert think tank on grassroots governance",
+                          },
+                          source: 'pinghu-2022-10',
+                          quote: '禾花社区基层治理“专家人才智库”成为全市首家社区级基层治理专家人才智库',
+                        },
+                      ],
+                      children: [],
+                    },
                     {
                       id: 'pinghu-community',
                       level: 'community',
                       name: { 'zh-Hans': '平湖社区', en: 'Pinghu Community' },
+                      facts: [
+                        {
+                          text: { 'zh-Hans': '市级儿童友好社区', en: 'Municipal-level child-friendly community' },
+                          source: 'pinghu-2022-10',
+                          quote: '平湖社区获评市级儿童友好社区',
+                        },
+                      ],
                       children: [],
                     },
                   ],

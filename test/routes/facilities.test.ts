@@ -32,21 +32,46 @@ forEachDatabase(t, 'GET /v1/facilities', async (t, engine) => {
     })
   })
 
-  t.test('projects under construction include 机荷高速改扩建', async (t) => {
-    const response = await app.inject({ url: '/v1/facilities?status=under_construction&limit=100' })
+  t.test('launched projects (已启动, the article’s word) include 机荷高速改扩建', async (t) => {
+    const response = await app.inject({ url: '/v1/facilities?status=launched&limit=100' })
     t.equal(response.statusCode, 200)
     const { data } = response.json()
     const names = data.map((facility: { name: string }) => facility.name)
     t.ok(names.includes('机荷高速改扩建'), 'lists 机荷高速改扩建')
-    t.ok(data.every((facility: { status: string }) => facility.status === 'under_construction'))
+    t.ok(
+      data.every(
+        (facility: { status: string; statusLabel: string }) => facility.status === 'launched' && facility.statusLabel === '已启动',
+      ),
+    )
   })
 
   t.test('category and status combine', async (t) => {
-    const response = await app.inject({ url: '/v1/facilities?category=expressway&status=under_construction' })
+    const response = await app.inject({ url: '/v1/facilities?category=expressway&status=launched' })
     t.same(
       response.json().data.map((facility: { slug: string }) => facility.slug),
       ['jihe-expressway-reconstruction-expansion'],
     )
+  })
+
+  t.test('a facility in full says where each fact comes from', async (t) => {
+    const [school] = (await app.inject({ url: '/v1/facilities?q=南科大附属学校' })).json().data
+    const response = await app.inject({ url: `/v1/facilities/${school.id}` })
+    t.equal(response.statusCode, 200)
+    const quote = '加快推动深圳外国语学校、南科大附属学校、文化体验中心、科技体育中心等高水平民生配套项目落地'
+    const none = { source: null, quote: null, note: null, by: null, at: null }
+    t.same(response.json().provenance, [
+      {
+        ...none,
+        field: '/aliases/0',
+        basis: 'inferred',
+        note: 'Not in the article: 南科大 is the usual short form of 南方科技大学 (Southern University of Science and Technology).',
+      },
+      { ...none, field: '/description', basis: 'summary', note: 'Written by the editors from the cited sentences.' },
+      { ...none, field: '/location', basis: 'inferred', note: 'Not from the source: the approximate centre of Pinghu Subdistrict.' },
+      { ...none, field: '/name/en', basis: 'translation', note: 'Translated from the Chinese name; the source is in Chinese.' },
+      { ...none, field: '/name/zh', basis: 'source', source: 'pinghu-2022-10', quote },
+      { ...none, field: '/status', basis: 'source', source: 'pinghu-2022-10', quote, note: '"项目落地": planned' },
+    ])
   })
 
   t.test('paging walks every facility once, in a stable order', async (t) => {
@@ -70,8 +95,8 @@ forEachDatabase(t, 'GET /v1/facilities', async (t, engine) => {
       }
     }
     t.equal(pages, 5)
-    t.equal(seen.length, 29)
-    t.equal(new Set(seen).size, 29, 'no facility repeated')
+    t.equal(seen.length, 30)
+    t.equal(new Set(seen).size, 30, 'no facility repeated')
     t.same(seen, [...seen].sort(), 'ordered by id')
   })
 
@@ -88,7 +113,7 @@ forEachDatabase(t, 'GET /v1/facilities', async (t, engine) => {
       cursor = page.page.nextCursor
     }
     const all = [...first.data.map((facility: { slug: string }) => facility.slug), ...rest]
-    t.equal(all.length, 30)
+    t.equal(all.length, 31)
     t.equal(all.filter((slug) => slug === 'late-arrival').length, 1)
   })
 
@@ -120,7 +145,7 @@ forEachDatabase(t, 'GET /v1/facilities', async (t, engine) => {
 
   t.test('the status error lists the allowed values', async (t) => {
     const problem = (await app.inject({ url: '/v1/facilities?status=open' })).json()
-    t.match(problem.errors[0].message, /^must be one of: planned, in_preparation, under_construction/)
+    t.match(problem.errors[0].message, /^must be one of: planned, in_preparation, launched, under_construction/)
   })
 
   t.test('a tampered cursor or one from another query is refused', async (t) => {

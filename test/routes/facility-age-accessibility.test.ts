@@ -1,10 +1,10 @@
 // The search filters a resident's questions need beyond category and status: "for my 4-year-old"
-// (ageMonths: the published age range includes the age) and "with a lift and an accessible
+// (age: the published age range includes the age) and "with a lift and an accessible
 // toilet" (accessibility: every feature asked for). Both on PGlite and on PostgreSQL.
 import t from 'tap'
 import { addFacility, build, forEachDatabase } from '../helper.js'
 
-forEachDatabase(t, 'ageMonths and accessibility', async (t, engine) => {
+forEachDatabase(t, 'age and accessibility', async (t, engine) => {
   const app = await build(t, engine)
   await addFacility(app, {
     slug: 'toddler-centre',
@@ -26,17 +26,17 @@ forEachDatabase(t, 'ageMonths and accessibility', async (t, engine) => {
     t.equal(response.statusCode, 200, query)
     return (response.json().data as { slug: string }[]).map((item) => item.slug)
   }
-  t.same(await slugs('ageMonths=24'), ['toddler-centre'], 'a 2-year-old: only the range that includes 24 months')
-  t.same(await slugs('ageMonths=48'), ['big-kindergarten', 'from-three'], 'a 4-year-old: an open-ended range counts')
-  t.same(await slugs('ageMonths=36'), ['big-kindergarten', 'from-three', 'toddler-centre'], 'both ends are included')
-  t.same(await slugs('ageMonths=48&category=childcare'), [], 'with the other filters')
+  t.same(await slugs('age=2'), ['toddler-centre'], 'a 2-year-old: only the range that includes 24 months')
+  t.same(await slugs('age=4'), ['big-kindergarten', 'from-three'], 'a 4-year-old: an open-ended range counts')
+  t.same(await slugs('age=3'), ['big-kindergarten', 'from-three', 'toddler-centre'], 'both ends are included')
+  t.same(await slugs('age=4&category=childcare'), [], 'with the other filters')
   t.same(await slugs('accessibility=lift'), ['big-kindergarten', 'toddler-centre'])
   t.same(await slugs('accessibility=lift,accessible_toilet'), ['big-kindergarten'], 'every feature asked for')
   t.same(await slugs('accessibility=lift&accessibility=accessible_toilet'), ['big-kindergarten'], 'as repeats too')
   const bad = await app.inject({ url: '/v1/facilities?accessibility=escalator' })
   t.equal(bad.statusCode, 400)
   t.equal(bad.json().errors[0].name, 'accessibility')
-  const old = await app.inject({ url: '/v1/facilities?ageMonths=-1' })
+  const old = await app.inject({ url: '/v1/facilities?age=-1' })
   t.equal(old.statusCode, 400)
-  t.same(old.json().errors, [{ in: 'query', name: 'ageMonths', message: 'must be >= 0' }])
+  t.same(old.json().errors, [{ in: 'query', name: 'age', message: 'must be >= 0' }])
 })

@@ -3,7 +3,7 @@
 import t, { type Test } from 'tap'
 import { databaseOf, addFacility, buildClocked, forEachDatabase } from '../helper.js'
 
-const seedCount = 29
+const seedCount = 30
 const csvHeader =
   'id,slug,name,name_zh,name_en,category,category_label,status,status_label,area,lat,lng,crs,' +
   'location_precision,distance_m,opening,open_now,updated_at'

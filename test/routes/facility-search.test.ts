@@ -8,7 +8,7 @@ import { addFacility, buildClocked, forEachDatabase, keyFor, patch, type App } f
 
 /** The seed puts every facility here (WGS-84): the approximate centre of Pinghu Street. */
 const centre = { lat: 22.6866, lng: 114.124 }
-const seedCount = 29
+const seedCount = 30
 
 interface Item {
   id: string
@@ -68,16 +68,16 @@ forEachDatabase(t, 'text search (q)', async (t, engine) => {
     t.same(body.page, { limit: 20, nextCursor: null })
   })
 
-  t.test('full pinyin: huanan finds the hospital and the school', async (t) => {
+  t.test('full pinyin: huanan finds the hospital, the school and 华南城', async (t) => {
     const { status, body } = await list(app, 'q=huanan')
     t.equal(status, 200)
-    t.same(sorted(namesOf(body.data)), sorted(['深圳大学附属华南医院', '华南师范大学附属平湖学校']))
+    t.same(sorted(namesOf(body.data)), sorted(['深圳大学附属华南医院', '华南师范大学附属平湖学校', '华南城']))
   })
 
-  t.test('two Chinese characters: 华南 finds the same two', async (t) => {
+  t.test('two Chinese characters: 华南 finds the same three', async (t) => {
     const { status, body } = await list(app, `q=${encodeURIComponent('华南')}`)
     t.equal(status, 200)
-    t.same(sorted(namesOf(body.data)), sorted(['深圳大学附属华南医院', '华南师范大学附属平湖学校']))
+    t.same(sorted(namesOf(body.data)), sorted(['深圳大学附属华南医院', '华南师范大学附属平湖学校', '华南城']))
   })
 
   t.test('pinyin with a space: "rong hu" finds 融湖盛世幼儿园', async (t) => {
@@ -191,26 +191,32 @@ forEachDatabase(t, 'nearby, bounding box and coordinate systems', async (t, engi
     t.ok(eastMeters > 2990 && eastMeters < 3010, `east is ${eastMeters} m away`)
   })
 
-  t.test('near the centre with radius 100: every seed facility, at distance 0', async (t) => {
+  t.test('near the centre with radius 100: every seed facility, at distance 0, marked approximate', async (t) => {
     const { status, body } = await list(app, 'near=22.6866,114.124&radius=100&limit=100')
     t.equal(status, 200)
     t.equal(body.data.length, seedCount)
     t.same(
-      body.data.map((item) => item.distanceMeters),
-      Array(seedCount).fill(0),
+      body.data.map((item) => [item.distanceMeters, item.distanceApproximate]),
+      Array(seedCount).fill([0, true]),
     )
     t.notOk(body.data.some((item) => item.id === north.id || item.id === east.id))
   })
 
-  t.test('sort=distance: seeds, then 1 km, then 3 km, with true distances', async (t) => {
+  t.test('sort=distance: exact locations nearest first (1 km, 3 km), then the approximate seeds', async (t) => {
+    // The seeds all sit on their street's centre, a placeholder: 0 m from it means nothing, so
+    // they never come before a place whose site is known.
     const { status, body } = await list(app, 'near=22.6866,114.124&sort=distance&limit=100')
     t.equal(status, 200)
     t.equal(body.data.length, seedCount + 2)
     t.same(
-      body.data.slice(0, seedCount).map((item) => item.distanceMeters),
-      Array(seedCount).fill(0),
+      body.data.slice(2).map((item) => [item.distanceMeters, item.distanceApproximate]),
+      Array(seedCount).fill([0, true]),
     )
-    const [first, second] = body.data.slice(seedCount)
+    t.same(
+      body.data.slice(0, 2).map((item) => item.distanceApproximate),
+      [false, false],
+    )
+    const [first, second] = body.data.slice(0, 2)
     t.equal(first?.id, north.id)
     t.equal(second?.id, east.id)
     const northDistance = first?.distanceMeters ?? Number.NaN
@@ -220,25 +226,35 @@ forEachDatabase(t, 'nearby, bounding box and coordinate systems', async (t, engi
     t.ok(Math.abs(eastDistance - eastMeters) <= eastMeters * 0.02, `east: ${eastDistance} ≈ ${eastMeters}`)
   })
 
+  t.test('paging by distance crosses from exact to approximate locations without skipping or repeating', async (t) => {
+    const { ids, pages } = await walk(t, app, 'near=22.6866,114.124&sort=distance&limit=3')
+    t.equal(pages, Math.ceil((seedCount + 2) / 3))
+    t.equal(ids.length, seedCount + 2)
+    t.equal(new Set(ids).size, seedCount + 2, 'none twice')
+    t.same(ids.slice(0, 2), [north.id, east.id], 'the exact ones first')
+  })
+
   t.test('radius=2000 keeps the 1 km facility and leaves out the 3 km one', async (t) => {
     const { body } = await list(app, 'near=22.6866,114.124&radius=2000&limit=100')
     t.equal(body.data.length, seedCount + 1)
-    t.equal(body.data.at(-1)?.id, north.id)
+    t.equal(body.data[0]?.id, north.id)
     t.notOk(body.data.some((item) => item.id === east.id))
   })
 
   t.test('the default sort with near is distance', async (t) => {
-    // Around the east facility: itself (0 m), the seeds (~3 km), then the north one (~3.2 km).
+    // Around the east facility: itself (0 m), the north one (~3.2 km), then the seeds, whose
+    // rough ~3 km is no reason to put them before a site that is known.
     // Creation order would have put the seeds first.
     const { body } = await list(app, `near=${eastPoint.lat},${eastPoint.lng}&limit=100`)
     t.equal(body.data.length, seedCount + 2)
     t.equal(body.data[0]?.id, east.id)
     t.equal(body.data[0]?.distanceMeters, 0)
-    t.equal(body.data.at(-1)?.id, north.id)
-    const seedDistance = body.data[1]?.distanceMeters ?? Number.NaN
+    t.equal(body.data[1]?.id, north.id)
+    const seedDistance = body.data[2]?.distanceMeters ?? Number.NaN
     t.ok(Math.abs(seedDistance - eastMeters) <= eastMeters * 0.02, `seeds ${seedDistance} m away`)
+    t.equal(body.data[2]?.distanceApproximate, true, 'and that is approximate')
     const northEast = greatCircle(northPoint, eastPoint)
-    const northEastDistance = body.data.at(-1)?.distanceMeters ?? Number.NaN
+    const northEastDistance = body.data[1]?.distanceMeters ?? Number.NaN
     t.ok(Math.abs(northEastDistance - northEast) <= northEast * 0.02, `north ${northEastDistance} ≈ ${northEast}`)
     const explicit = await list(app, `near=${eastPoint.lat},${eastPoint.lng}&limit=100&sort=distance`)
     t.same(
@@ -255,8 +271,8 @@ forEachDatabase(t, 'nearby, bounding box and coordinate systems', async (t, engi
     t.equal(body.data.length, seedCount + 1, 'the seeds and north-sports-park')
     t.equal(found?.distanceMeters, 1001, 'found, 1001 m away')
     const wider = await list(app, 'near=22.6866,114.124&radius=1003&limit=100')
-    t.equal(wider.body.data.at(-1)?.id, north.id)
-    t.equal(wider.body.data.at(-1)?.distanceMeters, 1001)
+    t.equal(wider.body.data[0]?.id, north.id)
+    t.equal(wider.body.data[0]?.distanceMeters, 1001)
   })
 
   t.test('bbox includes and excludes by the box', async (t) => {
@@ -896,52 +912,51 @@ forEachDatabase(t, 'views, languages, facets and bad input', async (t, engine) =
     t.equal(chinese.body.data[0]?.name, '融湖盛世幼儿园')
   })
 
-  t.test('facets for projects under construction', async (t) => {
-    const response = await app.inject({ url: '/v1/facilities/facets?status=under_construction' })
+  t.test('facets for launched projects (已启动: started, stage not reported)', async (t) => {
+    const response = await app.inject({ url: '/v1/facilities/facets?status=launched' })
     t.equal(response.statusCode, 200)
     t.equal(response.headers['content-language'], 'zh-Hans')
     t.same(response.json(), {
-      total: 9,
+      total: 7,
       category: [
         { value: 'intercity_rail', label: '城际铁路', count: 2 },
         { value: 'road', label: '道路', count: 2 },
-        { value: 'commercial_building', label: '商务楼宇', count: 1 },
         { value: 'expressway', label: '高速公路', count: 1 },
         { value: 'logistics_hub', label: '物流枢纽', count: 1 },
-        { value: 'market', label: '市场', count: 1 },
         { value: 'utility', label: '市政公用设施', count: 1 },
       ],
-      status: [{ value: 'under_construction', label: '在建', count: 9 }],
-      area: [{ value: 'pinghu', label: '平湖街道', count: 9 }],
+      status: [{ value: 'launched', label: '已启动', count: 7 }],
+      area: [{ value: 'pinghu', label: '平湖街道', count: 7 }],
     })
   })
 
   t.test('facet labels in English', async (t) => {
     const response = await app.inject({
-      url: '/v1/facilities/facets?status=under_construction',
+      url: '/v1/facilities/facets?status=launched',
       headers: { 'accept-language': 'en' },
     })
     t.equal(response.headers['content-language'], 'en')
     const facets = response.json()
-    t.equal(facets.total, 9)
+    t.equal(facets.total, 7)
     t.same(
       facets.category.map((entry: { label: string }) => entry.label),
-      ['Intercity railway', 'Road', 'Commercial building', 'Expressway', 'Logistics hub', 'Market', 'Utility'],
+      ['Intercity railway', 'Road', 'Expressway', 'Logistics hub', 'Utility'],
     )
-    t.same(facets.status, [{ value: 'under_construction', label: 'Under construction', count: 9 }])
-    t.same(facets.area, [{ value: 'pinghu', label: 'Pinghu Subdistrict', count: 9 }])
+    t.same(facets.status, [{ value: 'launched', label: 'Launched', count: 7 }])
+    t.same(facets.area, [{ value: 'pinghu', label: 'Pinghu Subdistrict', count: 7 }])
   })
 
   t.test('facets of a text search', async (t) => {
     const facets = (await app.inject({ url: '/v1/facilities/facets?q=huanan' })).json()
     t.same(facets, {
-      total: 2,
+      total: 3,
       category: [
         { value: 'hospital', label: '医院', count: 1 },
+        { value: 'market', label: '市场', count: 1 },
         { value: 'school', label: '学校', count: 1 },
       ],
-      status: [{ value: 'operational', label: '运营中', count: 2 }],
-      area: [{ value: 'pinghu', label: '平湖街道', count: 2 }],
+      status: [{ value: 'operational', label: '运营中', count: 3 }],
+      area: [{ value: 'pinghu', label: '平湖街道', count: 3 }],
     })
     t.equal((await app.inject({ url: '/v1/facilities/facets?q=kindergarden' })).json().total, 1, 'fuzzy too')
   })

@@ -4,7 +4,7 @@
 import t from 'tap'
 import { AccessibilityFeature } from '../../src/generated/prisma/enums.js'
 import { revokeClient } from '../../src/clients/keys.js'
-import { databaseOf, build, create, forEachDatabase, keyFor, kindergarten, patch, type App } from '../helper.js'
+import { build, buildClocked, create, databaseOf, forEachDatabase, keyFor, kindergarten, patch, type App } from '../helper.js'
 
 interface RawRequest {
   payload: string
@@ -431,4 +431,53 @@ forEachDatabase(t, 'deleting a facility', async (t, engine) => {
   )
   const tombstone = await databaseOf(app).prisma.facility.findUniqueOrThrow({ where: { id } })
   t.ok(tombstone.deletedAt, 'the row stays as a tombstone')
+})
+
+forEachDatabase(t, 'provenance of what staff write', async (t, engine) => {
+  const { app, setNow } = await buildClocked(t, engine, '2026-11-30T02:00:00Z')
+  const editor = await keyFor(app, 'editor')
+  const created = await create(app, editor)
+  t.equal(created.statusCode, 201)
+  const staff = (field: string, at: string) => ({ field, basis: 'staff', source: null, quote: null, note: null, by: 'test editor', at })
+  const first = '2026-11-30T02:00:00.000Z'
+  t.same(
+    created.json().provenance,
+    ['/capacity', '/location', '/name', '/openingHours', '/status'].map((field) => staff(field, first)),
+    'each fact staff give without saying where it comes from is recorded as theirs, with who and when',
+  )
+
+  setNow('2026-12-01T02:00:00Z')
+  const phoned = await patch(app, created.json().id, { ...editor, 'if-match': '"1"' }, { openingHours: 'Mo-Fr 08:00-17:30' })
+  t.equal(phoned.statusCode, 200)
+  const entries = phoned.json().provenance as { field: string; at: string }[]
+  t.same(
+    entries.map((entry) => [entry.field, entry.at]),
+    [
+      ['/capacity', first],
+      ['/location', first],
+      ['/name', first],
+      ['/openingHours', '2026-12-01T02:00:00.000Z'],
+      ['/status', first],
+    ],
+    'a changed field is re-stamped; the others keep theirs',
+  )
+
+  const sourced = await patch(
+    app,
+    created.json().id,
+    { ...editor, 'if-match': '"2"' },
+    {
+      name: { zh: '禾花阳光幼儿园', en: 'Hehua Sunshine Kindergarten (Pinghu)' },
+      provenance: [
+        ...entries.filter((entry) => entry.field !== '/name').map(({ field, at }) => ({ field, basis: 'staff', by: 'test editor', at })),
+        { field: '/name/en', basis: 'translation', note: 'As the kindergarten spells it on its sign.' },
+      ],
+    },
+  )
+  t.equal(sourced.statusCode, 200)
+  t.match(
+    (sourced.json().provenance as { field: string }[]).find((entry) => entry.field === '/name/en'),
+    { basis: 'translation', note: 'As the kindergarten spells it on its sign.' },
+    'provenance given with a change is kept as given',
+  )
 })

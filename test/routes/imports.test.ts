@@ -69,8 +69,8 @@ forEachDatabase(t, 'a CSV import creates, then is idempotent, then updates', asy
   })
   t.same(
     history.fields.map((f) => f.field),
-    ['capacity'],
-    'audited like a single write',
+    ['capacity', 'provenance'],
+    'audited like a single write: the capacity, and that it is now the importer’s',
   )
   t.equal(history.reason, 'import')
 })

@@ -12,6 +12,14 @@ const AreaNode = Type.Object(
     id: Type.String({ description: 'Stable id, as taken by the `area` filter of the search.', examples: ['pinghu'] }),
     level: Type.Enum(AreaLevel),
     name: Type.Object({ 'zh-Hans': Type.String({ examples: ['平湖街道'] }), en: Type.String({ examples: ['Pinghu Subdistrict'] }) }),
+    facts: Type.Array(
+      Type.Object({
+        text: Type.Object({ 'zh-Hans': Type.String({ examples: ['市级儿童友好社区'] }), en: Type.String() }),
+        source: Type.String({ description: 'The id of the source (a facility citation names its title).', examples: ['pinghu-2022-10'] }),
+        quote: Type.String({ description: 'The sentence of the source, verbatim.', examples: ['平湖社区获评市级儿童友好社区'] }),
+      }),
+      { description: 'What the sources say about the area itself (an award, a first), each with its sentence.' },
+    ),
     children: Type.Array(Type.Ref('AreaNode')),
   },
   { $id: 'AreaNode', description: 'An administrative area and the areas within it.' },

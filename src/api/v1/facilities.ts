@@ -4,9 +4,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { Crs } from '../../domain/geo.js'
-import { presentFacility, presentSummary, type PresentationContext } from '../../facilities/presenter.js'
+import { distanceOf, presentFacility, presentSummary, type PresentationContext } from '../../facilities/presenter.js'
 import { SearchQuery } from '../../facilities/search/params.js'
-import type { SearchHit } from '../../facilities/service.js'
+import type { SearchHit, } from '../../facilities/service.js'
 import { access } from '../../http/access.js'
 import { cacheHeaders, httpDate, lastModifiedHeader, notModified } from '../../http/caching.js'
 import { languageHeaders, negotiateLanguage, setLanguage } from '../../http/language.js'
@@ -30,7 +30,7 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         const record = records.get(hit.id)
         return record === undefined
           ? []
-          : [{ ...presentFacility(record, presentation), ...(hit.distanceMeters === null ? {} : { distanceMeters: hit.distanceMeters }) }]
+          : [{ ...presentFacility(record, presentation), ...(hit.distanceMeters === null ? {} : distanceOf(record, hit.distanceMeters)) }]
       })
     }
     return hits.map((hit) => presentSummary(hit.row, presentation, hit.distanceMeters))

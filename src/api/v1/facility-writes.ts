@@ -217,7 +217,7 @@ const facilityWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         summary: 'Change the status of a facility, now or at a moment to come',
         description:
           'The lifecycle is enforced: services planned → under_construction → operational ⇄ temporarily_closed → permanently_closed; ' +
-          'projects planned → in_preparation → under_construction ⇄ suspended → completed → in_service, cancelled. Nothing follows ' +
+          'projects planned → in_preparation → launched → under_construction ⇄ suspended → completed → in_service, cancelled. Nothing follows ' +
           'cancelled; permanently_closed → operational is for admins. With `effectiveAt` in the future the change is scheduled ' +
           '(202) and takes effect at that moment, in reads and in the change feed, whichever server process is running then.',
         security: access.role('editor'),

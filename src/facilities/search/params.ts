@@ -70,19 +70,19 @@ export const filterParameters = {
     }),
   ),
   hasCapacity: Type.Optional(Type.Boolean({ description: 'Only facilities with places available (true) or without (false).' })),
-  ageMonths: Type.Optional(
-    Type.Integer({
+  age: Type.Optional(
+    Type.Number({
       minimum: 0,
-      maximum: 1500,
+      maximum: 125,
       description:
-        'Serves a person of this age in months (childcare for a 2-year-old: 24): the published age range includes it. ' +
-        'Facilities that publish no age range are left out.',
-      examples: [48],
+        'Only facilities that publish the ages they serve and serve this age, in years (1.5 = 18 months): childcare for a 2-year-old is `category=childcare&age=2`.',
+      examples: [2],
     }),
   ),
   accessibility: Type.Optional(
     Type.Array(Type.Enum(AccessibilityFeature), {
-      description: 'Has every one of these accessibility features: repeat the parameter or separate with commas.',
+      description: 'Only facilities with every one of these features: repeat the parameter or separate with commas.',
+      examples: [['step_free_entrance']],
     }),
   ),
   openNow: Type.Optional(Type.Boolean({ description: 'Only facilities open (true) or closed (false) at this moment.' })),
@@ -181,7 +181,7 @@ export function parseFilters(query: FacetQuery): SearchFilters & { crs: Crs } {
   if (query.status !== undefined) filters.statuses = query.status
   if (query.area !== undefined) filters.area = query.area
   if (query.hasCapacity !== undefined) filters.hasCapacity = query.hasCapacity
-  if (query.ageMonths !== undefined) filters.ageMonths = query.ageMonths
+  if (query.age !== undefined) filters.ageMonths = Math.floor(query.age * 12)
   if (query.accessibility !== undefined) filters.accessibility = query.accessibility
   if (query.openedAfter !== undefined) filters.openedAfter = query.openedAfter
   if (query.openedBefore !== undefined) filters.openedBefore = query.openedBefore

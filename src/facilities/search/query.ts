@@ -15,6 +15,8 @@ import type {
   Milestone,
 } from '../../generated/prisma/enums.js'
 import type { SummarySource } from '../presenter.js'
+import { kindOfCategory } from '../../domain/categories.js'
+import { synonymOf } from './synonyms.js'
 import { normalizeSearch } from './text.js'
 import { utcMidnight } from '../../domain/dates.js'
 
@@ -22,8 +24,9 @@ export const sorts = ['relevance', 'distance', 'name', 'openingDate', 'updatedAt
 export type Sort = (typeof sorts)[number] | 'created'
 
 /**
- * How `q` matches: `substring` (of a name, alias, pinyin or initials — indexed) or, when nothing
- * contains it, `fuzzy` (trigram word similarity, for typos).
+ * How `q` matches: `substring` (of a name, alias, pinyin or initials — indexed; or a word of the
+ * synonym list) or, when nothing contains it, `fuzzy` (the text with two neighbouring letters
+ * swapped back, or trigram word similarity, for typos).
  */
 export type TextMode = 'substring' | 'fuzzy'
 
@@ -147,10 +150,52 @@ const metersSql = (chord: Prisma.Sql) => Prisma.sql`(2 * ${earthRadiusMeters}::f
  * matches by similarity.
  */
 function relevanceSql(q: string, mode: TextMode): Prisma.Sql {
-  if (mode === 'fuzzy') return Prisma.sql`word_similarity(${q}, f.search_text)::float8`
+  if (mode === 'fuzzy') {
+    // A swap of two neighbouring letters found back ranks like the text it should have been.
+    const swapped = transpositionsOf(q).map((variant) => substringScoreSql(variant))
+    const best = swapped.length === 0 ? Prisma.sql`0` : Prisma.sql`GREATEST(${Prisma.join(swapped)})`
+    return Prisma.sql`(${best} + word_similarity(${q}, f.search_text) + ${serviceBonusSql})::float8`
+  }
+  return Prisma.sql`(${substringScoreSql(q)} + ${serviceBonusSql})::float8`
+}
+
+function substringScoreSql(q: string): Prisma.Sql {
   return Prisma.sql`(CASE WHEN f.search_text LIKE ${`% ${q} %`} THEN 2 ELSE 0 END
     + CASE WHEN f.search_text LIKE ${`% ${q}%`} THEN 1 ELSE 0 END
-    + CASE WHEN f.search_text LIKE ${` ${q}%`} THEN 1 ELSE 0 END)::float8`
+    + CASE WHEN f.search_text LIKE ${` ${q}%`} THEN 1 ELSE 0 END)`
+}
+
+/**
+ * Between matches that score the same, a place people use (a service) comes before a project that
+ * only mentions it: less than any step of the score, so it never lifts a weaker match.
+ */
+const serviceCategories = (Object.keys(kindOfCategory) as FacilityCategory[]).filter((c) => kindOfCategory[c] === 'service')
+const serviceBonusSql = Prisma.sql`(CASE WHEN f.category = ANY(ARRAY[${Prisma.join(serviceCategories)}]::"FacilityCategory"[]) THEN 0.5 ELSE 0 END)`
+
+/** The text with each pair of neighbouring characters swapped (huanna → huanan), for short texts. */
+export function transpositionsOf(q: string): string[] {
+  const characters = [...q]
+  if (characters.length < 3 || characters.length > 30) return []
+  const variants = new Set<string>()
+  for (let i = 0; i + 1 < characters.length; i += 1) {
+    if (characters[i] === characters[i + 1]) continue
+    const swapped = [...characters]
+    ;[swapped[i], swapped[i + 1]] = [swapped[i + 1] as string, swapped[i] as string]
+    variants.add(swapped.join(''))
+  }
+  return [...variants]
+}
+
+/** Places the synonym list says the query stands for (a category, an attribute). */
+function synonymSql(q: string): Prisma.Sql | undefined {
+  const synonym = synonymOf(q)
+  if (synonym === undefined) return undefined
+  const conditions: Prisma.Sql[] = []
+  if (synonym.categories !== undefined) {
+    conditions.push(Prisma.sql`f.category = ANY(ARRAY[${Prisma.join([...synonym.categories])}]::"FacilityCategory"[])`)
+  }
+  if (synonym.attributes !== undefined) conditions.push(Prisma.sql`f.attributes @> ${JSON.stringify(synonym.attributes)}::jsonb`)
+  return conditions.length === 0 ? undefined : Prisma.join(conditions, ' OR ')
 }
 
 function whereSql(filters: SearchFilters): Prisma.Sql[] {
@@ -159,9 +204,25 @@ function whereSql(filters: SearchFilters): Prisma.Sql[] {
     const q = normalizeSearch(filters.q)
     // One and two characters are too short for trigrams; they are matched as whole words, which
     // search_text holds for every Chinese character and character pair (search/text.ts).
-    if ([...q].length < 3) where.push(Prisma.sql`f.search_text LIKE ${`% ${q} %`}`)
-    else if (filters.textMode === 'fuzzy') where.push(Prisma.sql`${q} <% f.search_text`)
-    else where.push(Prisma.sql`f.search_text LIKE ${`%${q}%`}`)
+    let text: Prisma.Sql
+    if ([...q].length < 3) text = Prisma.sql`f.search_text LIKE ${`% ${q} %`}`
+    else if (filters.textMode === 'fuzzy') {
+      const swapped = transpositionsOf(q).map((variant) => Prisma.sql`f.search_text LIKE ${`%${variant}%`}`)
+      text = Prisma.join([Prisma.sql`${q} <% f.search_text`, ...swapped], ' OR ')
+    } else text = Prisma.sql`f.search_text LIKE ${`%${q}%`}`
+    const synonym = filters.textMode === 'fuzzy' ? undefined : synonymSql(q)
+    where.push(synonym === undefined ? Prisma.sql`(${text})` : Prisma.sql`(${text} OR ${synonym})`)
+  }
+  if (filters.ageMonths !== undefined) {
+    // Only places that publish their ages: one without says nothing about a two-year-old.
+    where.push(
+      Prisma.sql`(f.age_min_months IS NOT NULL OR f.age_max_months IS NOT NULL)`,
+      Prisma.sql`coalesce(f.age_min_months <= ${filters.ageMonths}, true)`,
+      Prisma.sql`coalesce(f.age_max_months >= ${filters.ageMonths}, true)`,
+    )
+  }
+  if (filters.accessibility !== undefined && filters.accessibility.length > 0) {
+    where.push(Prisma.sql`f.accessibility @> ARRAY[${Prisma.join(filters.accessibility)}]::"AccessibilityFeature"[]`)
   }
   if (filters.near !== undefined) {
     const { lat, lng, radius } = filters.near
@@ -193,14 +254,6 @@ function whereSql(filters: SearchFilters): Prisma.Sql[] {
   if (filters.hasCapacity !== undefined) {
     const exists = Prisma.sql`EXISTS (SELECT 1 FROM capacity c WHERE c.facility_id = f.id AND c.available > 0)`
     where.push(filters.hasCapacity ? exists : Prisma.sql`NOT ${exists}`)
-  }
-  if (filters.ageMonths !== undefined) {
-    const age = filters.ageMonths
-    where.push(Prisma.sql`(f.age_min_months IS NOT NULL OR f.age_max_months IS NOT NULL)
-      AND coalesce(f.age_min_months, 0) <= ${age}::int AND coalesce(f.age_max_months, 2147483647) >= ${age}::int`)
-  }
-  if (filters.accessibility !== undefined) {
-    where.push(Prisma.sql`f.accessibility @> ARRAY[${Prisma.join(filters.accessibility)}]::"AccessibilityFeature"[]`)
   }
   if (filters.openedAfter !== undefined) {
     where.push(Prisma.sql`EXISTS (SELECT 1 FROM facility_date d WHERE d.facility_id = f.id
@@ -304,6 +357,7 @@ export async function searchFacilities(
   filters: SearchFilters,
   options: { sort: Sort; limit: number; after?: SortKey },
 ): Promise<SearchHit[]> {
+  if (options.sort === 'distance' && filters.near !== undefined) return nearestHits(db, filters, options)
   const bands = options.sort === 'relevance' ? relevanceBands(filters) : undefined
   if (bands === undefined) return selectHits(db, filters, whereSql(filters), options)
 
@@ -322,6 +376,35 @@ export async function searchFacilities(
     hits.push(...(await selectHits(db, filters, bottom, { sort: 'created', limit: limit - hits.length })))
   }
   return hits.map((hit) => (hit.key[0] === null ? { ...hit, key: [bands.bottomScore, hit.key[1]] } : hit))
+}
+
+/**
+ * A cursor's distance key past this is in the second band: the chord of the unit sphere is at most
+ * 2, so an approximate location's key is its chord plus this.
+ */
+const approximateBand = 10
+
+/**
+ * Nearest first — among exact locations. A facility placed approximately (the centre of its area,
+ * because no one knows its site) has no distance worth ranking: one placeholder point would
+ * otherwise be "the nearest" for everyone close to it. Those come after every exact location
+ * within the radius, ordered by their rough distance and marked approximate.
+ */
+async function nearestHits(db: Database, filters: SearchFilters, options: { sort: Sort; limit: number; after?: SortKey }) {
+  const { after, limit } = options
+  const exact = Prisma.sql`f.location_precision = 'exact'`
+  const hits: SearchHit[] = []
+  const inSecondBand = after !== undefined && typeof after[0] === 'number' && after[0] >= approximateBand
+  if (!inSecondBand) hits.push(...(await selectHits(db, filters, [...whereSql(filters), exact], options)))
+  if (hits.length < limit) {
+    const second = await selectHits(db, filters, [...whereSql(filters), Prisma.sql`NOT (${exact})`], {
+      sort: 'distance',
+      limit: limit - hits.length,
+      ...(inSecondBand && { after: [Number(after[0]) - approximateBand, after[1]] }),
+    })
+    hits.push(...second.map((hit): SearchHit => ({ ...hit, key: [Number(hit.key[0]) + approximateBand, hit.key[1]] })))
+  }
+  return hits
 }
 
 /**

@@ -3,7 +3,19 @@
 // with a trigram index: the names and aliases, their pinyin run together and their initials, and
 // every CJK character and character pair as a word of its own — so one- and two-character Chinese
 // queries, too short for trigrams, can still be answered from the index as whole words.
-import { pinyin } from 'pinyin-pro'
+import { customPinyin, pinyin } from 'pinyin-pro'
+
+/**
+ * Readings pinyin-pro gets wrong in the directory's names (it reads 深大 "shen dai", 长者 "zhang
+ * zhe"). Its custom dictionary takes precedence over its own. Changing this changes search_text:
+ * the seed recomputes it for what it loads; other rows pick it up at their next write.
+ */
+export const pinyinCorrections: Readonly<Record<string, string>> = {
+  深大: 'shen da',
+  长者: 'chang zhe',
+  长者服务: 'chang zhe fu wu',
+}
+customPinyin(pinyinCorrections)
 
 const cjk = /\p{Script=Han}/u
 

@@ -47,7 +47,7 @@ export function apiQuery(query: ResultsQuery): Omit<SearchQuery, 'view'> {
     area: query.area,
     openNow: query.openNow,
     hasCapacity: query.hasCapacity,
-    ageMonths: query.age === undefined ? undefined : query.age * 12,
+    age: query.age,
     accessibility: query.accessibility,
     near: query.near,
     radius: query.near === undefined ? undefined : query.radius,
