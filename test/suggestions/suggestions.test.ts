@@ -219,8 +219,9 @@ forEachDatabase(t, 'editors moderate within their scope; accepting applies the c
   t.same(
     history.data.slice(0, 2).map((change) => [change.action, change.reason, change.fields.map((f) => f.field)]),
     [
-      ['status_change', `suggestion ${closingItem.id}`, ['status', 'statusEffective']],
-      ['update', `suggestion ${hoursItem.id}: phoned them`, ['openingHours', 'phone']],
+      // Each accepted change also records where the new values come from (provenance: staff).
+      ['status_change', `suggestion ${closingItem.id}`, ['provenance', 'status', 'statusEffective']],
+      ['update', `suggestion ${hoursItem.id}: phoned them`, ['openingHours', 'phone', 'provenance']],
     ],
     "the history names the suggestion in each change's reason",
   )
