@@ -10,11 +10,14 @@ import problemsPlugin, { clientErrorHandler, frameworkErrors } from './http/erro
 import inputGuardPlugin from './http/input-guard.js'
 import securityPlugin from './http/security.js'
 import openapiPlugin from './http/openapi.js'
+import requestIdPlugin, { requestIdOf } from './http/request-id.js'
 import authPlugin from './plugins/auth.js'
 import { defaultRateLimits, type RateLimits } from './config.js'
 import rateLimitPlugin from './plugins/rate-limit.js'
 import schedulerPlugin from './plugins/scheduler.js'
+import metricsPlugin from './plugins/metrics.js'
 import healthRoutes from './api/health.js'
+import metricsRoutes from './api/metrics.js'
 import areaRoutes from './api/v1/areas.js'
 import facilityRoutes from './api/v1/facilities.js'
 import facetRoutes from './api/v1/facets.js'
@@ -34,6 +37,8 @@ export interface AppOptions {
   rateLimits?: RateLimits | false
   /** Origins whose browser pages may write (CORS); reads are open to any origin. None unless given. */
   corsOrigins?: readonly string[]
+  /** When given, GET /metrics answers only `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string
 }
 
 declare module 'fastify' {
@@ -46,11 +51,13 @@ export const app = fp<AppOptions>(
   async (fastify, options) => {
     // Shared plugins first, then routes.
     fastify.decorate('clock', options.clock ?? (() => new Date()))
+    await fastify.register(requestIdPlugin)
     await fastify.register(problemsPlugin)
     await fastify.register(inputGuardPlugin)
     await fastify.register(securityPlugin, { writeOrigins: options.corsOrigins ?? [] })
     await fastify.register(cachingPlugin)
     await fastify.register(servicesPlugin, { database: options.database })
+    await fastify.register(metricsPlugin)
     await fastify.register(authPlugin)
     // After auth: the budget depends on the request's client.
     const rateLimits = options.rateLimits ?? defaultRateLimits
@@ -58,6 +65,7 @@ export const app = fp<AppOptions>(
     await fastify.register(schedulerPlugin)
     await fastify.register(openapiPlugin)
     await fastify.register(healthRoutes)
+    await fastify.register(metricsRoutes, { token: options.metricsToken })
     await fastify.register(areaRoutes, { prefix: '/v1' })
     await fastify.register(facilityRoutes, { prefix: '/v1' })
     await fastify.register(facetRoutes, { prefix: '/v1' })
@@ -96,6 +104,10 @@ export function serverOptions(logLevel: string, logStream?: LogStream): FastifyS
         keywords: ['style', 'explode'],
       },
     },
+    // A well-formed incoming X-Request-Id names the request, else a new UUID (src/http/request-id.ts);
+    // every log line of the request carries it as requestId.
+    genReqId: requestIdOf,
+    requestIdLogLabel: 'requestId',
     routerOptions: { ignoreTrailingSlash: true },
     // Errors raised before routing, and requests Node's parser refuses, answer in the one problem shape too.
     frameworkErrors,
@@ -111,6 +123,7 @@ export async function buildApp(options: AppOptions & { logLevel: string; logStre
     clock: options.clock,
     rateLimits: options.rateLimits,
     corsOrigins: options.corsOrigins,
+    metricsToken: options.metricsToken,
   })
   return fastify
 }

@@ -16,6 +16,7 @@ try {
 
 const database = await openDatabase({
   databaseUrl: config.DATABASE_URL,
+  readUrl: config.DATABASE_READ_URL,
   dataDir: config.DATA_DIR,
   poolSize: config.DATABASE_POOL_SIZE,
 }).catch((error: Error) => {
@@ -28,6 +29,7 @@ const app = await buildApp({
   logLevel: config.LOG_LEVEL,
   rateLimits: rateLimitsOf(config),
   corsOrigins: corsOriginsOf(config),
+  metricsToken: config.METRICS_TOKEN,
 }).catch(async (error: Error) => {
   console.error(`Linli cannot start: ${error.message}`)
   await database.close()

@@ -44,7 +44,7 @@ function send(
   errors?: ProblemFieldError[],
   extensions?: ProblemExtensions,
 ) {
-  const body = problemBody(code, detail, request.url.split('?')[0], errors, extensions)
+  const body = problemBody(code, detail, request.url.split('?')[0], errors, extensions, request.id)
   return reply.status(body.status).type('application/problem+json').send(body)
 }
 

@@ -90,6 +90,7 @@ export default fp(
           { name: 'changes', description: 'The change feed, for keeping a copy of the directory in sync' },
           { name: 'hsds', description: 'Open Referral HSDS 3.0 profile (read-only): services, organizations, locations, taxonomy' },
           { name: 'health', description: 'Liveness and readiness, for load balancers and orchestrators' },
+          { name: 'operations', description: 'For the operator of a server, not for apps: metrics (docs/operations.md)' },
         ],
         components: {
           securitySchemes: {
@@ -98,6 +99,11 @@ export default fp(
               scheme: 'bearer',
               description:
                 'A client key (`npm run keys -- create`), sent as `Authorization: Bearer lk_…`. Each key has a role: reader, editor or admin.',
+            },
+            metricsToken: {
+              type: 'http',
+              scheme: 'bearer',
+              description: "The server's METRICS_TOKEN, when it is set (docs/operations.md); not a client key.",
             },
           },
         },

@@ -9,8 +9,8 @@ import { Redis } from 'ioredis'
 import { ProblemError } from '../http/problems.js'
 import type { RateLimits } from '../config.js'
 
-/** Monitoring and documentation (the OpenAPI document in any format, its browsable /docs) must always be reachable. */
-export const unlimitedPaths = ['/health/', '/openapi.', '/docs']
+/** Monitoring (probes, metrics) and documentation (the OpenAPI document in any format, its browsable /docs) must always be reachable. */
+export const unlimitedPaths = ['/health/', '/metrics', '/openapi.', '/docs']
 
 const budgetOf = (limits: RateLimits, request: FastifyRequest) =>
   request.client === null ? limits.anonymous : (request.client.rateLimitPerMinute ?? limits[request.client.role])

@@ -5,7 +5,7 @@
 import fp from 'fastify-plugin'
 import { type AreaDirectory, areaDirectory } from '../areas/directory.js'
 import { type ClientRegistry, clientRegistry } from '../clients/keys.js'
-import type { Database, DatabaseEngine } from '../db/database.js'
+import type { Database, DatabaseEngine, PoolUse } from '../db/database.js'
 import { type ChangeFeed, changeFeed } from '../facilities/change-log.js'
 import { type FacilityService, facilityService } from '../facilities/service.js'
 
@@ -17,8 +17,10 @@ declare module 'fastify' {
     clients: ClientRegistry
     database: {
       engine: DatabaseEngine
-      /** Resolves when the database answers a query. */
+      /** Resolves when the database (and its read replica, if any) answers a query. */
       ping: () => Promise<void>
+      /** Connections in use, idle and awaited, by pool (for /metrics). */
+      pools: () => PoolUse[]
     }
   }
 }
@@ -27,14 +29,13 @@ export default fp<{ database: Database }>(
   async (fastify, { database }) => {
     const { prisma } = database
     fastify.decorate('facilities', facilityService(database))
-    fastify.decorate('changeFeed', changeFeed(prisma))
+    fastify.decorate('changeFeed', changeFeed(database))
     fastify.decorate('areas', areaDirectory(prisma))
     fastify.decorate('clients', clientRegistry(prisma))
     fastify.decorate('database', {
       engine: database.engine,
-      ping: async () => {
-        await prisma.$queryRaw`SELECT 1`
-      },
+      ping: () => database.ping(),
+      pools: () => database.pools(),
     })
   },
   { name: 'services' },

@@ -1,7 +1,7 @@
 // A page of search hits and the facet counts for a search, including the one filter SQL cannot
 // decide: whether a facility is open now depends on holiday calendars, so candidates are read in
 // batches and their hours evaluated here.
-import type { Database } from '../../db/database.js'
+import type { Reader } from '../../db/database.js'
 import { openingStateOf } from '../../domain/opening-hours.js'
 import { facetCandidates, facetCounts, searchFacilities, type SearchFilters, type SearchHit, type Sort, type SortKey } from './query.js'
 
@@ -15,7 +15,7 @@ export interface PageOptions {
 }
 
 /** One page of hits, and one more to tell whether there is a next page. */
-export async function findPage(db: Database, filters: SearchFilters, options: PageOptions): Promise<SearchHit[]> {
+export async function findPage(db: Reader, filters: SearchFilters, options: PageOptions): Promise<SearchHit[]> {
   if (options.openNow === undefined) {
     return searchFacilities(db, filters, { sort: options.sort, limit: options.limit + 1, after: options.after })
   }
@@ -44,7 +44,7 @@ export interface FacetCount {
 
 /** Counts by category, status and area of the facilities matching the filters (and openNow at `now`). */
 export async function countFacets(
-  db: Database,
+  db: Reader,
   filters: SearchFilters,
   options: { openNow?: boolean; now: Date },
 ): Promise<Record<'category' | 'status' | 'area', FacetCount[]>> {

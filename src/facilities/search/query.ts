@@ -2,7 +2,7 @@
 // nearby and bounding box, filters, sorting and keyset paging, in one SQL query that runs the
 // same on PGlite and PostgreSQL. Opening hours are evaluated in JavaScript (they depend on
 // holiday calendars), so `openNow` filters candidates in batches after the SQL.
-import type { Database } from '../../db/database.js'
+import type { Reader } from '../../db/database.js'
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js'
 import type {
   AreaLevel,
@@ -287,7 +287,7 @@ const keyValue = (value: unknown): string | number | null =>
  * most frequent read, and Prisma's conversion of its rows cost more than the rest of the work.
  */
 export async function searchFacilities(
-  db: Database,
+  db: Reader,
   filters: SearchFilters,
   options: { sort: Sort; limit: number; after?: SortKey },
 ): Promise<SearchHit[]> {
@@ -325,7 +325,7 @@ function relevanceBands(filters: SearchFilters): { top: Prisma.Sql; bottomScore:
 }
 
 async function selectHits(
-  db: Database,
+  db: Reader,
   filters: SearchFilters,
   where: Prisma.Sql[],
   options: { sort: Sort; limit: number; after?: SortKey },
