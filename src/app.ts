@@ -1,6 +1,6 @@
 // The application as a Fastify plugin, and the one function that builds a server around it —
 // used by src/server.ts and by the tests alike, so both validate and serialise the same way.
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify'
 import fp from 'fastify-plugin'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Database } from './db/database.js'
@@ -107,7 +107,7 @@ export function serverOptions(logLevel: string, logStream?: LogStream): FastifyS
     // A well-formed incoming X-Request-Id names the request, else a new UUID (src/http/request-id.ts);
     // every log line of the request carries it as requestId.
     genReqId: requestIdOf,
-    requestIdLogLabel: 'requestId',
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
     routerOptions: { ignoreTrailingSlash: true },
     // Errors raised before routing, and requests Node's parser refuses, answer in the one problem shape too.
     frameworkErrors,
