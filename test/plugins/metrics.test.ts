@@ -116,7 +116,7 @@ t.test('with METRICS_TOKEN, /metrics answers only its bearer', async (t) => {
 })
 
 t.test('request ids', async (t) => {
-  const { app, lines } = await appWith(t, 'pglite', { rateLimits: false })
+  const { app } = await appWith(t, 'pglite', { rateLimits: false })
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 
   t.test('a new UUID for each request, in X-Request-Id', async (t) => {
