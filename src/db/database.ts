@@ -273,7 +273,16 @@ export function walPosition(lsn: string): bigint {
   return (BigInt(`0x${high}`) << 32n) | BigInt(`0x${low}`)
 }
 
-const poolOf = (url: string, max: number) => new pg.Pool({ connectionString: url, max, options: `-c random_page_cost=${randomPageCost}` })
+/**
+ * A pool of connections. An idle connection that the server closes (a restart, a failover, a
+ * replica going away) is an 'error' event on the pool, which would end the process unheard: the
+ * pool drops that connection, and the next query opens another or fails as unavailable (503).
+ */
+function poolOf(url: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max, options: `-c random_page_cost=${randomPageCost}` })
+  pool.on('error', () => {})
+  return pool
+}
 
 const poolUseOf = (name: PoolUse['pool'], pool: pg.Pool): PoolUse => ({
   pool: name,

@@ -17,7 +17,7 @@ import { buildApp } from '../../src/app.js'
 import { openPostgresDatabase } from '../../src/db/database.js'
 import { prepareDatabase } from '../../src/prepare.js'
 import { enforceContract } from '../contract.js'
-import { create, keyFor, type App } from '../helper.js'
+import { create, keyFor, patch, type App } from '../helper.js'
 
 /** Where the server binaries are: PG_BINDIR, pg_config's answer, or Debian's folders. */
 function findBinaries(): string | undefined {
@@ -51,7 +51,7 @@ async function freePort(): Promise<number> {
 }
 
 /** A primary and a streaming replica of it, each listening on its own port; stopped and removed when the test ends. */
-async function primaryAndReplica(t: Test): Promise<{ primary: number; replica: number }> {
+async function primaryAndReplica(t: Test): Promise<{ primary: number; replica: number; replicaDir: string }> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'linli-replica-'))
   if (asRoot) {
     const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }))
@@ -87,7 +87,7 @@ async function primaryAndReplica(t: Test): Promise<{ primary: number; replica: n
   await appendFile(path.join(replicaDir, 'postgresql.conf'), settings(ports.replica))
   run('pg_ctl', ['start', '-D', replicaDir, '-l', path.join(root, 'replica.log'), '-w'])
   started.push(replicaDir)
-  return ports
+  return { ...ports, replicaDir }
 }
 
 const urlAt = (port: number, database = 'postgres') => `postgresql://postgres@127.0.0.1:${port}/${database}`
@@ -197,6 +197,18 @@ t.test(
       t.match(metrics, /linli_database_connections\{pool="replica",state="idle"\} [1-9]/)
       t.match(metrics, /linli_database_waiting_queries\{pool="replica"\} 0/)
       t.equal((await reader.inject({ url: '/health/ready' })).statusCode, 200)
+    })
+
+    t.test('a replica that goes away: searches and readiness are 503, reads by id and writes go on', async (t) => {
+      run('pg_ctl', ['stop', '-D', ports.replicaDir, '-m', 'fast', '-w'])
+      const search = await reader.inject({ url: '/v1/facilities?limit=1' })
+      t.equal(search.statusCode, 503)
+      t.match(search.json(), { code: 'service_unavailable' })
+      t.equal((await reader.inject({ url: '/health/ready' })).statusCode, 503)
+      t.equal((await reader.inject({ url: `/v1/facilities/${id}` })).statusCode, 200)
+      const current = await writer.inject({ url: `/v1/facilities/${id}` })
+      const changed = await patch(writer, id, { ...editor, 'if-match': current.headers.etag as string }, { phone: '0755-12345678' })
+      t.equal(changed.statusCode, 200)
     })
   },
 )
