@@ -346,7 +346,9 @@ export async function openPostgresDatabase(url: string, poolSize = 10, readUrl?:
     },
     async wrote() {
       if (replica === undefined) return
-      const { rows } = await pool.query<{ position: string }>('SELECT pg_current_wal_lsn()::text AS position')
+      // The insert position is at or past the end of every record written so far, this process's
+      // commit included, even with synchronous_commit off (the write position might not be yet).
+      const { rows } = await pool.query<{ position: string }>('SELECT pg_current_wal_insert_lsn()::text AS position')
       const position = walPosition(rows[0]?.position ?? '0/0')
       if (awaited === undefined || position > awaited) awaited = position
     },
