@@ -1677,7 +1677,7 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description The request is not valid (`validation_failed`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
             400: {
                 headers: {
                     [name: string]: unknown;
