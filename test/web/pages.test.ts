@@ -150,7 +150,11 @@ forEachDatabase(t, 'pages', async (t, engine) => {
     t.match(sitemap.body, '<url><loc>http://linli.example/facilities/south-china-hospital</loc>')
     t.match(sitemap.body, '<url><loc>http://linli.example/en/facilities/south-china-hospital</loc>')
     t.match(sitemap.body, '<xhtml:link rel="alternate" hreflang="en" href="http://linli.example/en/projects"/>')
-    t.equal((sitemap.body.match(/<url>/g) ?? []).length, 2 * (3 + 5 + (await directorySize())), 'in both languages: 3 pages, 5 areas, every facility')
+    t.equal(
+      (sitemap.body.match(/<url>/g) ?? []).length,
+      2 * (3 + 5 + (await directorySize())),
+      'in both languages: 3 pages, 5 areas, every facility',
+    )
     const robots = await app.inject({ url: '/robots.txt', headers: { host: 'linli.example' } })
     t.equal(robots.body, 'User-agent: *\nAllow: /\nSitemap: http://linli.example/sitemap.xml\n')
   })
