@@ -6,6 +6,7 @@ import { createClient, revokeClient } from '../clients/keys.js'
 import { prepareDatabase } from '../prepare.js'
 import { loadConfig } from '../config.js'
 import { ClientRole, FacilityCategory } from '../generated/prisma/enums.js'
+import { isUuid } from '../domain/ids.js'
 import { runDatabaseCommand } from './database-command.js'
 
 const usage = `usage:
@@ -97,7 +98,7 @@ if (command === 'create') {
   })
 } else if (command === 'revoke') {
   if (target === undefined) fail('name the client id or key prefix to revoke')
-  if (!/^lk_/.test(target) && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(target)) {
+  if (!/^lk_/.test(target) && !isUuid(target)) {
     fail(`${target} is neither a client id (UUID) nor a key prefix (lk_…)`)
   }
   await runDatabaseCommand(async (database) => {

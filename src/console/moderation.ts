@@ -7,12 +7,13 @@ import { Type } from 'typebox'
 import { access } from '../http/access.js'
 import { problemResponses } from '../http/problems.js'
 import { actorOf } from '../plugins/auth.js'
+import { uuidPattern } from '../domain/ids.js'
 import { staffPath } from './session.js'
 
 const Params = Type.Object({
   id: Type.String({
     description: 'The suggestion id.',
-    pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+    pattern: uuidPattern,
   }),
 })
 const csrf = Type.Optional(Type.String({ description: "The session's CSRF token (or send X-CSRF-Token)." }))

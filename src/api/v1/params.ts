@@ -5,7 +5,8 @@ import type { AreaDirectory } from '../../areas/directory.js'
 import { multiValued } from '../../facilities/search/params.js'
 import { ProblemError } from '../../http/problems.js'
 
-export const uuidPattern = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
+export { uuidPattern } from '../../domain/ids.js'
+import { uuidPattern } from '../../domain/ids.js'
 
 /** `{id}` of a facility. */
 export const FacilityParams = Type.Object({

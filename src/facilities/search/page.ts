@@ -2,6 +2,7 @@
 // decide: whether a facility is open now depends on holiday calendars, so candidates are read in
 // batches and their hours evaluated here.
 import type { Database } from '../../db/database.js'
+import { isUuid } from '../../domain/ids.js'
 import { openingStateOf } from '../../domain/opening-hours.js'
 import { decodeCursor, encodeCursor } from '../../http/paging.js'
 import { parseFilters, parseSort, type SearchQuery } from './params.js'
@@ -80,15 +81,13 @@ function countBy(candidates: { category: string; status: string; areaId: string 
   return { category: tally('category'), status: tally('status'), area: tally('areaId') }
 }
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 function isSortKey(value: unknown): value is SortKey {
   return (
     Array.isArray(value) &&
     value.length === 2 &&
     (value[0] === null || typeof value[0] === 'string' || typeof value[0] === 'number') &&
     typeof value[1] === 'string' &&
-    uuid.test(value[1])
+    isUuid(value[1])
   )
 }
 
