@@ -4,10 +4,12 @@
 import { categoryLabels } from '../../domain/categories.js'
 import { statusLabels } from '../../domain/lifecycle.js'
 import { weekOf, type Week } from '../../domain/opening-hours.js'
+import { parseUncertainDate } from '../../domain/uncertain-date.js'
 import type { Facility } from '../../facilities/schemas.js'
 import type { StatusChange } from '../directory.js'
 import { breadcrumbs, openState, statusBadge } from '../components.js'
 import { provenanceMark, provenanceSection } from '../provenance.js'
+import { mapFigure, type MapTiles } from '../map.js'
 import { html, jsonLd, type Html } from '../html.js'
 import {
   accessibilityLabels,
@@ -79,6 +81,18 @@ ${week.days.map((day, index) => {
 </tbody></table></section>`
 }
 
+/**
+ * When a status change took effect, as precisely as it is known: its EDTF period (2022年9月) when
+ * one was given, else its day in the facility's zone (not in UTC, which is the day before in
+ * Shenzhen until 08:00).
+ */
+function changeDate(change: StatusChange, timeZone: string, language: Language): string | null {
+  const separator = language === 'en' ? ': ' : '：'
+  if (change.effectiveEdtf !== null) return `${dateInWords(parseUncertainDate(change.effectiveEdtf), language)}${separator}`
+  if (change.effectiveAt === null) return null
+  return `${dayInWords(todayIn(change.effectiveAt, timeZone), language)}${separator}`
+}
+
 /** Today's date (YYYY-MM-DD) in a time zone. */
 const todayIn = (now: Date, timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone }).format(now)
 
@@ -148,7 +162,10 @@ export function facilityJsonLd(facility: Facility, url: string, language: Langua
   })
 }
 
-export function facilityPage(language: Language, data: { facility: Facility; changes: StatusChange[]; now: Date }): Html {
+export function facilityPage(
+  language: Language,
+  data: { facility: Facility; changes: StatusChange[]; now: Date; mapTiles?: MapTiles },
+): Html {
   const w = words[language]
   const { facility, changes, now } = data
   const prefix = prefixOf(language)
@@ -199,6 +216,7 @@ export function facilityPage(language: Language, data: { facility: Facility; cha
 ${scheduled.map((change) => html`<p class="notice">${w.scheduled(label(statusLabels[change.toStatus], language), instantInWords((change.effectiveAt as Date).toISOString(), facility.timeZone, language))}</p>`)}
 ${facility.description === null ? null : html`<p class="lead">${facility.description}${mark('/description')}</p>`}
 <dl class="facts">${facts}</dl>
+${mapFigure(data.mapTiles, language, [facility], facility)}
 ${hoursSection(facility, language, now)}
 ${
   facility.capacity.length === 0
@@ -221,7 +239,7 @@ ${provenanceSection(facility, language)}
 ${
   history.length === 0
     ? html`<p>${w.noHistory}</p>`
-    : html`<ul>${history.map((change) => html`<li>${change.effectiveAt === null ? null : html`${dayInWords(change.effectiveAt.toISOString().slice(0, 10), language)}：`}${change.fromStatus === null ? null : html`${label(statusLabels[change.fromStatus], language)} → `}${label(statusLabels[change.toStatus], language)}</li>`)}</ul>`
+    : html`<ul>${history.map((change) => html`<li>${changeDate(change, facility.timeZone, language)}${change.fromStatus === null ? null : html`${label(statusLabels[change.fromStatus], language)} → `}${label(statusLabels[change.toStatus], language)}</li>`)}</ul>`
 }
 </section>
 <section aria-labelledby="report"><h2 id="report">${w.reportProblem}</h2>

@@ -8,6 +8,8 @@ import type { SearchQuery } from '../../facilities/search/params.js'
 import { AccessibilityFeature, FacilityCategory, FacilityStatus } from '../../generated/prisma/enums.js'
 import type { Area } from '../directory.js'
 import { facilityCard } from '../components.js'
+import { mapFigure, type MapTiles } from '../map.js'
+import type { FacilitySummary } from '../../facilities/schemas.js'
 import type { Results } from '../directory.js'
 import { html, type Html } from '../html.js'
 import { accessibilityLabels, label, prefixOf, words, type Language } from '../i18n.js'
@@ -119,17 +121,18 @@ ${query.radius === undefined ? null : html`<input type="hidden" name="radius" va
 </form>`
 }
 
-function resultList(results: Results, query: ResultsQuery, language: Language): Html {
+function resultList(results: Results, query: ResultsQuery, language: Language, mapTiles: MapTiles | undefined): Html {
   const w = words[language]
-  if (query.near === undefined) return html`<ul class="results">${results.items.map((item) => facilityCard(item, language))}</ul>`
+  const card = (item: FacilitySummary) => facilityCard(item, language, mapTiles)
+  if (query.near === undefined) return html`<ul class="results">${results.items.map(card)}</ul>`
   // Near a point, only exact locations are ranked by distance; approximate ones are listed apart.
   const exact = results.items.filter((item) => item.location?.precision === 'exact')
   const approximate = results.items.filter((item) => item.location?.precision !== 'exact')
-  return html`${exact.length === 0 ? null : html`<ul class="results">${exact.map((item) => facilityCard(item, language))}</ul>`}
-${approximate.length === 0 ? null : html`<h3>${w.approximateGroup}</h3><ul class="results">${approximate.map((item) => facilityCard(item, language))}</ul>`}`
+  return html`${exact.length === 0 ? null : html`<ul class="results">${exact.map(card)}</ul>`}
+${approximate.length === 0 ? null : html`<h3>${w.approximateGroup}</h3><ul class="results">${approximate.map(card)}</ul>`}`
 }
 
-export function resultsPage(language: Language, data: { query: ResultsQuery; results: Results; areas: Area[] }): Html {
+export function resultsPage(language: Language, data: { query: ResultsQuery; results: Results; areas: Area[]; mapTiles?: MapTiles }): Html {
   const w = words[language]
   const { query, results } = data
   const prefix = prefixOf(language)
@@ -145,13 +148,13 @@ ${
     ? html`<div class="notice"><p>${w.nothingFound}</p><ul>
 <li>${w.nothingHelp[0]}</li><li><a href="${prefix}/search${queryString({ q: query.q })}">${w.nothingHelp[1]}</a></li>
 <li><a href="${prefix}/">${w.nothingHelp[2]}</a></li></ul></div>`
-    : resultList(results, query, language)
+    : resultList(results, query, language, data.mapTiles)
 }
 <nav class="pager" aria-label="${language === 'en' ? 'Pages' : '分页'}">
 ${query.cursor === undefined ? null : html`<a href="${prefix}/search${queryString(query, { cursor: undefined })}">${w.firstPage}</a>`}
 ${results.nextCursor === null ? null : html`<a rel="next" href="${prefix}/search${queryString(query, { cursor: results.nextCursor })}">${w.nextPage}</a>`}
 </nav>
 </div>
-<div>${filtersForm(query, language, data.areas)}</div>
+<div>${mapFigure(data.mapTiles, language, results.items)}${filtersForm(query, language, data.areas)}</div>
 </div>`
 }
