@@ -27,14 +27,19 @@ export function openingLine(item: Pick<FacilitySummary, 'dates'>, language: Lang
 
 export const facilityHref = (slug: string, language: Language) => `${prefixOf(language)}/facilities/${encodeURIComponent(slug)}`
 
-/** A result: with `mapTiles`, it carries its place for the map to draw. */
-export function facilityCard(item: FacilitySummary, language: Language, mapTiles?: MapTiles): Html {
+/**
+ * A result: with `mapTiles`, it carries its place for the map to draw. `approximateOrigin`: the
+ * distance was measured from an approximate point (a typed place's centre), so it says so.
+ */
+export function facilityCard(item: FacilitySummary, language: Language, mapTiles?: MapTiles, approximateOrigin = false): Html {
   const w = words[language]
   const opening = openingLine(item, language)
   const exact = item.location?.precision === 'exact'
   let where: Html | null = null
   if (item.distanceMeters !== undefined) {
-    where = exact ? html`<li class="distance">${w.distance(item.distanceMeters)}</li>` : html`<li class="distance">${w.approximate}</li>`
+    where = !exact
+      ? html`<li class="distance">${w.approximate}</li>`
+      : html`<li class="distance">${approximateOrigin ? w.distanceRough(item.distanceMeters) : w.distance(item.distanceMeters)}</li>`
   }
   return html`<li class="card"${placeAttributes(item, mapTiles)}>
 <h3><a href="${facilityHref(item.slug, language)}">${item.name}</a></h3>

@@ -55,5 +55,8 @@ export function directory(fastify: FastifyInstance) {
     },
 
     areas: (): Promise<Area[]> => fastify.areas.all(),
+
+    /** A community or street a resident typed, with the approximate centre to measure from; null if none. */
+    place: (text: string) => fastify.areas.place(text),
   }
 }

@@ -31,11 +31,21 @@ const zh = {
   openNow: '现在开放',
   openNowLink: '查看现在开放的设施',
   nearMe: '我附近',
-  nearMeIntro: '按距离列出附近的设施。浏览器会询问是否允许使用您的位置；您也可以选择所在的社区。',
+  nearMeIntro: '按距离列出附近的设施。浏览器会询问是否允许使用您的位置；您也可以输入所在的社区或街道。',
   useMyLocation: '使用我的位置',
   locating: '正在获取您的位置…',
-  locationFailed: '无法获取您的位置。请选择所在的社区。',
+  locationFailed: '无法获取您的位置。请在下面输入所在的社区或街道。',
   chooseArea: '所在社区或街道',
+  placeHint: (examples: string) => `输入名称，例如：${examples}`,
+  nearPlace: (name: string) => `${name}附近`,
+  nearPlaceNotice: (name: string, centreName: string | null) =>
+    centreName === null
+      ? `按距离列出${name}附近的设施。距离从${name}的大致中心算起，仅供参考。`
+      : `按距离列出${name}附近的设施。${name}的中心位置未知，距离从${centreName}的大致中心算起，仅供参考。`,
+  placeNotFound: (text: string) => `找不到“${text}”这个社区或街道。可以试试：`,
+  // A distance from an approximate point is rounded as coarsely as it is known.
+  distanceRough: (m: number) =>
+    `约 ${m < 950 ? `${Math.max(100, Math.round(m / 100) * 100)} 米` : `${(m / 1000).toFixed(1)} 公里`}（大致距离）`,
   show: '查看',
   recentProjects: '最近更新的项目',
   allProjects: '全部项目',
@@ -171,11 +181,20 @@ const en: Words = {
   openNow: 'Open now',
   openNowLink: 'See what is open now',
   nearMe: 'Near me',
-  nearMeIntro: 'List places by distance. Your browser will ask whether to share your location; or choose your community.',
+  nearMeIntro: 'List places by distance. Your browser will ask whether to share your location; or type your community or street.',
   useMyLocation: 'Use my location',
   locating: 'Finding your location…',
-  locationFailed: 'Your location could not be found. Choose your community instead.',
+  locationFailed: 'Your location could not be found. Type your community or street below instead.',
   chooseArea: 'Your community or street',
+  placeHint: (examples: string) => `Its name, for example: ${examples}`,
+  nearPlace: (name: string) => `Near ${name}`,
+  nearPlaceNotice: (name: string, centreName: string | null) =>
+    centreName === null
+      ? `Places near ${name}, nearest first. Distances are from the approximate centre of ${name}: only a rough guide.`
+      : `Places near ${name}, nearest first. The centre of ${name} is not known: distances are from the approximate centre of ${centreName}, only a rough guide.`,
+  placeNotFound: (text: string) => `No community or street called “${text}” was found. Try:`,
+  distanceRough: (m: number) =>
+    `about ${m < 950 ? `${Math.max(100, Math.round(m / 100) * 100)} m` : `${(m / 1000).toFixed(1)} km`} (approximate)`,
   show: 'Show',
   recentProjects: 'Recently updated projects',
   allProjects: 'All projects',

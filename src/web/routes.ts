@@ -20,7 +20,7 @@ import { errorPage } from './pages/error.js'
 import { facilityJsonLd, facilityPage } from './pages/facility.js'
 import { homePage } from './pages/home.js'
 import { projectsPage } from './pages/projects.js'
-import { ResultsQuery, apiQuery, queryString, resultsPage } from './pages/search.js'
+import { ResultsQuery, apiQuery, queryString, resultsPage, withPlace } from './pages/search.js'
 
 /**
  * Scripts only from the app itself; JSON-LD is a data block, which script-src does not govern.
@@ -97,9 +97,11 @@ async function pages(instance: FastifyInstance, options: { language: Language; m
 
   fastify.get('/search', { schema: { ...hide, querystring: ResultsQuery }, preValidation: dropEmptyFields }, async (request, reply) => {
     const query = request.query
-    const [areas, results] = await Promise.all([read.areas(), read.search(apiQuery(query), language, { count: true })])
-    const title = query.q === undefined ? w.results : `${query.q} – ${w.results}`
-    const body = resultsPage(language, { query, results, areas, mapTiles })
+    const place = query.place === undefined || query.near !== undefined ? null : { text: query.place, found: await read.place(query.place) }
+    const [areas, results] = await Promise.all([read.areas(), read.search(apiQuery(withPlace(query, place)), language, { count: true })])
+    const near = place?.found == null ? undefined : w.nearPlace(language === 'en' ? place.found.area.nameEn : place.found.area.nameZh)
+    const title = [query.q, near, w.results].filter((part) => part !== undefined).join(' – ')
+    const body = resultsPage(language, { query, results, areas, mapTiles, place })
     // Deep pages of a result list are not worth indexing; the first page is canonical as asked.
     const path = `${prefix}/search${queryString(query)}`
     return send(
