@@ -60,7 +60,7 @@ function hoursSection(facility: Facility, language: Language, now: Date): Html |
         : null
   }</p>
 <table class="week"><caption class="hint">${caption}</caption>
-<thead><tr><th scope="col">${w.hoursDay}</th><th scope="col">${w.hoursTimes}</th><th scope="col">${w.hoursNote}</th></tr></thead>
+<thead><tr><th scope="col">${w.hoursDay}</th><th scope="col">${w.hoursTimes}</th></tr></thead>
 <tbody>
 ${week.days.map((day, index) => {
   const [, month = 0, date = 0] = day.date.split('-').map(Number)
@@ -74,9 +74,8 @@ ${week.days.map((day, index) => {
         ? `${w.makeUpWorkday(name(day.makeUpWorkday))}${language === 'en' ? '. ' : '：'}${w.makeUpHours}`
         : null
   return html`<tr${isToday ? html` class="today" aria-current="date"` : null}${day.holiday !== null || day.makeUpWorkday !== null ? html` data-special` : null}>
-<th scope="row">${w.weekdays[index]} <span class="date">${w.dayDate(month, date)}</span>${isToday ? (language === 'en' ? ` (${w.today})` : `（${w.today}）`) : null}</th>
-<td>${times(day.intervals)}${differs ? html` <span class="hint">${language === 'en' ? `(${w.usually(times(day.regularIntervals))})` : `（${w.usually(times(day.regularIntervals))}）`}</span>` : null}</td>
-<td>${note}</td></tr>`
+<th scope="row"><span class="nowrap">${w.weekdays[index]}</span> <span class="nowrap">${w.dayDate(month, date)}${isToday ? (language === 'en' ? ` (${w.today})` : `（${w.today}）`) : null}</span></th>
+<td><span class="nowrap">${times(day.intervals)}</span>${differs ? html` <span class="hint nowrap">${language === 'en' ? `(${w.usually(times(day.regularIntervals))})` : `（${w.usually(times(day.regularIntervals))}）`}</span>` : null}${note === null ? null : html`<span class="day-note">${note}</span>`}</td></tr>`
 })}
 </tbody></table></section>`
 }
