@@ -97,6 +97,8 @@ export function areaDirectory(prisma: PrismaClient) {
     async place(text: string): Promise<Place | null> {
       return findPlace(await prisma.area.findMany({ orderBy: { id: 'asc' } }), text)
     },
+    /** The documents areas' facts (and facilities) are quoted from: id, title, date. */
+    sources: () => prisma.source.findMany({ orderBy: { id: 'asc' }, select: { id: true, title: true, publishedOn: true } }),
     /** Every area, in id order. */
     all: () => prisma.area.findMany({ orderBy: { id: 'asc' } }),
     async exists(id: string) {

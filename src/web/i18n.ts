@@ -123,6 +123,8 @@ const zh = {
   lastVerified: '最后核实',
   notVerified: '尚未经工作人员核实，内容来自下列资料。',
   provenance: '每项信息的来源',
+  areaFacts: '资料中关于本地区的内容',
+  fromArticle: '原文',
   provenanceIntro: '每项信息注明出处：报道原文（附原句）、编辑的翻译或撰写、推断，或工作人员录入。编辑的说明为英文。',
   staffBy: (by: string) => `录入人：${by}`,
   staffAt: (at: string) => `时间：${at}`,
@@ -278,6 +280,8 @@ const en: Words = {
   lastVerified: 'Last verified',
   notVerified: 'Not yet verified by staff; taken from the sources below.',
   provenance: 'Where each fact comes from',
+  areaFacts: 'What the sources say about this area',
+  fromArticle: 'In the article',
   provenanceIntro:
     'Each fact says where it comes from: the article (with its sentence), a translation or summary by the editors, an inference, or staff.',
   staffBy: (by: string) => `by ${by}`,

@@ -155,12 +155,12 @@ async function pages(instance: FastifyInstance, options: { language: Language; m
     '/areas/:id',
     { schema: { ...hide, params: Type.Object({ id: Type.String({ maxLength: 100 }) }) } },
     async (request, reply) => {
-      const areas = await read.areas()
+      const [areas, sources] = await Promise.all([read.areas(), read.sources()])
       const area = areas.find((a) => a.id === request.params.id)
       if (area === undefined) return renderError(request, reply, language, 404)
       const found = await read.search({ area: area.id, crs: 'wgs84', sort: 'name', limit: 100 }, language)
       const name = language === 'en' ? area.nameEn : area.nameZh
-      const body = areaPage(language, { area, areas, items: found.items, more: found.nextCursor !== null })
+      const body = areaPage(language, { area, areas, items: found.items, more: found.nextCursor !== null, sources })
       return send(
         reply,
         { language, title: name, description: w.areaFacilities(found.items.length), path: `${prefix}/areas/${area.id}`, body },

@@ -98,6 +98,18 @@ forEachDatabase(t, 'a facility page in Chromium', async (t, engine) => {
     t.equal(await page.locator('h1 .prov-mark').count(), 0, 'first-hand facts carry no mark')
   })
 
+  t.test("a community's page: what the article says about it, with the sentence", async (t) => {
+    await page.goto(`${base}/areas/hehua`)
+    const facts = page.locator('section', { has: page.getByRole('heading', { name: '资料中关于本地区的内容' }) })
+    t.same(await facts.locator('li > p').allTextContents(), ['全市首家社区级基层治理专家人才智库'])
+    t.equal(await facts.locator('blockquote').textContent(), '禾花社区基层治理“专家人才智库”成为全市首家社区级基层治理专家人才智库')
+    t.equal(await facts.locator('figcaption').textContent(), '— 原文：龙岗"西核"起风潮 幸福平湖"蝶变"来, 2022-10')
+    await page.goto(`${base}/en/areas/pinghu-community`)
+    const en = page.locator('section', { has: page.getByRole('heading', { name: 'What the sources say about this area' }) })
+    t.same(await en.locator('li > p').allTextContents(), ['Municipal-level child-friendly community translation'])
+    t.equal(await en.locator('blockquote').textContent(), '平湖社区获评市级儿童友好社区')
+  })
+
   t.test('hours with a PH rule: National Day is closed, as the hours say', async (t) => {
     await page.goto(`${base}/facilities/holiday-kindergarten`)
     t.equal(await page.locator('table.week caption').textContent(), '本周有法定节假日或调休，开放时间已按节假日安排列出。')
