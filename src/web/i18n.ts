@@ -86,6 +86,9 @@ const zh = {
   today: '今天',
   closedDay: '休息',
   mapLabel: '地图',
+  yourPosition: '您的位置',
+  placeCentre: (name: string, centreName: string) =>
+    name === centreName ? `${name}的大致中心（距离由此算起）` : `${name}：${centreName}的大致中心（距离由此算起）`,
   zoomIn: '放大',
   zoomOut: '缩小',
   mapNote: '地图上的地点与列表中的相同。',
@@ -236,6 +239,11 @@ const en: Words = {
   today: 'Today',
   closedDay: 'Closed',
   mapLabel: 'Map',
+  yourPosition: 'Your position',
+  placeCentre: (name: string, centreName: string) =>
+    name === centreName
+      ? `${name}: its approximate centre (distances are from here)`
+      : `${name}: the approximate centre of ${centreName} (distances are from here)`,
   zoomIn: 'Zoom in',
   zoomOut: 'Zoom out',
   mapNote: 'The map shows the same places as the list.',

@@ -39,20 +39,33 @@ export function placeAttributes(item: Located, tiles: MapTiles | undefined): Htm
   return html` data-place data-lat="${lat}" data-lng="${lng}" data-precision="${precision}"`
 }
 
+/** The point a results list is measured from: the browser's position, or a typed place's centre. */
+export interface MapOrigin {
+  lat: number
+  lng: number
+  label: string
+}
+
 /**
  * The map, hidden until the script shows it. `place` is the facility itself on its own page;
- * on a results page the cards carry the places.
+ * on a results page the cards carry the places, and `origin` is where distances are from.
  */
 export function mapFigure(
   tiles: MapTiles | undefined,
   language: Language,
   places: Located[],
   place?: Located & { name: string },
+  origin?: MapOrigin,
 ): Html | null {
   if (tiles === undefined || places.every((item) => item.location === null)) return null
   const w = words[language]
   const approximate = places.some((item) => item.location !== null && item.location.precision !== 'exact')
-  return html`<figure class="map" hidden data-map data-tiles="${tiles.url}" data-attribution="${tiles.attribution}" data-css="${assets.leafletCss.path}" data-zoom-in="${w.zoomIn}" data-zoom-out="${w.zoomOut}" data-approximate="${w.approximateArea}"${place === undefined ? null : html`${placeAttributes(place, tiles)} data-name="${place.name}"`}>
+  const from = origin === undefined ? undefined : fromWgs84(origin, tiles.gcj02 ? 'gcj02' : 'wgs84')
+  return html`<figure class="map" hidden data-map data-tiles="${tiles.url}" data-attribution="${tiles.attribution}" data-css="${assets.leafletCss.path}" data-zoom-in="${w.zoomIn}" data-zoom-out="${w.zoomOut}" data-approximate="${w.approximateArea}"${place === undefined ? null : html`${placeAttributes(place, tiles)} data-name="${place.name}"`}${
+    origin === undefined || from === undefined
+      ? null
+      : html` data-origin-lat="${from.lat}" data-origin-lng="${from.lng}" data-origin-label="${origin.label}"`
+  }>
 <div class="map-canvas" role="region" aria-label="${w.mapLabel}"></div>
 <figcaption class="hint">${approximate ? w.mapApproximateNote : w.mapNote}</figcaption>
 </figure>`

@@ -69,7 +69,7 @@ forEachDatabase(t, 'the map', async (t, engine) => {
       'tiles were asked of the configured server',
     )
     // Two exact places: two dots. The seed's kindergartens all sit at the centre of Pinghu: one dashed circle.
-    const shapes = page.locator('.map path.leaflet-interactive')
+    const shapes = page.locator('.map path.leaflet-interactive:not(.map-origin)')
     const dashed = await shapes.evaluateAll((paths) => paths.map((path) => path.getAttribute('stroke-dasharray')))
     t.same(dashed.filter((d) => d === null).length, 2, 'a dot for each exact place')
     t.same(
@@ -86,6 +86,25 @@ forEachDatabase(t, 'the map', async (t, engine) => {
     t.equal(await popup.locator('p').textContent(), '大致位置（所在地区的中心），不是准确地址：')
     t.ok((await popup.locator('li a').allTextContents()).includes('融湖盛世幼儿园'))
     t.same(blocked, [], 'nothing was blocked by the Content-Security-Policy')
+  })
+
+  t.test('near a position or a typed place: the point distances are measured from is on the map too', async (t) => {
+    const context = await browser.newContext()
+    t.teardown(() => context.close())
+    const page = await context.newPage()
+    const origin = page.locator('.map path.map-origin')
+    await page.goto(`${base}/en/search?category=kindergarten&near=22.715,114.124&sort=distance`)
+    await page.locator('.map .leaflet-tile-loaded').first().waitFor()
+    t.equal(await origin.count(), 1)
+    await origin.click({ force: true })
+    t.equal(await page.locator('.leaflet-popup-content').textContent(), 'Your position')
+    await page.goto(`${base}/search?category=kindergarten&place=${encodeURIComponent('禾花')}`)
+    await page.locator('.map .leaflet-tile-loaded').first().waitFor()
+    await origin.click({ force: true })
+    t.equal(await page.locator('.leaflet-popup-content').textContent(), '禾花社区：平湖街道的大致中心（距离由此算起）')
+    await page.goto(`${base}/search?category=kindergarten`)
+    await page.locator('.map .leaflet-tile-loaded').first().waitFor()
+    t.equal(await origin.count(), 0, 'none when the list is not measured from anywhere')
   })
 
   t.test('a facility page: an exact place is a dot; an approximate one a circle with the note', async (t) => {

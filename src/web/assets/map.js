@@ -71,5 +71,14 @@
       .addTo(map)
   }
 
+  // Where the distances are measured from: a ring, unlike any place.
+  if (figure.dataset.originLat !== undefined) {
+    const origin = [Number(figure.dataset.originLat), Number(figure.dataset.originLng)]
+    bounds.extend(origin)
+    L.circleMarker(origin, { radius: 7, color: '#0b0c0c', weight: 4, fillColor: '#ffffff', fillOpacity: 1, className: 'map-origin' })
+      .bindPopup(document.createTextNode(figure.dataset.originLabel))
+      .addTo(map)
+  }
+
   map.fitBounds(bounds, { padding: [24, 24], maxZoom: 16 })
 })()

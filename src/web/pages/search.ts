@@ -8,7 +8,7 @@ import type { SearchQuery } from '../../facilities/search/params.js'
 import { AccessibilityFeature, FacilityCategory, FacilityStatus } from '../../generated/prisma/enums.js'
 import type { Area } from '../directory.js'
 import { facilityCard } from '../components.js'
-import { mapFigure, type MapTiles } from '../map.js'
+import { mapFigure, type MapOrigin, type MapTiles } from '../map.js'
 import type { FacilitySummary } from '../../facilities/schemas.js'
 import type { Results } from '../directory.js'
 import { html, type Html } from '../html.js'
@@ -158,6 +158,19 @@ function resultList(
 ${approximate.length === 0 ? null : html`<h3>${w.approximateGroup}</h3><ul class="results">${approximate.map(card)}</ul>`}`
 }
 
+/** Where the list's distances are from, for the map: the browser's position, or a typed place's centre. */
+function originOf(query: ResultsQuery, place: PlaceAnswer | null, language: Language): MapOrigin | undefined {
+  const w = words[language]
+  if (query.near !== undefined) {
+    const [lat = Number.NaN, lng = Number.NaN] = query.near.split(',').map(Number)
+    return Number.isFinite(lat) && Number.isFinite(lng) ? { lat, lng, label: w.yourPosition } : undefined
+  }
+  if (place?.found == null) return undefined
+  const { area, centreOf, centre } = place.found
+  const name = (a: Area) => label({ zh: a.nameZh, en: a.nameEn }, language)
+  return { ...centre, label: w.placeCentre(name(area), name(centreOf)) }
+}
+
 function placeNotice(place: PlaceAnswer | null, query: ResultsQuery, areas: Area[], language: Language): Html | null {
   const w = words[language]
   if (place === null || query.near !== undefined) return null
@@ -200,6 +213,6 @@ ${query.cursor === undefined ? null : html`<a href="${prefix}/search${queryStrin
 ${results.nextCursor === null ? null : html`<a rel="next" href="${prefix}/search${queryString(query, { cursor: results.nextCursor })}">${w.nextPage}</a>`}
 </nav>
 </div>
-<div>${mapFigure(data.mapTiles, language, results.items)}${filtersForm(query, language, data.areas)}</div>
+<div>${mapFigure(data.mapTiles, language, results.items, undefined, originOf(query, place, language))}${filtersForm(query, language, data.areas)}</div>
 </div>`
 }
