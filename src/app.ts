@@ -7,6 +7,7 @@ import type { Database } from './db/database.js'
 import cachingPlugin from './http/caching.js'
 import servicesPlugin from './plugins/services.js'
 import problemsPlugin, { clientErrorHandler, frameworkErrors } from './http/error-handler.js'
+import idempotencyPlugin from './http/idempotency.js'
 import inputGuardPlugin from './http/input-guard.js'
 import securityPlugin from './http/security.js'
 import openapiPlugin from './http/openapi.js'
@@ -60,6 +61,8 @@ export const app = fp<AppOptions>(
     await fastify.register(cachingPlugin)
     await fastify.register(servicesPlugin, { database: options.database, sessionLifetimes: options.sessionLifetimes })
     await fastify.register(authPlugin)
+    // After caching: the answer it stores carries the ETag caching sets.
+    await fastify.register(idempotencyPlugin)
     // A staff session cookie identifies the client as its key would, on /staff pages.
     await fastify.register(staffSessionPlugin)
     // After auth: the budget depends on the request's client.

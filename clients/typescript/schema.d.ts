@@ -684,7 +684,7 @@ export interface components {
              * @description Stable machine-readable code.
              * @enum {unknown}
              */
-            code: "validation_failed" | "malformed_request" | "invalid_cursor" | "unauthorized" | "invalid_key" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "version_mismatch" | "payload_too_large" | "unsupported_media_type" | "transition_not_allowed" | "precondition_required" | "rate_limited" | "header_fields_too_large" | "internal_error" | "service_unavailable";
+            code: "validation_failed" | "malformed_request" | "invalid_cursor" | "unauthorized" | "invalid_key" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "idempotency_key_in_use" | "version_mismatch" | "payload_too_large" | "unsupported_media_type" | "transition_not_allowed" | "idempotency_key_reused" | "precondition_required" | "rate_limited" | "header_fields_too_large" | "internal_error" | "service_unavailable";
             /** @description The request path. */
             instance?: string;
             /** @description With version_mismatch: the version the facility has now (its ETag is `"<version>"`). */
@@ -2463,7 +2463,13 @@ export interface operations {
                  */
                 reason?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique value (a UUID, say) naming this write, up to 255 printable ASCII characters, bare or as a quoted structured-field string. Sent again with the same request within 24 hours, it replays the first answer (with `Idempotent-Replayed: true`) instead of writing twice; with another request it is refused (422); while the first request is still being answered, 409.
+                 * @example "8e03978e-40d5-43e8-bc93-6894a57f9324"
+                 */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2537,7 +2543,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`) */
+            /** @description The request conflicts with the current state (`conflict`); A request with this Idempotency-Key is still being answered (`idempotency_key_in_use`) */
             409: {
                 headers: {
                     /** @description Requests allowed in the window, for this key or (without one) this address. */
@@ -2569,6 +2575,21 @@ export interface operations {
             };
             /** @description Unsupported content type (`unsupported_media_type`) */
             415: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The status change is not allowed (`transition_not_allowed`); This Idempotency-Key was used for another request (`idempotency_key_reused`) */
+            422: {
                 headers: {
                     /** @description Requests allowed in the window, for this key or (without one) this address. */
                     "RateLimit-Limit"?: string;
@@ -3453,7 +3474,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`) */
+            /** @description The request conflicts with the current state (`conflict`); A request with this Idempotency-Key is still being answered (`idempotency_key_in_use`) */
             409: {
                 headers: {
                     /** @description Requests allowed in the window, for this key or (without one) this address. */
@@ -3686,6 +3707,11 @@ export interface operations {
                  * @example "3.q1w2e3r4t5y6u7i8"
                  */
                 "if-match"?: string;
+                /**
+                 * @description Any unique value (a UUID, say) naming this write, up to 255 printable ASCII characters, bare or as a quoted structured-field string. Sent again with the same request within 24 hours, it replays the first answer (with `Idempotent-Replayed: true`) instead of writing twice; with another request it is refused (422); while the first request is still being answered, 409.
+                 * @example "8e03978e-40d5-43e8-bc93-6894a57f9324"
+                 */
+                "idempotency-key"?: string;
             };
             path: {
                 /**
@@ -3810,6 +3836,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request conflicts with the current state (`conflict`); A request with this Idempotency-Key is still being answered (`idempotency_key_in_use`) */
+            409: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The facility has changed since you read it (`version_mismatch`) */
             412: {
                 headers: {
@@ -3840,7 +3881,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The status change is not allowed (`transition_not_allowed`) */
+            /** @description The status change is not allowed (`transition_not_allowed`); This Idempotency-Key was used for another request (`idempotency_key_reused`) */
             422: {
                 headers: {
                     /** @description Requests allowed in the window, for this key or (without one) this address. */
@@ -6317,7 +6358,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`) */
+            /** @description The request conflicts with the current state (`conflict`); A request with this Idempotency-Key is still being answered (`idempotency_key_in_use`) */
             409: {
                 headers: {
                     /** @description Requests allowed in the window, for this key or (without one) this address. */
@@ -6362,7 +6403,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The status change is not allowed (`transition_not_allowed`) */
+            /** @description The status change is not allowed (`transition_not_allowed`); This Idempotency-Key was used for another request (`idempotency_key_reused`) */
             422: {
                 headers: {
                     /** @description Requests allowed in the window, for this key or (without one) this address. */
@@ -6525,7 +6566,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`) */
+            /** @description The request conflicts with the current state (`conflict`); A request with this Idempotency-Key is still being answered (`idempotency_key_in_use`) */
             409: {
                 headers: {
                     /** @description Requests allowed in the window, for this key or (without one) this address. */
@@ -7041,7 +7082,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`) */
+            /** @description The request conflicts with the current state (`conflict`); A request with this Idempotency-Key is still being answered (`idempotency_key_in_use`) */
             409: {
                 headers: {
                     /** @description Requests allowed in the window, for this key or (without one) this address. */
@@ -7086,7 +7127,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The status change is not allowed (`transition_not_allowed`) */
+            /** @description The status change is not allowed (`transition_not_allowed`); This Idempotency-Key was used for another request (`idempotency_key_reused`) */
             422: {
                 headers: {
                     /** @description Requests allowed in the window, for this key or (without one) this address. */
@@ -7231,7 +7272,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`) */
+            /** @description The request conflicts with the current state (`conflict`); A request with this Idempotency-Key is still being answered (`idempotency_key_in_use`) */
             409: {
                 headers: {
                     /** @description Requests allowed in the window, for this key or (without one) this address. */

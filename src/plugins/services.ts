@@ -4,6 +4,7 @@
 // sees Prisma or SQL.
 import fp from 'fastify-plugin'
 import { type AreaDirectory, areaDirectory } from '../areas/directory.js'
+import { type IdempotencyKeys, idempotencyKeys } from '../clients/idempotency.js'
 import { type ClientRegistry, clientRegistry } from '../clients/keys.js'
 import { type SessionLifetimes, type StaffSessions, staffSessions } from '../clients/sessions.js'
 import type { Database, DatabaseEngine } from '../db/database.js'
@@ -17,6 +18,8 @@ declare module 'fastify' {
     changeFeed: ChangeFeed
     areas: AreaDirectory
     clients: ClientRegistry
+    /** Answers to writes sent with an Idempotency-Key (src/http/idempotency.ts). */
+    idempotencyKeys: IdempotencyKeys
     /** Staff members' signed-in browsers (src/console/session.ts). */
     staffSessions: StaffSessions
     /** Residents' corrections and their moderation. */
@@ -39,6 +42,7 @@ export default fp<{ database: Database; sessionLifetimes?: SessionLifetimes }>(
     fastify.decorate('changeFeed', changeFeed(prisma))
     fastify.decorate('areas', areaDirectory(prisma))
     fastify.decorate('clients', clientRegistry(prisma))
+    fastify.decorate('idempotencyKeys', idempotencyKeys(prisma))
     fastify.decorate('database', {
       engine: database.engine,
       ping: async () => {
