@@ -227,7 +227,7 @@ export interface paths {
         put?: never;
         /**
          * Create and update many facilities from a CSV or NDJSON file
-         * @description Rows are matched on `externalId`: an unknown one creates a facility, a known one is merged into it like a PATCH (empty CSV cells leave fields as they are), so importing the same file twice changes nothing. Every row is validated and recorded like a single write. `dryRun=true` reports what would happen and writes nothing; `atomic=true` writes nothing unless every row is accepted. Statuses of existing facilities are changed with status changes, not imports. CSV (UTF-8, header row) columns: external_id, name_zh, category, area, status, slug, name_en, aliases, description_zh, description_en, address_zh, address_en, lat, lng, location_precision, location_note, phone, website, opening_hours, capacity_unit, capacity_total, capacity_available; the first five are required. NDJSON: one FacilityInput merge patch per line, with externalId.
+         * @description Rows are matched on `externalId`: an unknown one creates a facility, a known one is merged into it like a PATCH (empty CSV cells leave fields as they are), so importing the same file twice changes nothing. Every row is validated and recorded like a single write. `dryRun=true` reports what would happen and writes nothing; `atomic=true` writes nothing unless every row is accepted. Statuses of existing facilities are changed with status changes, not imports. CSV (UTF-8, header row) columns: id, external_id, name_zh, category, area, status, slug, name_en, aliases, description_zh, description_en, address_zh, address_en, lat, lng, crs, location_precision, location_note_zh, location_note_en, phone, website, opening_hours, capacity_unit, capacity_total, capacity_available; name_zh, category, area, status are required, and id or external_id names the facility (a CSV the search exports can be imported as it is: its other columns are skipped). NDJSON: one FacilityInput merge patch per line, with externalId.
          */
         post: operations["importFacilities"];
         delete?: never;
@@ -1412,7 +1412,11 @@ export interface components {
                 lng: number;
                 /** @enum {unknown} */
                 precision: "exact" | "approximate" | "unknown";
-                note?: string;
+                /** @description Why the point is approximate: `{zh, en}`, or one text (filed as Chinese when it has Han characters, as English otherwise). */
+                note?: {
+                    zh: string;
+                    en?: string;
+                } | string;
             };
             accessibility?: ("step_free_entrance" | "lift" | "accessible_toilet" | "accessible_parking" | "hearing_loop" | "braille_signage" | "wheelchair_loan")[];
             openingHours?: string;
@@ -3306,7 +3310,10 @@ export interface operations {
                         lat?: number | null;
                         lng?: number | null;
                         precision?: ("exact" | "approximate" | "unknown") | null;
-                        note?: string | null;
+                        note?: ({
+                            zh: string;
+                            en?: string;
+                        } | string) | null;
                     } | null;
                     accessibility?: ("step_free_entrance" | "lift" | "accessible_toilet" | "accessible_parking" | "hearing_loop" | "braille_signage" | "wheelchair_loan")[] | null;
                     openingHours?: string | null;
@@ -4214,11 +4221,17 @@ export interface operations {
                  */
                 atomic?: boolean;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique value (a UUID, say) naming this write, up to 255 printable ASCII characters, bare or as a quoted structured-field string. Sent again with the same request within 24 hours, it replays the first answer (with `Idempotent-Replayed: true`) instead of writing twice; with another request it is refused (422); while the first request is still being answered, 409.
+                 * @example "8e03978e-40d5-43e8-bc93-6894a57f9324"
+                 */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
-        /** @description The file. text/csv: UTF-8 with a header row (external_id, name_zh, category, area, status, slug, name_en, aliases, description_zh, description_en, address_zh, address_en, lat, lng, location_precision, location_note, phone, website, opening_hours, capacity_unit, capacity_total, capacity_available). application/x-ndjson: one FacilityInput merge patch per line, with externalId. */
+        /** @description The file. text/csv: UTF-8 with a header row (id, external_id, name_zh, category, area, status, slug, name_en, aliases, description_zh, description_en, address_zh, address_en, lat, lng, crs, location_precision, location_note_zh, location_note_en, phone, website, opening_hours, capacity_unit, capacity_total, capacity_available). application/x-ndjson: one FacilityInput merge patch per line, with externalId. */
         requestBody: {
             content: {
                 "text/csv": string;
@@ -4286,6 +4299,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request conflicts with the current state (`conflict`); A request with this Idempotency-Key is still being answered (`idempotency_key_in_use`) */
+            409: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request body is too large (`payload_too_large`) */
             413: {
                 headers: {
@@ -4303,6 +4331,21 @@ export interface operations {
             };
             /** @description Unsupported content type (`unsupported_media_type`) */
             415: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The status change is not allowed (`transition_not_allowed`); This Idempotency-Key was used for another request (`idempotency_key_reused`) */
+            422: {
                 headers: {
                     /** @description Requests allowed in the window, for this key or (without one) this address. */
                     "RateLimit-Limit"?: string;

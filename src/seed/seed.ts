@@ -130,7 +130,10 @@ export async function readSeed(dir = seedDir) {
         lat: centre.lat,
         lng: centre.lng,
         precision: 'approximate',
-        note: `Approximate centre of ${centre.of.name.en} (${centre.of.name.zh}); the source names no site.`,
+        note: {
+          zh: `${centre.of.name.zh}的大致中心位置；来源未给出具体地点。`,
+          en: `Approximate centre of ${centre.of.name.en} (${centre.of.name.zh}); the source names no site.`,
+        },
       },
       provenance: byField([
         ...(document.provenance ?? []),

@@ -83,7 +83,8 @@ interface HitRow {
   latitude: number | null
   longitude: number | null
   location_precision: LocationPrecision
-  location_note: string | null
+  location_note_zh: string | null
+  location_note_en: string | null
   opening_hours: string | null
   time_zone: string
   updated_at: Date | string
@@ -120,7 +121,8 @@ function summarySourceOf(row: HitRow): SummarySource {
     latitude: row.latitude,
     longitude: row.longitude,
     locationPrecision: row.location_precision,
-    locationNote: row.location_note,
+    locationNoteZh: row.location_note_zh,
+    locationNoteEn: row.location_note_en,
     openingHours: row.opening_hours,
     timeZone: row.time_zone,
     updatedAt: asDate(row.updated_at),
@@ -455,7 +457,7 @@ async function selectHits(
   const rows = await db.readRows<HitRow>(Prisma.sql`${nearest} SELECT f.id::text AS id, ${sortKey} AS sort_key,
       ${distance} AS distance, f.slug, f.category::text AS category, f.name_zh, f.name_en,
       f.status::text AS status, f.status_effective_at, f.status_effective_edtf, f.latitude, f.longitude,
-      f.location_precision::text AS location_precision, f.location_note, f.opening_hours, f.time_zone,
+      f.location_precision::text AS location_precision, f.location_note_zh, f.location_note_en, f.opening_hours, f.time_zone,
       f.updated_at, a.id AS area_id, a.level::text AS area_level, a.name_zh AS area_name_zh,
       a.name_en AS area_name_en,
       (SELECT coalesce(json_agg(json_build_object('milestone', d.milestone, 'basis', d.basis, 'edtf', d.edtf,
