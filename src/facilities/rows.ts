@@ -64,9 +64,12 @@ export const dateRows = (dates: CheckedDocument['dates']) =>
 
 export const citationRows = (document: FacilityDocument) => (document.citations ?? []).map((c) => ({ sourceId: c.source, quote: c.quote }))
 
-/** A note given as one text goes under the language of its script, as the migration filed old notes. */
+/** A note given as one text goes under the language of its script (mostly Han: Chinese), as the migration filed old notes. */
 function locationNoteColumns(note: NonNullable<FacilityDocument['location']>['note']) {
   if (note === undefined) return { locationNoteZh: null, locationNoteEn: null }
   if (typeof note !== 'string') return { locationNoteZh: note.zh, locationNoteEn: note.en ?? null }
-  return /\p{Script=Han}/u.test(note) ? { locationNoteZh: note, locationNoteEn: null } : { locationNoteZh: null, locationNoteEn: note }
+  const count = (pattern: RegExp) => note.match(pattern)?.length ?? 0
+  return count(/\p{Script=Han}/gu) > count(/[A-Za-z]/g)
+    ? { locationNoteZh: note, locationNoteEn: null }
+    : { locationNoteZh: null, locationNoteEn: note }
 }
