@@ -82,6 +82,8 @@ export default fp(
             'Every path is under `/v1`; within v1 changes are only additive, and anything to be removed is announced first ' +
             'with `Deprecation` and `Sunset` headers. Errors are RFC 9457 problems (`application/problem+json`) with a ' +
             'stable `code`. Reads need no key; staff operations need `Authorization: Bearer <key>` of the role they name.',
+          // Said plainly rather than left out: no licence has been chosen yet (README, "Licence").
+          license: { name: 'No licence granted yet: all rights reserved (see the README, "Licence")' },
         },
         // Relative: the documented examples run against whichever server serves the document.
         servers: [{ url: '/', description: 'The server this document was fetched from' }],
