@@ -156,10 +156,16 @@ function relevanceSql(q: string, mode: TextMode): Prisma.Sql {
     // A swap of two neighbouring letters found back ranks like the text it should have been.
     const swapped = transpositionsOf(q).map((variant) => substringScoreSql(variant))
     const best = swapped.length === 0 ? Prisma.sql`0` : Prisma.sql`GREATEST(${Prisma.join(swapped)})`
-    return Prisma.sql`(${best} + word_similarity(${q}, f.search_text) + ${serviceBonusSql})::float8`
+    return Prisma.sql`(${best} + word_similarity(${q}, f.search_text) + ${serviceBonusSql} + ${shorterNameBonusSql})::float8`
   }
-  return Prisma.sql`(${substringScoreSql(q)} + ${serviceBonusSql})::float8`
+  return Prisma.sql`(${substringScoreSql(q)} + ${serviceBonusSql} + ${shorterNameBonusSql})::float8`
 }
+
+/**
+ * Among names the text matches equally, the shorter one first: more of it is what was asked for
+ * ("shenda" finds 深大城际 before 深大城际宝龙站). Under 0.01, so it only ever breaks ties.
+ */
+const shorterNameBonusSql = Prisma.sql`(0.005 / char_length(f.name_zh))`
 
 function substringScoreSql(q: string): Prisma.Sql {
   return Prisma.sql`(CASE WHEN f.search_text LIKE ${`% ${q} %`} THEN 2 ELSE 0 END
