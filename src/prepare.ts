@@ -30,7 +30,7 @@ export async function prepareDatabase(database: Database, options: { seed: boole
   const applied = (await migrationsPending(database.prisma)) ? await applyMigrations(database.adapterFactory) : []
   if (applied.length > 0) options.log.info({ migrations: applied }, 'applied migrations')
   const refreshed = await refreshSearchText(database.prisma)
-  if (refreshed !== null) options.log.info({ facilities: refreshed }, 'recomputed search text by the current rules')
+  if (refreshed !== null && refreshed > 0) options.log.info({ facilities: refreshed }, 'recomputed search text by the current rules')
   if (options.seed && (await database.prisma.facility.count()) === 0) {
     const report = await seedDatabase(database.prisma)
     options.log.info({ seed: report }, 'loaded seed data into the empty database')

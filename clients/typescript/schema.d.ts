@@ -40,6 +40,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Metrics for Prometheus
+         * @description Request counts and durations by route pattern and status (`http_request_duration_seconds`), PostgreSQL connections in use, idle and awaited (`linli_database_connections`, `linli_database_waiting_queries`), scheduled status changes pending and due (`linli_scheduled_status_changes`), and the process (CPU, memory, event-loop delay, GC), in Prometheus's text format. Each server process answers for itself: scrape every process. When the server has a `METRICS_TOKEN`, send it as `Authorization: Bearer <token>`. Not rate-limited.
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/areas": {
         parameters: {
             query?: never;
@@ -687,6 +707,11 @@ export interface components {
             code: "validation_failed" | "malformed_request" | "invalid_cursor" | "unauthorized" | "invalid_key" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "idempotency_key_in_use" | "version_mismatch" | "payload_too_large" | "unsupported_media_type" | "transition_not_allowed" | "idempotency_key_reused" | "precondition_required" | "rate_limited" | "header_fields_too_large" | "internal_error" | "service_unavailable";
             /** @description The request path. */
             instance?: string;
+            /**
+             * @description The id of the request, as in its `X-Request-Id` response header and on every log line the request wrote: quote it when reporting a problem.
+             * @example 0f8a3c52-6d1e-4b7a-9c1d-2f4e5a6b7c8d
+             */
+            requestId?: string;
             /** @description With version_mismatch: the version the facility has now (its ETag is `"<version>"`). */
             currentVersion?: number;
             errors?: {
@@ -2094,6 +2119,44 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics, in the Prometheus text exposition format 0.0.4 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

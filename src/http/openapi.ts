@@ -96,6 +96,7 @@ export default fp(
           { name: 'clients', description: 'API keys (admin)' },
           { name: 'staff', description: 'Staff sign-in for the console at /staff (a session cookie instead of the key)' },
           { name: 'health', description: 'Liveness and readiness, for load balancers and orchestrators' },
+          { name: 'operations', description: 'For the operator of a server, not for apps: metrics (docs/operations.md)' },
         ],
         components: {
           securitySchemes: {
@@ -112,6 +113,11 @@ export default fp(
               description:
                 'A staff session (POST /staff/session with a key), only on /staff. It acts as its key would; every state-changing ' +
                 "request also needs the session's CSRF token.",
+            },
+            metricsToken: {
+              type: 'http',
+              scheme: 'bearer',
+              description: "The server's METRICS_TOKEN, when it is set (docs/operations.md); not a client key.",
             },
           },
         },

@@ -38,6 +38,13 @@ export const ProblemSchema = Type.Object(
     detail: Type.String({ description: 'What went wrong in this request, for a person to read.' }),
     code: Type.Enum(Object.keys(problemCodes) as ProblemCode[], { description: 'Stable machine-readable code.' }),
     instance: Type.Optional(Type.String({ description: 'The request path.' })),
+    requestId: Type.Optional(
+      Type.String({
+        description:
+          'The id of the request, as in its `X-Request-Id` response header and on every log line the request wrote: quote it when reporting a problem.',
+        examples: ['0f8a3c52-6d1e-4b7a-9c1d-2f4e5a6b7c8d'],
+      }),
+    ),
     currentVersion: Type.Optional(
       Type.Integer({ description: 'With version_mismatch: the version the facility has now (its ETag is `"<version>"`).' }),
     ),
@@ -101,6 +108,7 @@ export function problemBody(
   instance?: string,
   errors?: ProblemFieldError[],
   extensions: ProblemExtensions = {},
+  requestId?: string,
 ): Problem {
   return {
     type: `urn:linli:problem:${code}`,
@@ -109,6 +117,7 @@ export function problemBody(
     detail,
     code,
     ...(instance === undefined ? {} : { instance }),
+    ...(requestId === undefined ? {} : { requestId }),
     ...(errors === undefined ? {} : { errors }),
     ...extensions,
   }

@@ -2,7 +2,7 @@
 // nearby and bounding box, filters, sorting and keyset paging, in one SQL query that runs the
 // same on PGlite and PostgreSQL. Opening hours are evaluated in JavaScript (they depend on
 // holiday calendars), so `openNow` filters candidates in batches after the SQL.
-import type { Database } from '../../db/database.js'
+import type { Reader } from '../../db/database.js'
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js'
 import type {
   AccessibilityFeature,
@@ -361,7 +361,7 @@ const keyValue = (value: unknown): string | number | null =>
  * most frequent read, and Prisma's conversion of its rows cost more than the rest of the work.
  */
 export async function searchFacilities(
-  db: Database,
+  db: Reader,
   filters: SearchFilters,
   options: { sort: Sort; limit: number; after?: SortKey },
 ): Promise<SearchHit[]> {
@@ -398,7 +398,7 @@ const approximateBand = 10
  * otherwise be "the nearest" for everyone close to it. Those come after every exact location
  * within the radius, ordered by their rough distance and marked approximate.
  */
-async function nearestHits(db: Database, filters: SearchFilters, options: { sort: Sort; limit: number; after?: SortKey }) {
+async function nearestHits(db: Reader, filters: SearchFilters, options: { sort: Sort; limit: number; after?: SortKey }) {
   const { after, limit } = options
   const exact = Prisma.sql`f.location_precision = 'exact'`
   const hits: SearchHit[] = []
@@ -429,7 +429,7 @@ function relevanceBands(filters: SearchFilters): { top: Prisma.Sql; bottomScore:
 }
 
 async function selectHits(
-  db: Database,
+  db: Reader,
   filters: SearchFilters,
   where: Prisma.Sql[],
   options: { sort: Sort; limit: number; after?: SortKey },
