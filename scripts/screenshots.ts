@@ -15,13 +15,14 @@ import { chromiumFlags, chromiumPath } from '../test/web/browser.js'
 const out = path.join(projectRoot, 'docs', 'screenshots')
 const database = await openEmbeddedDatabase()
 await prepareDatabase(database, { seed: true, log: { info() {} } })
-// A fixed moment (a Wednesday morning in Shenzhen), so "open now" and today's row do not change between runs.
-const app = await buildApp({ database, logLevel: 'warn', rateLimits: false, clock: () => new Date('2026-03-04T02:00:00Z') })
+// A fixed moment, so "open now" and today's row do not change between runs: Wednesday 30 September
+// 2026, 10:00 in Shenzhen, the day before National Day, so the week shows the holiday.
+const app = await buildApp({ database, logLevel: 'warn', rateLimits: false, clock: () => new Date('2026-09-30T02:00:00Z') })
 const example: Partial<FacilityInput> = {
   category: 'kindergarten',
   status: 'operational',
   area: 'hehua',
-  openingHours: 'Mo-Fr 07:30-17:30',
+  openingHours: 'Mo-Fr 07:30-17:30; PH off',
 }
 await app.facilities.create(
   {

@@ -35,6 +35,7 @@ import importRoutes from './api/v1/imports.js'
 import hsdsRoutes from './hsds/routes.js'
 import mcpRoutes from './mcp/http.js'
 import webRoutes from './web/routes.js'
+import type { MapTiles } from './web/map.js'
 
 export interface AppOptions {
   database: Database
@@ -46,6 +47,8 @@ export interface AppOptions {
   corsOrigins?: readonly string[]
   /** Idle and absolute lifetimes of staff sessions (defaultSessionLifetimes unless given). */
   sessionLifetimes?: SessionLifetimes
+  /** The residents' map tiles (MAP_TILE_URL …); without them the pages show no map. */
+  mapTiles?: MapTiles
   /** When given, GET /metrics answers only `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string
 }
@@ -92,7 +95,7 @@ export const app = fp<AppOptions>(
     await fastify.register(suggestionRoutes, { prefix: '/v1' })
     await fastify.register(clientRoutes, { prefix: '/v1' })
     await fastify.register(staffSignInRoutes)
-    await fastify.register(webRoutes)
+    await fastify.register(webRoutes, { mapTiles: options.mapTiles })
   },
   { name: 'linli' },
 )
@@ -151,6 +154,7 @@ export async function buildApp(
     rateLimits: options.rateLimits,
     corsOrigins: options.corsOrigins,
     sessionLifetimes: options.sessionLifetimes,
+    mapTiles: options.mapTiles,
     metricsToken: options.metricsToken,
   })
   return fastify

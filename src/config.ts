@@ -3,6 +3,7 @@
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import type { ClientRole } from './generated/prisma/enums.js'
+import type { MapTiles } from './web/map.js'
 
 /** Requests a minute by key role and for anonymous addresses (src/plugins/rate-limit.ts). */
 export type RateLimits = Record<'anonymous' | ClientRole, number> & {
@@ -70,6 +71,15 @@ const ConfigSchema = Type.Object({
    * addresses/CIDRs, comma-separated (Fastify's trustProxy).
    */
   TRUST_PROXY: Type.String({ default: 'false' }),
+  /**
+   * The residents' map: a tile URL template ({z}, {x}, {y}; {s} for subdomains), e.g.
+   * https://tile.example.org/{z}/{x}/{y}.png. Unset: no map, the pages list places only.
+   */
+  MAP_TILE_URL: Type.Optional(Type.String({ pattern: '^https?://[^/?#]+' })),
+  /** The attribution the tile provider requires, shown on the map as text; required with MAP_TILE_URL. */
+  MAP_TILE_ATTRIBUTION: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+  /** true when the tiles are drawn in GCJ-02 (most Chinese tile services): places are shifted to match. */
+  MAP_TILES_GCJ02: Type.Boolean({ default: false }),
   /** When set, GET /metrics answers only requests with `Authorization: Bearer <this token>`. */
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
 })
@@ -87,12 +97,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const name = error.instancePath.slice(1) || Object.keys(error.params).join(', ')
     return `${name} ${error.message} (got ${JSON.stringify(env[name])})`
   })
+  problems.push(...mapProblems(config as Config))
   const databases = config as Partial<Config>
   if (databases.DATABASE_READ_URL !== undefined && databases.DATABASE_URL === undefined) {
     problems.push('DATABASE_READ_URL needs DATABASE_URL (a replica of the embedded database cannot be)')
   }
   if (problems.length > 0) throw new Error(`invalid configuration: ${problems.join('; ')}`)
   return config as Config
+}
+
+/** What is wrong with the map's settings, beyond their types. */
+function mapProblems(config: Partial<Config>): string[] {
+  const url = config.MAP_TILE_URL
+  if (url === undefined) {
+    return config.MAP_TILE_ATTRIBUTION === undefined ? [] : ['MAP_TILE_ATTRIBUTION is set but MAP_TILE_URL is not']
+  }
+  const problems = ['{z}', '{x}', '{y}']
+    .filter((placeholder) => !url.includes(placeholder))
+    .map((placeholder) => `MAP_TILE_URL must contain ${placeholder} (got ${JSON.stringify(url)})`)
+  if (config.MAP_TILE_ATTRIBUTION === undefined)
+    problems.push("MAP_TILE_ATTRIBUTION is required with MAP_TILE_URL (the tile provider's credit)")
+  return problems
+}
+
+/** The map's tiles, as buildApp takes them; undefined (no map) without MAP_TILE_URL. */
+export function mapTilesOf(config: Config): MapTiles | undefined {
+  if (config.MAP_TILE_URL === undefined || config.MAP_TILE_ATTRIBUTION === undefined) return undefined
+  return { url: config.MAP_TILE_URL, attribution: config.MAP_TILE_ATTRIBUTION, gcj02: config.MAP_TILES_GCJ02 }
 }
 
 /** The origins of CORS_ORIGINS, as buildApp takes them. */

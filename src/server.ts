@@ -2,7 +2,7 @@
 // everything in order on SIGINT/SIGTERM.
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
-import { corsOriginsOf, loadConfig, rateLimitsOf, sessionLifetimesOf, trustProxyOf } from './config.js'
+import { corsOriginsOf, loadConfig, mapTilesOf, rateLimitsOf, sessionLifetimesOf, trustProxyOf } from './config.js'
 import { openDatabase } from './db/database.js'
 import { prepareDatabase } from './prepare.js'
 
@@ -31,6 +31,7 @@ const app = await buildApp({
   corsOrigins: corsOriginsOf(config),
   sessionLifetimes: sessionLifetimesOf(config),
   trustProxy: trustProxyOf(config),
+  mapTiles: mapTilesOf(config),
   metricsToken: config.METRICS_TOKEN,
 }).catch(async (error: Error) => {
   console.error(`Linli cannot start: ${error.message}`)

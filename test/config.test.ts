@@ -1,5 +1,6 @@
 import t from 'tap'
-import { corsOriginsOf, loadConfig, rateLimitsOf, sessionLifetimesOf, trustProxyOf } from '../src/config.js'
+import { corsOriginsOf, loadConfig, mapTilesOf, rateLimitsOf, sessionLifetimesOf, trustProxyOf } from '../src/config.js'
+import { tileSource } from '../src/web/map.js'
 
 t.test('defaults', async (t) => {
   t.same(loadConfig({}), {
@@ -20,7 +21,28 @@ t.test('defaults', async (t) => {
     STAFF_SESSION_IDLE_MINUTES: 30,
     STAFF_SESSION_MAX_HOURS: 12,
     TRUST_PROXY: 'false',
+    MAP_TILES_GCJ02: false,
   })
+  t.equal(mapTilesOf(loadConfig({})), undefined, 'no tiles, no map')
+})
+
+t.test('the map: a tile URL template with its attribution, and whether the tiles are GCJ-02', async (t) => {
+  const config = loadConfig({
+    MAP_TILE_URL: 'https://{s}.tiles.example.org/{z}/{x}/{y}.png',
+    MAP_TILE_ATTRIBUTION: '© Example Maps',
+    MAP_TILES_GCJ02: 'true',
+  })
+  t.same(mapTilesOf(config), { url: 'https://{s}.tiles.example.org/{z}/{x}/{y}.png', attribution: '© Example Maps', gcj02: true })
+  t.equal(tileSource('https://{s}.tiles.example.org/{z}/{x}/{y}.png'), 'https://*.tiles.example.org', 'the policy allows every subdomain')
+  t.equal(tileSource('http://127.0.0.1:8080/tiles?x={x}&y={y}&z={z}'), 'http://127.0.0.1:8080')
+  t.throws(() => loadConfig({ MAP_TILE_URL: 'tiles.example.org/{z}/{x}/{y}.png', MAP_TILE_ATTRIBUTION: 'x' }), /MAP_TILE_URL/)
+  t.throws(
+    () => loadConfig({ MAP_TILE_URL: 'https://tiles.example.org/{z}/{x}.png', MAP_TILE_ATTRIBUTION: 'x' }),
+    /MAP_TILE_URL must contain \{y\}/,
+  )
+  t.throws(() => loadConfig({ MAP_TILE_URL: 'https://tiles.example.org/{z}/{x}/{y}.png' }), /MAP_TILE_ATTRIBUTION is required/)
+  t.throws(() => loadConfig({ MAP_TILE_ATTRIBUTION: '© Example Maps' }), /MAP_TILE_ATTRIBUTION is set but MAP_TILE_URL is not/)
+  t.throws(() => loadConfig({ MAP_TILES_GCJ02: 'maybe' }), /MAP_TILES_GCJ02/)
 })
 
 t.test('CORS_ORIGINS: comma-separated origins, or none', async (t) => {

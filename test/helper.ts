@@ -13,6 +13,7 @@ import type { NewClient } from '../src/clients/keys.js'
 import type { ClientRole } from '../src/generated/prisma/enums.js'
 import { openEmbeddedDatabase, openPostgresDatabase, type Database, type DatabaseEngine } from '../src/db/database.js'
 import type { FacilityInput } from '../src/facilities/schemas.js'
+import type { MapTiles } from '../src/web/map.js'
 import { enforceContract } from './contract.js'
 import {
   createPostgresDatabaseAs,
@@ -87,9 +88,9 @@ export function databaseOf(app: object): Database {
 }
 
 /** The app on a fresh, migrated and (unless told otherwise) seeded database. */
-export async function build(t: Test, engine: DatabaseEngine, options: { seed?: boolean } = {}) {
+export async function build(t: Test, engine: DatabaseEngine, options: { seed?: boolean; mapTiles?: MapTiles } = {}) {
   const database = await preparedTestDatabase(t, engine, options)
-  const app = await buildApp({ database, logLevel: 'silent' })
+  const app = await buildApp({ database, logLevel: 'silent', mapTiles: options.mapTiles })
   databases.set(app, database)
   t.teardown(() => app.close())
   await app.ready()

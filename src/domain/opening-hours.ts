@@ -525,6 +525,73 @@ function evaluateAtMinute(text: string, timeZone: string, nowMs: number): Openin
   }
 }
 
+/** A holiday's name in both languages, as chinese-days gives it ("National Day,国庆节,3"). */
+export interface HolidayName {
+  zh: string
+  en: string
+}
+
+/** One day of the week containing `now`, as it really is: holidays and 调休 applied. */
+export interface WeekDay {
+  /** The facility-local date, YYYY-MM-DD. */
+  date: string
+  day: WeekdayKey
+  /** The open intervals of that date, holidays and make-up working days applied. */
+  intervals: string[]
+  /** The open intervals of the same weekday in a week without holidays. */
+  regularIntervals: string[]
+  /** The statutory public holiday the date belongs to (weekend days inside the block too). */
+  holiday: HolidayName | null
+  /** The holiday a make-up working day (调休: a Saturday or Sunday worked) makes up for. */
+  makeUpWorkday: HolidayName | null
+  /** Whether the holiday calendar covers the date's year (chinese-days is published a year at a time). */
+  calendarKnown: boolean
+}
+
+export interface Week {
+  days: WeekDay[]
+  /** Whether the text says what happens on public holidays (a PH rule); without one, holidays keep the weekday's hours. */
+  holidayRule: boolean
+}
+
+const holidayName = (value: string | undefined): HolidayName | null => {
+  if (value === undefined) return null
+  const [en = '', zh = ''] = value.split(',')
+  return { zh, en }
+}
+
+const calendarYears = new Set(Object.keys(chineseDays.holidays).map((key) => Number(key.slice(0, 4))))
+
+/**
+ * The week (Monday to Sunday) containing `now` in the facility's zone, day by day, with the
+ * holidays and make-up working days of the Chinese calendar applied exactly as "open now" applies
+ * them, beside the regular hours of each weekday.
+ */
+export function weekOf(text: string, options: EvaluateOpeningHoursOptions): Week {
+  const invalid = validateOpeningHours(text)
+  if (invalid !== null) throw new Error(invalid)
+  const timeZone = options.timeZone || DEFAULT_FACILITY_TIME_ZONE
+  const nowMs = options.now.getTime()
+  if (!Number.isFinite(nowMs)) throw new RangeError('weekOf: invalid `now` date')
+  const today: CivilDate = wallClockAt(nowMs, timeZone)
+  const weekStart = addDays(today, -((weekdayOf(today) + 6) % 7))
+  const format = (intervals: readonly MinuteInterval[]) => intervals.map(([s, e]) => `${formatMinutes(s)}-${formatMinutes(e)}`)
+  const days = WEEKDAY_KEYS.map((day, i): WeekDay => {
+    const date = addDays(weekStart, i)
+    const key = dateKey(date)
+    return {
+      date: key,
+      day,
+      intervals: format(cachedDayIntervals(text, date, false)),
+      regularIntervals: format(cachedDayIntervals(text, date, true)),
+      holiday: isChinesePublicHoliday(date) ? holidayName(chineseDays.holidays[key]) : null,
+      makeUpWorkday: isMakeUpWorkday(date) ? holidayName(chineseDays.workdays[key]) : null,
+      calendarKnown: calendarYears.has(date.year),
+    }
+  })
+  return { days, holidayRule: compiledFor(text).phText !== null }
+}
+
 /**
  * The opening state of a facility with this status: its hours say when it opens, but only a
  * facility that operates opens at all. A planned or temporarily closed one keeps its regular

@@ -201,12 +201,17 @@ export async function seedDatabase(prisma: PrismaClient, options: { dir?: string
       nameEn: area.name.en,
       parentId: area.parent ?? null,
       facts: area.facts ?? [],
+      centreLat: area.centre?.lat ?? null,
+      centreLng: area.centre?.lng ?? null,
     })),
     skipDuplicates: true,
   })
-  // What the sources say about an area is the seed's alone: staff do not edit it.
+  // What the sources say about an area, and its approximate centre, are the seed's alone: staff do not edit them.
   for (const area of areas) {
-    await prisma.area.updateMany({ where: { id: area.id }, data: { facts: area.facts ?? [] } })
+    await prisma.area.updateMany({
+      where: { id: area.id },
+      data: { facts: area.facts ?? [], centreLat: area.centre?.lat ?? null, centreLng: area.centre?.lng ?? null },
+    })
   }
   const createdSources = await prisma.source.createMany({
     data: sources.map((source: SourceSeed) => ({ ...source })),

@@ -2,6 +2,7 @@
 // content, so a page can let browsers keep them for a year: a changed file is a new name.
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import path from 'node:path'
 import { projectRoot } from '../project-root.js'
 
@@ -14,9 +15,9 @@ export interface Asset {
 
 const types: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8' }
 
-function load(file: string): Asset {
+function load(file: string, folder = path.join(projectRoot, 'src', 'web', 'assets')): Asset {
   // Read from src/ whether the code runs from src/ or dist/: the files are not compiled.
-  const body = readFileSync(path.join(projectRoot, 'src', 'web', 'assets', file))
+  const body = readFileSync(path.join(folder, file))
   const hash = createHash('sha256').update(body).digest('hex').slice(0, 10)
   const extension = path.extname(file)
   return {
@@ -26,6 +27,15 @@ function load(file: string): Asset {
   }
 }
 
-export const assets = { css: load('site.css'), nearMe: load('near-me.js') }
+// Leaflet as npm ships it, served by the app (no CDN): the map works offline but for its tiles.
+const leafletDist = path.dirname(createRequire(import.meta.url).resolve('leaflet/dist/leaflet.js'))
+
+export const assets = {
+  css: load('site.css'),
+  nearMe: load('near-me.js'),
+  map: load('map.js'),
+  leaflet: load('leaflet.js', leafletDist),
+  leafletCss: load('leaflet.css', leafletDist),
+}
 
 export const assetsByPath = new Map(Object.values(assets).map((asset) => [asset.path, asset]))

@@ -3,6 +3,7 @@
 import type { FacilitySummary } from '../facilities/schemas.js'
 import { html, type Html } from './html.js'
 import { dateInWords, prefixOf, words, type Language } from './i18n.js'
+import { placeAttributes, type MapTiles } from './map.js'
 
 export const statusBadge = (item: Pick<FacilitySummary, 'status' | 'statusLabel'>) =>
   html`<span class="badge s-${item.status}">${item.statusLabel}</span>`
@@ -26,15 +27,21 @@ export function openingLine(item: Pick<FacilitySummary, 'dates'>, language: Lang
 
 export const facilityHref = (slug: string, language: Language) => `${prefixOf(language)}/facilities/${encodeURIComponent(slug)}`
 
-export function facilityCard(item: FacilitySummary, language: Language): Html {
+/**
+ * A result: with `mapTiles`, it carries its place for the map to draw. `approximateOrigin`: the
+ * distance was measured from an approximate point (a typed place's centre), so it says so.
+ */
+export function facilityCard(item: FacilitySummary, language: Language, mapTiles?: MapTiles, approximateOrigin = false): Html {
   const w = words[language]
   const opening = openingLine(item, language)
   const exact = item.location?.precision === 'exact'
   let where: Html | null = null
   if (item.distanceMeters !== undefined) {
-    where = exact ? html`<li class="distance">${w.distance(item.distanceMeters)}</li>` : html`<li class="distance">${w.approximate}</li>`
+    where = !exact
+      ? html`<li class="distance">${w.approximate}</li>`
+      : html`<li class="distance">${approximateOrigin ? w.distanceRough(item.distanceMeters) : w.distance(item.distanceMeters)}</li>`
   }
-  return html`<li class="card">
+  return html`<li class="card"${placeAttributes(item, mapTiles)}>
 <h3><a href="${facilityHref(item.slug, language)}">${item.name}</a></h3>
 <ul class="meta">
 <li>${item.categoryLabel}</li>

@@ -55,5 +55,13 @@ export function directory(fastify: FastifyInstance) {
     },
 
     areas: (): Promise<Area[]> => fastify.areas.all(),
+
+    /** The documents facts are quoted from, by id. */
+    async sources(): Promise<Map<string, { title: string; publishedOn: string | null }>> {
+      return new Map((await fastify.areas.sources()).map((source) => [source.id, source]))
+    },
+
+    /** A community or street a resident typed, with the approximate centre to measure from; null if none. */
+    place: (text: string) => fastify.areas.place(text),
   }
 }

@@ -16,6 +16,8 @@ export interface Page {
   head?: Renderable
   /** Whether the "near me" script is needed. */
   nearMe?: boolean
+  /** Whether the page has a map to show (Leaflet and the map script). */
+  map?: boolean
   /** Pages that should not be indexed (errors, deep result pages). */
   noindex?: boolean
 }
@@ -72,6 +74,7 @@ ${page.body}
 <p>${w.footer}</p>
 </div></footer>
 ${page.nearMe === true ? html`<script src="${assets.nearMe.path}" defer></script>` : null}
+${page.map === true ? html`<script src="${assets.leaflet.path}" defer></script><script src="${assets.map.path}" defer></script>` : null}
 </body>
 </html>`
 }

@@ -13,18 +13,26 @@ import { directory, projectCategories } from './directory.js'
 import { escapeText } from './html.js'
 import { languages, prefixOf, words, type Language } from './i18n.js'
 import { layout, type Page } from './layout.js'
+import { tileSource, type MapTiles } from './map.js'
 import { aboutPage } from './pages/about.js'
 import { areaPage } from './pages/area.js'
 import { errorPage } from './pages/error.js'
 import { facilityJsonLd, facilityPage } from './pages/facility.js'
 import { homePage } from './pages/home.js'
 import { projectsPage } from './pages/projects.js'
-import { ResultsQuery, apiQuery, queryString, resultsPage } from './pages/search.js'
+import { ResultsQuery, apiQuery, queryString, resultsPage, withPlace } from './pages/search.js'
 
-/** Scripts only from the app itself; JSON-LD is a data block, which script-src does not govern. */
-const contentSecurityPolicy =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-  "font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+/**
+ * Scripts only from the app itself; JSON-LD is a data block, which script-src does not govern.
+ * The map's tile host is allowed for images only, and only when tiles are configured.
+ */
+export function contentSecurityPolicy(tiles: MapTiles | undefined): string {
+  const images = tiles === undefined ? "'self' data:" : `'self' data: ${tileSource(tiles.url)}`
+  return (
+    `default-src 'none'; script-src 'self'; style-src 'self'; img-src ${images}; connect-src 'self'; ` +
+    "font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+  )
+}
 
 const pageCacheControl = 'public, max-age=60'
 
@@ -34,7 +42,7 @@ function send(reply: FastifyReply, page: Omit<Page, 'origin'>, request: FastifyR
   return reply
     .code(status)
     .type('text/html; charset=utf-8')
-    .header('content-security-policy', contentSecurityPolicy)
+    .header('content-security-policy', reply.server.webPolicy)
     .header('x-content-type-options', 'nosniff')
     .header('referrer-policy', 'strict-origin-when-cross-origin')
     .header('cache-control', status === 200 ? pageCacheControl : 'no-store')
@@ -58,9 +66,9 @@ function renderError(request: FastifyRequest, reply: FastifyReply, language: Lan
 
 const languageOfPath = (url: string): Language => (/^\/en(\/|\?|$)/.test(url) ? 'en' : 'zh-Hans')
 
-async function pages(instance: FastifyInstance, options: { language: Language }) {
+async function pages(instance: FastifyInstance, options: { language: Language; mapTiles?: MapTiles }) {
   const fastify = instance.withTypeProvider<TypeBoxTypeProvider>()
-  const { language } = options
+  const { language, mapTiles } = options
   const w = words[language]
   const prefix = prefixOf(language)
   const read = directory(fastify)
@@ -89,14 +97,24 @@ async function pages(instance: FastifyInstance, options: { language: Language })
 
   fastify.get('/search', { schema: { ...hide, querystring: ResultsQuery }, preValidation: dropEmptyFields }, async (request, reply) => {
     const query = request.query
-    const [areas, results] = await Promise.all([read.areas(), read.search(apiQuery(query), language, { count: true })])
-    const title = query.q === undefined ? w.results : `${query.q} – ${w.results}`
-    const body = resultsPage(language, { query, results, areas })
+    const place = query.place === undefined || query.near !== undefined ? null : { text: query.place, found: await read.place(query.place) }
+    const [areas, results] = await Promise.all([read.areas(), read.search(apiQuery(withPlace(query, place)), language, { count: true })])
+    const near = place?.found == null ? undefined : w.nearPlace(language === 'en' ? place.found.area.nameEn : place.found.area.nameZh)
+    const title = [query.q, near, w.results].filter((part) => part !== undefined).join(' – ')
+    const body = resultsPage(language, { query, results, areas, mapTiles, place })
     // Deep pages of a result list are not worth indexing; the first page is canonical as asked.
     const path = `${prefix}/search${queryString(query)}`
     return send(
       reply,
-      { language, title, description: w.resultCount(results.total), path, body, noindex: query.cursor !== undefined },
+      {
+        language,
+        title,
+        description: w.resultCount(results.total),
+        path,
+        body,
+        noindex: query.cursor !== undefined,
+        map: mapTiles !== undefined && results.items.some((item) => item.location !== null),
+      },
       request,
     )
   })
@@ -109,7 +127,7 @@ async function pages(instance: FastifyInstance, options: { language: Language })
       if (facility === null) return renderError(request, reply, language, 404)
       const changes = await read.statusChanges(facility.id)
       const path = `${prefix}/facilities/${encodeURIComponent(facility.slug)}`
-      const body = facilityPage(language, { facility, changes, now: fastify.clock() })
+      const body = facilityPage(language, { facility, changes, now: fastify.clock(), mapTiles })
       const description = facility.description ?? `${facility.categoryLabel} · ${facility.statusLabel} · ${facility.area.name}`
       return send(
         reply,
@@ -120,6 +138,7 @@ async function pages(instance: FastifyInstance, options: { language: Language })
           path,
           body,
           head: facilityJsonLd(facility, `${originOf(request)}${path}`, language),
+          map: mapTiles !== undefined && facility.location !== null,
         },
         request,
       )
@@ -136,12 +155,12 @@ async function pages(instance: FastifyInstance, options: { language: Language })
     '/areas/:id',
     { schema: { ...hide, params: Type.Object({ id: Type.String({ maxLength: 100 }) }) } },
     async (request, reply) => {
-      const areas = await read.areas()
+      const [areas, sources] = await Promise.all([read.areas(), read.sources()])
       const area = areas.find((a) => a.id === request.params.id)
       if (area === undefined) return renderError(request, reply, language, 404)
       const found = await read.search({ area: area.id, crs: 'wgs84', sort: 'name', limit: 100 }, language)
       const name = language === 'en' ? area.nameEn : area.nameZh
-      const body = areaPage(language, { area, areas, items: found.items, more: found.nextCursor !== null })
+      const body = areaPage(language, { area, areas, items: found.items, more: found.nextCursor !== null, sources })
       return send(
         reply,
         { language, title: name, description: w.areaFacilities(found.items.length), path: `${prefix}/areas/${area.id}`, body },
@@ -155,9 +174,19 @@ async function pages(instance: FastifyInstance, options: { language: Language })
   })
 }
 
-export default fp(
-  async (fastify) => {
-    for (const language of languages) await fastify.register(pages, { language, prefix: prefixOf(language) })
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The Content-Security-Policy of the residents' pages (with the map's tile host when configured). */
+    webPolicy: string
+  }
+}
+
+export default fp<{ mapTiles?: MapTiles }>(
+  async (fastify, options) => {
+    fastify.decorate('webPolicy', contentSecurityPolicy(options.mapTiles))
+    for (const language of languages) {
+      await fastify.register(pages, { language, prefix: prefixOf(language), mapTiles: options.mapTiles })
+    }
 
     fastify.notFoundPage = (request, reply) => renderError(request, reply, languageOfPath(request.url), 404)
 

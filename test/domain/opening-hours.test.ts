@@ -1,5 +1,5 @@
 import t from 'tap'
-import { evaluateOpeningHours, validateOpeningHours } from '../../src/domain/opening-hours.js'
+import { evaluateOpeningHours, validateOpeningHours, weekOf } from '../../src/domain/opening-hours.js'
 
 // The results must not depend on the process time zone: run this file with
 // TZ=UTC and TZ=America/New_York; the last test also switches TZ at run time.
@@ -288,4 +288,47 @@ t.test('results do not depend on the process time zone', async (t) => {
     process.env.TZ = zone
     t.same(run(), reference, `TZ=${zone}`)
   }
+})
+
+t.test('weekOf: the real week around National Day 2026, day by day', async (t) => {
+  const national = { zh: '国庆节', en: 'National Day' }
+  const day = (date: string, d: string, intervals: string[], regular: string[], extra: object = {}) => ({
+    date,
+    day: d,
+    intervals,
+    regularIntervals: regular,
+    holiday: null,
+    makeUpWorkday: null,
+    calendarKnown: true,
+    ...extra,
+  })
+  // Wednesday 30 September: Thursday 1 October starts the holiday block (1–7 October).
+  t.same(weekOf(EXAMPLE, { timeZone: SHANGHAI, now: new Date('2026-09-30T10:00:00+08:00') }), {
+    holidayRule: true,
+    days: [
+      day('2026-09-28', 'mo', ['08:00-17:30'], ['08:00-17:30']),
+      day('2026-09-29', 'tu', ['08:00-17:30'], ['08:00-17:30']),
+      day('2026-09-30', 'we', ['08:00-17:30'], ['08:00-17:30']),
+      day('2026-10-01', 'th', [], ['08:00-17:30'], { holiday: national }),
+      day('2026-10-02', 'fr', [], ['08:00-17:30'], { holiday: national }),
+      day('2026-10-03', 'sa', [], ['09:00-12:00'], { holiday: national }),
+      day('2026-10-04', 'su', [], [], { holiday: national }),
+    ],
+  })
+  // The week after: Saturday 10 October is worked (调休) with a working day's hours.
+  const after = weekOf(EXAMPLE, { timeZone: SHANGHAI, now: new Date('2026-10-08T10:00:00+08:00') })
+  t.same(after.days[5], day('2026-10-10', 'sa', ['08:00-17:30'], ['09:00-12:00'], { makeUpWorkday: national }))
+  t.same(after.days[2], day('2026-10-07', 'we', [], ['08:00-17:30'], { holiday: national }))
+  // Without a PH rule the text says nothing about holidays: the weekday's hours stay.
+  const plain = weekOf('Mo-Fr 08:00-17:00', { timeZone: SHANGHAI, now: new Date('2026-09-30T10:00:00+08:00') })
+  t.equal(plain.holidayRule, false)
+  t.same(plain.days[3], day('2026-10-01', 'th', ['08:00-17:00'], ['08:00-17:00'], { holiday: national }))
+  // A year the calendar does not cover yet.
+  const later = weekOf(EXAMPLE, { timeZone: SHANGHAI, now: new Date('2031-03-05T10:00:00+08:00') })
+  t.same(
+    later.days.map((d) => d.calendarKnown),
+    [false, false, false, false, false, false, false],
+  )
+  t.throws(() => weekOf('not hours', { timeZone: SHANGHAI, now: new Date() }))
+  t.throws(() => weekOf(EXAMPLE, { timeZone: SHANGHAI, now: new Date('nonsense') }), RangeError)
 })

@@ -14,6 +14,10 @@ const pageTypes = [
   '/facilities/metro-line-10-eastern-extension',
   '/projects',
   '/areas/pinghu',
+  '/areas/hehua',
+  '/facilities/pinghu-new-affordable-childcare-centre',
+  '/search?place=hehua',
+  '/search?place=nowhere',
   '/about',
   '/no-such-page',
 ]

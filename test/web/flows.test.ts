@@ -101,16 +101,42 @@ forEachDatabase(t, 'a resident in Chromium', async (t, engine) => {
     t.ok((await page.getByText('位置为大致位置，未计算距离').count()) > 0)
   })
 
-  t.test('near me without JavaScript: the button stays hidden, the community chooser works', async (t) => {
+  t.test('near me without JavaScript: the button stays hidden, a typed community gives places near it, approximately', async (t) => {
     const context = await browser.newContext({ javaScriptEnabled: false })
     t.teardown(() => context.close())
     const page = await context.newPage()
     await page.goto(`${base}/`)
     t.equal(await page.getByRole('button', { name: '使用我的位置' }).count(), 0)
-    await page.getByLabel('所在社区或街道').selectOption('pinghu')
+    await page.getByLabel('所在社区或街道').fill('禾花社区')
     await page.getByRole('button', { name: '查看' }).click()
-    await page.waitForURL(/area=pinghu/)
-    t.ok((await cardNames(page)).length > 0)
+    await page.waitForURL(/\/search\?place=%E7%A6%BE%E8%8A%B1%E7%A4%BE%E5%8C%BA$/)
+    // 禾花社区 has no centre of its own in the data: the page says it measures from Pinghu's.
+    t.equal(
+      await page.locator('p.notice').textContent(),
+      '按距离列出禾花社区附近的设施。禾花社区的中心位置未知，距离从平湖街道的大致中心算起，仅供参考。',
+    )
+    // Nearest first from that centre (22.6866, 114.124), every distance flagged as approximate.
+    const exact = page.locator('.results').first().locator('.card')
+    t.same(await exact.locator('h3').allTextContents(), ['满园幼儿园', '大树幼儿园', '小苗托育中心'])
+    t.same(await exact.locator('.distance').allTextContents(), [
+      '约 400 米（大致距离）',
+      '约 1.5 公里（大致距离）',
+      '约 2.6 公里（大致距离）',
+    ])
+    t.equal(await page.getByRole('heading', { name: '位置不精确的设施（不按距离排序）' }).count(), 1)
+    t.equal(await page.getByLabel('排序').inputValue(), 'distance')
+    t.equal(await page.getByLabel('所在社区或街道').inputValue(), '禾花社区', 'the form comes back with the place')
+    // In English, by its English name without "Community"; and a place that does not exist is no dead end.
+    await page.goto(`${base}/en/search?place=hehua`)
+    t.match(
+      await page.locator('p.notice').textContent(),
+      /^Places near Hehua Community, nearest first\. The centre of Hehua Community is not known/,
+    )
+    await page.goto(`${base}/en/search?place=${encodeURIComponent('Atlantis')}`)
+    t.equal(await page.locator('.notice p').textContent(), 'No community or street called “Atlantis” was found. Try:')
+    await page.getByRole('link', { name: 'Pinghu Community' }).click()
+    await page.waitForURL(/place=Pinghu\+Community/)
+    t.match(await page.locator('p.notice').textContent(), /^Places near Pinghu Community/)
   })
 
   t.test('switch to English and back', async (t) => {

@@ -9,6 +9,11 @@ export function aboutPage(language: Language): Html {
 <p>Every facility and project here comes from a published source, quoted on its page. The first source is a public report on
 Pinghu Street (Longgang District, Shenzhen) from October 2022; statuses are as of that report unless a later change is recorded.
 English names are translations.</p>
+<p>Each facility page says where each fact comes from: the article (with its sentence), a translation or summary by the editors,
+a descriptive name where the article gives none, an inference (with why), or staff (who entered it, and when). Facts that are not
+in anyone's own words carry a small mark beside them.</p>
+<p>Opening hours are shown for the current week with Chinese public holidays and make-up working days (调休) on their days. Where
+the published hours say what happens on holidays, the table follows them; where they do not, the page says the hours may differ.</p>
 <p>Locations are approximate unless a page says otherwise: places whose exact site is not published are shown at the centre of
 their area, and are never ranked by distance as if they were exact.</p>
 <h2 id="current">How it is kept current</h2>
@@ -25,6 +30,9 @@ we would rather say so than offer a link that goes nowhere.</p>
 <h2 id="sources">数据来源</h2>
 <p>本站每一个设施和项目都来自公开资料，并在其页面引用原文。首批资料为 2022 年 10 月关于深圳市龙岗区平湖街道的公开报道；
 除非另有记录的变更，状态以该报道为准。英文名称为翻译。</p>
+<p>每个设施页面都注明每项信息的来源：报道原文（附原句）、编辑的翻译或撰写、原文没有给出名称时的描述性名称、推断（附理由），或工作人员录入（录入人和时间）。
+不是原话的信息旁边有小标记。</p>
+<p>开放时间按本周列出，法定节假日和调休上班日标在当天。公布的开放时间说明了节假日安排的，按其列出；没有说明的，页面会提示实际可能不同。</p>
 <p>除非页面另有说明，位置均为大致位置：未公布准确地址的设施显示在所在地区的中心，不会当作准确位置按距离排序。</p>
 <h2 id="current">如何保持更新</h2>
 <p>工作人员记录每一次变更及其原因；状态变更可以提前安排（例如学校开学的日期），到时自动生效。每个页面都会显示最后核实时间和状态记录。</p>

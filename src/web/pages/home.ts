@@ -17,7 +17,27 @@ export function searchBox(language: Language, q = '', id = 'q'): Html {
 </form>`
 }
 
-/** Communities and streets to search in, for "near me" without a position. */
+/** Communities and streets, by name in the language: what "near" a typed place can find. */
+export function placeNames(areas: Area[], language: Language): string[] {
+  return areas
+    .filter((area) => area.level === 'street' || area.level === 'community')
+    .map((area) => label({ zh: area.nameZh, en: area.nameEn }, language))
+}
+
+/**
+ * The typed-in place of "near me": a plain text field of a GET form (works without JavaScript),
+ * with the known communities and streets offered as suggestions where the browser can.
+ */
+export function placeField(language: Language, areas: Area[], id: string, value = ''): Html {
+  const w = words[language]
+  const names = placeNames(areas, language)
+  return html`<label for="${id}">${w.chooseArea}</label>
+<p class="hint" id="${id}-hint">${w.placeHint(names.slice(0, 3).join(language === 'en' ? ', ' : '、'))}</p>
+<input type="text" id="${id}" name="place" value="${value}" maxlength="100" list="${id}-list" aria-describedby="${id}-hint" autocomplete="off">
+<datalist id="${id}-list">${names.map((name) => html`<option value="${name}"></option>`)}</datalist>`
+}
+
+/** Communities and streets to search in (the area filter). */
 export function areaOptions(areas: Area[], language: Language, selected?: string): Html[] {
   return areas
     .filter((area) => area.level === 'street' || area.level === 'community')
@@ -34,8 +54,7 @@ export function nearMe(language: Language, areas: Area[]): Html {
 <p><button type="button" class="secondary" hidden data-near-me aria-controls="near-status" data-action="${prefix}/search" data-locating="${w.locating}" data-failed="${w.locationFailed}">${w.useMyLocation}</button></p>
 <p id="near-status" role="status" aria-live="polite"></p>
 <form action="${prefix}/search" method="get">
-<div class="field"><label for="near-area">${w.chooseArea}</label><br>
-<select id="near-area" name="area">${areaOptions(areas, language)}</select>
+<div class="field">${placeField(language, areas, 'near-place')}
 <button type="submit">${w.show}</button></div>
 </form>`
 }

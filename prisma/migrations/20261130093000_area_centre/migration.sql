@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "area" ADD COLUMN     "centre_lat" DOUBLE PRECISION,
+ADD COLUMN     "centre_lng" DOUBLE PRECISION;
