@@ -20,7 +20,14 @@ t.test('defaults', async (t) => {
     STAFF_SESSION_IDLE_MINUTES: 30,
     STAFF_SESSION_MAX_HOURS: 12,
     TRUST_PROXY: 'false',
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: false,
   })
+})
+
+t.test('WEBHOOK_ALLOW_PRIVATE_TARGETS: true or false', async (t) => {
+  t.equal(loadConfig({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }).WEBHOOK_ALLOW_PRIVATE_TARGETS, true)
+  t.equal(loadConfig({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false' }).WEBHOOK_ALLOW_PRIVATE_TARGETS, false)
+  t.throws(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'maybe' }), /WEBHOOK_ALLOW_PRIVATE_TARGETS/)
 })
 
 t.test('CORS_ORIGINS: comma-separated origins, or none', async (t) => {
