@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net'
 import { Webhook } from 'standardwebhooks'
 import t, { type Test } from 'tap'
 import { buildApp } from '../../src/app.js'
-import { openPostgresDatabase, type Database, type DatabaseEngine } from '../../src/db/database.js'
+import { openPostgresDatabase, type Database } from '../../src/db/database.js'
 import type { WebhookDeliveryOptions } from '../../src/plugins/webhook-delivery.js'
 import { refusalOf } from '../../src/webhooks/targets.js'
 import { enforceContract } from '../contract.js'
@@ -29,7 +29,16 @@ interface Received {
   timestamp: string
   signature: string
   body: string
-  payload: { type: string; timestamp: string; data: Record<string, any> }
+  payload: {
+    type: string
+    timestamp: string
+    data: {
+      facility: { id: string; status: string }
+      change: { id: string; version: number; fields: string[] }
+      status?: unknown
+      suggestion?: unknown
+    }
+  }
 }
 
 /** A webhook receiver: records what it is sent; can answer with another status, hang, or go away and come back on its port. */
@@ -101,8 +110,8 @@ const fast: WebhookDeliveryOptions = {
 }
 
 /** The app as the server builds it, on a given database, with webhook options. */
-async function appOn(t: Test, database: Database, webhooks: WebhookDeliveryOptions = fast) {
-  const app = await buildApp({ database, logLevel: process.env.WH_LOG ?? 'silent', webhooks })
+async function appOn(t: Test, database: Database, webhooks: WebhookDeliveryOptions = fast, logStream?: { write(line: string): void }) {
+  const app = await buildApp({ database, logLevel: logStream === undefined ? 'silent' : 'debug', logStream, webhooks })
   t.teardown(() => app.close())
   await app.ready()
   enforceContract(app)
@@ -420,7 +429,11 @@ forEachDatabase(
     const editor = await keyFor(app, 'editor')
     const { subscription } = await subscribed(app, admin, { url: hooks.url(), events: allEvents })
     const id = ((await create(app, editor)).json() as { id: string }).id
-    const get = async () => (await app.inject({ url: `/v1/webhooks/${subscription.id}`, headers: admin })).json() as Record<string, any>
+    const get = async () =>
+      (await app.inject({ url: `/v1/webhooks/${subscription.id}`, headers: admin })).json() as {
+        enabled: boolean
+        disabledReason: string | null
+      }
     await until(t, 'the subscription disabled', async () => (await get()).enabled === false)
     t.match(await get(), {
       enabled: false,
@@ -574,8 +587,15 @@ t.test(
     const other = await openPostgresDatabase(postgresUrlOf(database), 4)
     t.teardown(() => other.close())
     const options = { ...fast, pollMs: 10, batchSize: 3 }
-    const one = await appOn(t, database, options)
-    const two = await appOn(t, other, options)
+    // Each process's log says which deliveries it made.
+    const delivered = [0, 0]
+    const counting = (process: number) => ({
+      write(line: string) {
+        if (line.includes('"msg":"webhook delivered"')) delivered[process]! += 1
+      },
+    })
+    const one = await appOn(t, database, options, counting(0))
+    const two = await appOn(t, other, options, counting(1))
     const hooks = await receiver(t)
     const admin = await keyFor(one, 'admin')
     const editor = await keyFor(one, 'editor')
@@ -597,6 +617,7 @@ t.test(
     await new Promise((resolve) => setTimeout(resolve, 300))
     t.equal(hooks.received.length, 20, 'twenty events, twenty deliveries')
     t.equal(new Set(ids(hooks.received)).size, 20, 'none twice')
+    t.equal(delivered[0]! + delivered[1]!, 20, `the two processes delivered ${delivered[0]} and ${delivered[1]}`)
     for (const id of facilities) {
       t.same(
         hooks.received.filter((r) => r.payload.data.facility.id === id).map((r) => r.payload.data.change.version),
