@@ -11,9 +11,10 @@ import { changeLogLock, enqueueChangeEvent } from '../webhooks/outbox.js'
 type Tx = Prisma.TransactionClient
 
 /**
- * Appends a write to the change log, in one statement (imports write thousands). The lock makes
- * change ids follow commit order: a reader of the feed that has seen id n can never later find a
- * smaller id committed.
+ * Appends a write to the change log, in one statement (imports write thousands), then queues its
+ * webhook event for the subscriptions that want it (a second statement, writing nothing when none
+ * does). The lock makes change ids follow commit order: a reader of the feed that has seen id n
+ * can never later find a smaller id committed.
  */
 export async function recordChange(
   tx: Tx,

@@ -85,7 +85,8 @@ export default fp<WebhookDeliveryOptions>(
       if (outcome === 'succeeded') fastify.log.debug(log, 'webhook delivered')
       else if (outcome === 'failed')
         fastify.log.warn({ ...log, error: result.error }, 'webhook delivery failed for good; subscription disabled')
-      else fastify.log.info({ ...log, error: result.error }, 'webhook delivery failed; will retry')
+      else if (outcome === 'retrying') fastify.log.info({ ...log, error: result.error }, 'webhook delivery failed; will retry')
+      else fastify.log.info(log, 'webhook delivery outlived its lease; another worker took it over')
     }
 
     let running: Promise<void> | null = null

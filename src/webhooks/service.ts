@@ -291,7 +291,8 @@ export function webhookService(prisma: PrismaClient) {
       }
       return prisma.$transaction(async (tx) => {
         const { count } = await tx.webhookDelivery.updateMany({ where: held, data: { ...released, status: 'failed', nextAttemptAt: null } })
-        if (count === 0) return 'retrying' as const
+        // Another worker took it over (this one's lease had run out): its outcome is that worker's to record.
+        if (count === 0) return 'taken over' as const
         const hours = Math.round((policy.windowMs / 3_600_000) * 10) / 10
         await tx.webhookSubscription.updateMany({
           where: { id: delivery.subscriptionId, enabled: true },

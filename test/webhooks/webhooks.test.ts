@@ -341,6 +341,7 @@ forEachDatabase(t, 'signed deliveries, in order, filtered by event type, categor
   )
   t.match(hooks.received[1]!.payload.data, { change: { action: 'update', version: 2, fields: ['phone', 'provenance'] } })
   t.same(hooks.received[2]!.payload.data.status, { from: 'operational', to: 'temporarily_closed' })
+  t.same(hooks.received[2]!.payload.data.change.fields, ['provenance', 'status', 'statusEffective'])
   t.match(hooks.received[2]!.payload.data, { facility: { status: 'temporarily_closed' }, change: { version: 3, reason: '装修' } })
   t.same(hooks.received[4]!.payload.data.suggestion, { id: pending.items[0]!.id, facilityVersion: 4 })
   t.match(hooks.received[5]!.payload.data, { facility, change: { action: 'delete', version: 5, fields: [] } })
