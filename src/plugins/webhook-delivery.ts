@@ -17,7 +17,7 @@ export interface WebhookDeliveryOptions {
   pollMs?: number
   /** How long a claimed delivery is held by this worker before others may take it again. */
   leaseMs?: number
-  /** Deliveries posted at once. */
+  /** Deliveries posted at once, at most. */
   batchSize?: number
   /** Per attempt: the whole exchange. */
   timeoutMs?: number
@@ -60,18 +60,29 @@ export default fp<WebhookDeliveryOptions>(
       allowPrivateTargets: options.allowPrivateTargets,
     }
 
-    /** One batch: claim, post them all at once, settle each; how many were claimed. */
-    async function deliverBatch(): Promise<number> {
-      const claimed = await fastify.webhooks.claim(clock(), options.leaseMs, options.batchSize)
-      await Promise.all(
-        claimed.map(async (delivery) => {
-          // One delivery's trouble is its own: the others of the batch are settled all the same.
-          await deliverOne(delivery).catch((error: unknown) =>
-            fastify.log.warn({ err: error, event: delivery.eventId }, 'could not deliver a webhook'),
-          )
-        }),
-      )
-      return claimed.length
+    let running: Promise<void> | null = null
+    let again = false
+    let closed = false
+    /** Deliveries being posted now: a slow receiver holds its own slots, not the others' turns. */
+    const inFlight = new Set<Promise<void>>()
+
+    /** Fills the free slots with due deliveries, posted without waiting for them; whether it found any. */
+    async function claimMore(): Promise<boolean> {
+      const free = options.batchSize - inFlight.size
+      if (free <= 0 || closed) return false
+      const claimed = await fastify.webhooks.claim(clock(), options.leaseMs, free)
+      for (const delivery of claimed) {
+        const flight: Promise<void> = deliverOne(delivery)
+          // One delivery's trouble is its own; its lease lets it go if it was not settled.
+          .catch((error: unknown) => fastify.log.warn({ err: error, event: delivery.eventId }, 'could not deliver a webhook'))
+          .finally(() => {
+            inFlight.delete(flight)
+            // A slot is free, and the facility's next event may be due now.
+            if (!closed) void deliverDue()
+          })
+        inFlight.add(flight)
+      }
+      return claimed.length > 0
     }
 
     async function deliverOne(delivery: ClaimedDelivery) {
@@ -89,9 +100,6 @@ export default fp<WebhookDeliveryOptions>(
       else fastify.log.info(log, 'webhook delivery outlived its lease; another worker took it over')
     }
 
-    let running: Promise<void> | null = null
-    let again = false
-    let closed = false
     /** Delivers until nothing is due; a call during a round makes it look once more. */
     function deliverDue(): Promise<void> {
       if (running !== null) {
@@ -102,7 +110,7 @@ export default fp<WebhookDeliveryOptions>(
         try {
           do {
             again = false
-            while ((await deliverBatch()) > 0 && !closed) {}
+            while (await claimMore()) {}
           } while (again && !closed)
         } catch (error) {
           fastify.log.warn({ err: error }, 'could not deliver webhooks')
@@ -138,6 +146,8 @@ export default fp<WebhookDeliveryOptions>(
       closed = true
       clearTimeout(timer)
       await running
+      // Deliveries under way finish (within their timeout) and are recorded before the database closes.
+      await Promise.all(inFlight)
     })
   },
   { name: 'webhook-delivery', dependencies: ['services'] },
