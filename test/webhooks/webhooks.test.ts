@@ -111,8 +111,14 @@ const fast: WebhookDeliveryOptions = {
 }
 
 /** The app as the server builds it, on a given database, with webhook options. */
-async function appOn(t: Test, database: Database, webhooks: WebhookDeliveryOptions = fast, logStream?: { write(line: string): void }) {
-  const app = await buildApp({ database, logLevel: logStream === undefined ? 'silent' : 'debug', logStream, webhooks })
+async function appOn(
+  t: Test,
+  database: Database,
+  webhooks: WebhookDeliveryOptions = fast,
+  logStream?: { write(line: string): void },
+  clock?: () => Date,
+) {
+  const app = await buildApp({ database, logLevel: logStream === undefined ? 'silent' : 'debug', logStream, webhooks, clock })
   t.teardown(() => app.close())
   await app.ready()
   enforceContract(app)
@@ -427,6 +433,42 @@ forEachDatabase(t, 'signed deliveries, in order, filtered by event type, categor
     (await app.inject({ url: `/v1/webhooks/${everything.subscription.id}/deliveries?status=failed`, headers: admin })).json().items.length,
     0,
   )
+})
+
+forEachDatabase(t, 'a scheduled status change is announced when it comes due', async (t, engine) => {
+  let now = new Date()
+  const app = await appOn(t, await preparedTestDatabase(t, engine), fast, undefined, () => now)
+  const hooks = await receiver(t)
+  const admin = await keyFor(app, 'admin')
+  const editor = await keyFor(app, 'editor')
+  await subscribed(app, admin, { url: hooks.url(), events: ['facility.status_changed'] })
+  const id = ((await create(app, editor)).json() as { id: string }).id
+  const effectiveAt = new Date(now.getTime() + 3_600_000)
+  const scheduled = await postStatus(
+    app,
+    id,
+    { ...editor, 'if-match': '"1"' },
+    {
+      status: 'temporarily_closed',
+      reason: '暑期检修',
+      effectiveAt: effectiveAt.toISOString(),
+    },
+  )
+  t.equal(scheduled.statusCode, 202)
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  t.same(hooks.received, [], 'nothing before its moment')
+  now = new Date(effectiveAt.getTime() + 60_000)
+  t.equal((await app.inject({ url: `/v1/facilities/${id}` })).json().status, 'temporarily_closed', 'applied at its moment')
+  await until(t, 'the event', () => hooks.received.length === 1)
+  t.match(hooks.received[0]!.payload, {
+    type: 'facility.status_changed',
+    timestamp: effectiveAt.toISOString(),
+    data: {
+      facility: { id, status: 'temporarily_closed' },
+      status: { from: 'operational', to: 'temporarily_closed' },
+      change: { reason: '暑期检修', version: 2 },
+    },
+  })
 })
 
 forEachDatabase(t, 'a receiver that is down for a while gets everything, once, when it is back', async (t, engine) => {
