@@ -39,6 +39,8 @@ for (const [network, prefix] of [
   notPublic.addSubnet(network, prefix, 'ipv6')
 }
 
+const notPublicKind = 'a private, loopback, link-local or reserved address'
+
 /** Why an address may not receive deliveries, or null when it may. */
 export function refusalOf(address: string): string | null {
   const family = isIP(address)
@@ -47,7 +49,7 @@ export function refusalOf(address: string): string | null {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1]
   if (mapped !== undefined) return refusalOf(mapped)
   if (notPublic.check(address, family === 4 ? 'ipv4' : 'ipv6')) {
-    return `${address} is a private, loopback, link-local or reserved address`
+    return `${address} is ${notPublicKind}`
   }
   return null
 }
@@ -55,7 +57,8 @@ export function refusalOf(address: string): string | null {
 export class TargetRefused extends Error {}
 
 /** The refusal, saying which name led to the address when the URL named a host. */
-const resolvedTo = (host: string, address: string, refusal: string) => (host === address ? refusal : `${host} resolves to ${refusal}`)
+const resolvedTo = (host: string, address: string, refusal: string) =>
+  host === address || !refusal.startsWith(`${address} is `) ? refusal : `${host} resolves to ${address}, ${notPublicKind}`
 
 /** Every address a host name resolves to (one, for an address written in the URL). */
 function resolve(host: string): Promise<LookupAddress[]> {

@@ -314,6 +314,8 @@ forEachDatabase(
     const hooks = await receiver(t)
     const lenient = await appOn(t, database, { ...fast, deliver: false })
     const { subscription } = await subscribed(lenient, admin, { url: hooks.url(), events: ['facility.created'] })
+    // A host name is judged by the addresses DNS gives for it at the delivery.
+    const byName = await subscribed(lenient, admin, { url: hooks.url().replace('127.0.0.1', 'localhost'), events: ['facility.created'] })
     await create(lenient, await keyFor(lenient, 'editor'))
     await lenient.close()
     const delivering = await appOn(t, database, { ...fast, allowPrivateTargets: false })
@@ -324,6 +326,14 @@ forEachDatabase(
     )
     t.match((await deliveriesOf(delivering, admin, subscription.id)).items, [
       { type: 'facility.created', status: 'pending', responseStatus: null, lastError: /^refused: 127\.0\.0\.1 is a private, loopback/ },
+    ])
+    await until(
+      t,
+      'a refused attempt by name',
+      async () => ((await deliveriesOf(delivering, admin, byName.subscription.id)).items[0]?.lastError ?? null) !== null,
+    )
+    t.match((await deliveriesOf(delivering, admin, byName.subscription.id)).items, [
+      { status: 'pending', responseStatus: null, lastError: /^refused: localhost resolves to (127\.0\.0\.1|::1), a private, loopback/ },
     ])
     t.same(hooks.received, [], 'nothing reached the receiver')
   },
