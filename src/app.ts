@@ -16,6 +16,8 @@ import authPlugin from './plugins/auth.js'
 import { defaultRateLimits, type RateLimits } from './config.js'
 import rateLimitPlugin from './plugins/rate-limit.js'
 import schedulerPlugin from './plugins/scheduler.js'
+import webhookDeliveryPlugin, { type WebhookDeliveryOptions } from './plugins/webhook-delivery.js'
+import webhookRoutes from './api/v1/webhooks.js'
 import type { SessionLifetimes } from './clients/sessions.js'
 import staffSessionPlugin from './console/session.js'
 import staffSignInRoutes from './console/sign-in.js'
@@ -51,6 +53,8 @@ export interface AppOptions {
   mapTiles?: MapTiles
   /** When given, GET /metrics answers only `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string
+  /** Webhook delivery: private targets refused and the defaults of src/plugins/webhook-delivery.ts unless given. */
+  webhooks?: WebhookDeliveryOptions
 }
 
 declare module 'fastify' {
@@ -79,6 +83,7 @@ export const app = fp<AppOptions>(
     const rateLimits = options.rateLimits ?? defaultRateLimits
     if (rateLimits !== false) await fastify.register(rateLimitPlugin, rateLimits)
     await fastify.register(schedulerPlugin)
+    await fastify.register(webhookDeliveryPlugin, options.webhooks ?? { allowPrivateTargets: false })
     await fastify.register(openapiPlugin)
     await fastify.register(healthRoutes)
     await fastify.register(metricsRoutes, { token: options.metricsToken })
@@ -94,6 +99,7 @@ export const app = fp<AppOptions>(
     await fastify.register(mcpRoutes)
     await fastify.register(suggestionRoutes, { prefix: '/v1' })
     await fastify.register(clientRoutes, { prefix: '/v1' })
+    await fastify.register(webhookRoutes, { prefix: '/v1' })
     await fastify.register(staffSignInRoutes)
     await fastify.register(webRoutes, { mapTiles: options.mapTiles })
   },
@@ -156,6 +162,7 @@ export async function buildApp(
     sessionLifetimes: options.sessionLifetimes,
     mapTiles: options.mapTiles,
     metricsToken: options.metricsToken,
+    webhooks: options.webhooks,
   })
   return fastify
 }

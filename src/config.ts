@@ -82,6 +82,11 @@ const ConfigSchema = Type.Object({
   MAP_TILES_GCJ02: Type.Boolean({ default: false }),
   /** When set, GET /metrics answers only requests with `Authorization: Bearer <this token>`. */
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  /**
+   * Let webhook subscriptions target loopback, private and link-local addresses (a receiver on
+   * this machine or network). Off: such URLs are refused when subscribed and at each delivery.
+   */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: Type.Boolean({ default: false }),
 })
 
 export type Config = Static<typeof ConfigSchema>

@@ -33,6 +33,7 @@ const app = await buildApp({
   trustProxy: trustProxyOf(config),
   mapTiles: mapTilesOf(config),
   metricsToken: config.METRICS_TOKEN,
+  webhooks: { allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS },
 }).catch(async (error: Error) => {
   console.error(`Linli cannot start: ${error.message}`)
   await database.close()

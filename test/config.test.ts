@@ -22,6 +22,7 @@ t.test('defaults', async (t) => {
     STAFF_SESSION_MAX_HOURS: 12,
     TRUST_PROXY: 'false',
     MAP_TILES_GCJ02: false,
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: false,
   })
   t.equal(mapTilesOf(loadConfig({})), undefined, 'no tiles, no map')
 })
@@ -43,6 +44,12 @@ t.test('the map: a tile URL template with its attribution, and whether the tiles
   t.throws(() => loadConfig({ MAP_TILE_URL: 'https://tiles.example.org/{z}/{x}/{y}.png' }), /MAP_TILE_ATTRIBUTION is required/)
   t.throws(() => loadConfig({ MAP_TILE_ATTRIBUTION: '© Example Maps' }), /MAP_TILE_ATTRIBUTION is set but MAP_TILE_URL is not/)
   t.throws(() => loadConfig({ MAP_TILES_GCJ02: 'maybe' }), /MAP_TILES_GCJ02/)
+})
+
+t.test('WEBHOOK_ALLOW_PRIVATE_TARGETS: true or false', async (t) => {
+  t.equal(loadConfig({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }).WEBHOOK_ALLOW_PRIVATE_TARGETS, true)
+  t.equal(loadConfig({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false' }).WEBHOOK_ALLOW_PRIVATE_TARGETS, false)
+  t.throws(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'maybe' }), /WEBHOOK_ALLOW_PRIVATE_TARGETS/)
 })
 
 t.test('CORS_ORIGINS: comma-separated origins, or none', async (t) => {

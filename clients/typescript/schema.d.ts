@@ -604,6 +604,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every webhook subscription (admin), newest first; never their secrets
+         * @description Disabled ones included, each with the reason it was disabled.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Subscribe a URL to change events (admin): the signing secret is in this answer only
+         * @description Each event is posted as JSON, signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with the secret, retried with backoff for about a day until the receiver answers 2xx. The bodies are described under `webhooks` in this document; docs/app-developers.md shows how to verify them.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One webhook subscription (admin): whether it is enabled, and why not
+         * @description Its secret is not shown: it was given once, when the subscription was created.
+         */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Unsubscribe (admin): nothing more is sent, the queued deliveries and their log are removed
+         * @description A delivery being posted at this moment still completes; nothing is sent after it.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a webhook subscription, or enable / disable it (admin)
+         * @description A subscription whose deliveries kept failing for about a day is disabled, with the reason. Send `{"enabled": true}` once the receiver works: the deliveries queued meanwhile go out, in order; the failed ones can be sent again with the redelivery operations. The secret does not change.
+         */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A subscription's delivery log (admin), newest first: status, attempts, the receiver's answer
+         * @description One delivery per event the subscription received, with its webhook-id (eventId), how many attempts were made, the last status code or error, and when the next attempt is due.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries/{eventId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one event to the subscription again (admin), with the same webhook-id
+         * @description The delivery becomes pending and goes out after the earlier pending deliveries of its facility. One that is still pending is left as it is.
+         */
+        post: operations["redeliverWebhookEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send again every event queued for the subscription since a moment (admin)
+         * @description Deliveries queued at or after `since` that succeeded or failed become pending again (each with its webhook-id), and go out in order. Pending ones are left as they are.
+         */
+        post: operations["redeliverWebhookEventsSince"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/staff/suggestions/{id}/accept": {
         parameters: {
             query?: never;
@@ -689,7 +801,108 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "facility.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The facility.created event, posted to each subscribed URL
+         * @description A facility was added. Sent to subscriptions of `facility.created` (POST /v1/webhooks) until the receiver answers 2xx, with exponential backoff and jitter for about a day. Verify the signature before trusting the body (any Standard Webhooks library, with the secret given when subscribing), and de-duplicate on webhook-id: an event may arrive more than once. Events about one facility arrive in the order they happened.
+         */
+        post: operations["facilityCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "facility.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The facility.updated event, posted to each subscribed URL
+         * @description Fields of a facility other than its status changed. Sent to subscriptions of `facility.updated` (POST /v1/webhooks) until the receiver answers 2xx, with exponential backoff and jitter for about a day. Verify the signature before trusting the body (any Standard Webhooks library, with the secret given when subscribing), and de-duplicate on webhook-id: an event may arrive more than once. Events about one facility arrive in the order they happened.
+         */
+        post: operations["facilityUpdatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "facility.status_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The facility.status_changed event, posted to each subscribed URL
+         * @description A facility moved to another status (now, or at the moment a scheduled change came due). Sent to subscriptions of `facility.status_changed` (POST /v1/webhooks) until the receiver answers 2xx, with exponential backoff and jitter for about a day. Verify the signature before trusting the body (any Standard Webhooks library, with the secret given when subscribing), and de-duplicate on webhook-id: an event may arrive more than once. Events about one facility arrive in the order they happened.
+         */
+        post: operations["facilityStatusChangedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "facility.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The facility.deleted event, posted to each subscribed URL
+         * @description A facility was deleted. Sent to subscriptions of `facility.deleted` (POST /v1/webhooks) until the receiver answers 2xx, with exponential backoff and jitter for about a day. Verify the signature before trusting the body (any Standard Webhooks library, with the secret given when subscribing), and de-duplicate on webhook-id: an event may arrive more than once. Events about one facility arrive in the order they happened.
+         */
+        post: operations["facilityDeletedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "suggestion.accepted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The suggestion.accepted event, posted to each subscribed URL
+         * @description A resident's suggestion was accepted; its changes come as facility.updated / facility.status_changed events before it. Sent to subscriptions of `suggestion.accepted` (POST /v1/webhooks) until the receiver answers 2xx, with exponential backoff and jitter for about a day. Verify the signature before trusting the body (any Standard Webhooks library, with the secret given when subscribing), and de-duplicate on webhook-id: an event may arrive more than once. Events about one facility arrive in the order they happened.
+         */
+        post: operations["suggestionAcceptedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /** @description RFC 9457 problem details. */
@@ -1360,6 +1573,238 @@ export interface components {
             /** @description In the answer to a status change: the facility version after it. */
             facilityVersion?: number;
         };
+        /** @description A facility was added. */
+        FacilityCreatedEvent: {
+            /** @enum {string} */
+            type: "facility.created";
+            /**
+             * Format: date-time
+             * @description When the event happened.
+             */
+            timestamp: string;
+            data: {
+                /** @description The facility as it is once the change is made (a deleted one keeps its last values). */
+                facility: {
+                    /** Format: uuid */
+                    id: string;
+                    slug: string;
+                    /**
+                     * @description What the facility is. Hospitals … markets follow the service lifecycle; roads … buildings the project lifecycle.
+                     * @enum {unknown}
+                     */
+                    category: "hospital" | "school" | "kindergarten" | "childcare" | "elder_care" | "culture_venue" | "sports_venue" | "public_service" | "market" | "road" | "bridge" | "expressway" | "intercity_rail" | "metro" | "logistics_hub" | "utility" | "commercial_building";
+                    /** @description The id of its area (GET /v1/areas). */
+                    area: string;
+                    /**
+                     * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → launched (started; preparation or construction not reported) → under_construction ⇄ suspended → completed → in_service; cancelled.
+                     * @enum {unknown}
+                     */
+                    status: "planned" | "in_preparation" | "launched" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
+                };
+                change: {
+                    /** @description The change in the change feed: GET /v1/changes?after={id - 1} returns it with old and new values. */
+                    id: string;
+                    /** @enum {unknown} */
+                    action: "create" | "update" | "status_change" | "delete";
+                    /** @description The facility version the change made (its ETag). */
+                    version: number;
+                    /**
+                     * Format: date-time
+                     * @description When it took effect.
+                     */
+                    at: string;
+                    reason: string | null;
+                    /** @description The top-level fields of the facility document that changed. */
+                    fields: string[];
+                };
+            };
+        };
+        /** @description Fields of a facility other than its status changed. */
+        FacilityUpdatedEvent: {
+            /** @enum {string} */
+            type: "facility.updated";
+            /**
+             * Format: date-time
+             * @description When the event happened.
+             */
+            timestamp: string;
+            data: {
+                /** @description The facility as it is once the change is made (a deleted one keeps its last values). */
+                facility: {
+                    /** Format: uuid */
+                    id: string;
+                    slug: string;
+                    /**
+                     * @description What the facility is. Hospitals … markets follow the service lifecycle; roads … buildings the project lifecycle.
+                     * @enum {unknown}
+                     */
+                    category: "hospital" | "school" | "kindergarten" | "childcare" | "elder_care" | "culture_venue" | "sports_venue" | "public_service" | "market" | "road" | "bridge" | "expressway" | "intercity_rail" | "metro" | "logistics_hub" | "utility" | "commercial_building";
+                    /** @description The id of its area (GET /v1/areas). */
+                    area: string;
+                    /**
+                     * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → launched (started; preparation or construction not reported) → under_construction ⇄ suspended → completed → in_service; cancelled.
+                     * @enum {unknown}
+                     */
+                    status: "planned" | "in_preparation" | "launched" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
+                };
+                change: {
+                    /** @description The change in the change feed: GET /v1/changes?after={id - 1} returns it with old and new values. */
+                    id: string;
+                    /** @enum {unknown} */
+                    action: "create" | "update" | "status_change" | "delete";
+                    /** @description The facility version the change made (its ETag). */
+                    version: number;
+                    /**
+                     * Format: date-time
+                     * @description When it took effect.
+                     */
+                    at: string;
+                    reason: string | null;
+                    /** @description The top-level fields of the facility document that changed. */
+                    fields: string[];
+                };
+            };
+        };
+        /** @description A facility moved to another status (now, or at the moment a scheduled change came due). */
+        FacilityStatusChangedEvent: {
+            /** @enum {string} */
+            type: "facility.status_changed";
+            /**
+             * Format: date-time
+             * @description When the event happened.
+             */
+            timestamp: string;
+            data: {
+                /** @description The facility as it is once the change is made (a deleted one keeps its last values). */
+                facility: {
+                    /** Format: uuid */
+                    id: string;
+                    slug: string;
+                    /**
+                     * @description What the facility is. Hospitals … markets follow the service lifecycle; roads … buildings the project lifecycle.
+                     * @enum {unknown}
+                     */
+                    category: "hospital" | "school" | "kindergarten" | "childcare" | "elder_care" | "culture_venue" | "sports_venue" | "public_service" | "market" | "road" | "bridge" | "expressway" | "intercity_rail" | "metro" | "logistics_hub" | "utility" | "commercial_building";
+                    /** @description The id of its area (GET /v1/areas). */
+                    area: string;
+                    /**
+                     * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → launched (started; preparation or construction not reported) → under_construction ⇄ suspended → completed → in_service; cancelled.
+                     * @enum {unknown}
+                     */
+                    status: "planned" | "in_preparation" | "launched" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
+                };
+                change: {
+                    /** @description The change in the change feed: GET /v1/changes?after={id - 1} returns it with old and new values. */
+                    id: string;
+                    /** @enum {unknown} */
+                    action: "create" | "update" | "status_change" | "delete";
+                    /** @description The facility version the change made (its ETag). */
+                    version: number;
+                    /**
+                     * Format: date-time
+                     * @description When it took effect.
+                     */
+                    at: string;
+                    reason: string | null;
+                    /** @description The top-level fields of the facility document that changed. */
+                    fields: string[];
+                };
+                status: {
+                    /**
+                     * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → launched (started; preparation or construction not reported) → under_construction ⇄ suspended → completed → in_service; cancelled.
+                     * @enum {unknown}
+                     */
+                    from: "planned" | "in_preparation" | "launched" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
+                    /**
+                     * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → launched (started; preparation or construction not reported) → under_construction ⇄ suspended → completed → in_service; cancelled.
+                     * @enum {unknown}
+                     */
+                    to: "planned" | "in_preparation" | "launched" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
+                };
+            };
+        };
+        /** @description A facility was deleted. */
+        FacilityDeletedEvent: {
+            /** @enum {string} */
+            type: "facility.deleted";
+            /**
+             * Format: date-time
+             * @description When the event happened.
+             */
+            timestamp: string;
+            data: {
+                /** @description The facility as it is once the change is made (a deleted one keeps its last values). */
+                facility: {
+                    /** Format: uuid */
+                    id: string;
+                    slug: string;
+                    /**
+                     * @description What the facility is. Hospitals … markets follow the service lifecycle; roads … buildings the project lifecycle.
+                     * @enum {unknown}
+                     */
+                    category: "hospital" | "school" | "kindergarten" | "childcare" | "elder_care" | "culture_venue" | "sports_venue" | "public_service" | "market" | "road" | "bridge" | "expressway" | "intercity_rail" | "metro" | "logistics_hub" | "utility" | "commercial_building";
+                    /** @description The id of its area (GET /v1/areas). */
+                    area: string;
+                    /**
+                     * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → launched (started; preparation or construction not reported) → under_construction ⇄ suspended → completed → in_service; cancelled.
+                     * @enum {unknown}
+                     */
+                    status: "planned" | "in_preparation" | "launched" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
+                };
+                change: {
+                    /** @description The change in the change feed: GET /v1/changes?after={id - 1} returns it with old and new values. */
+                    id: string;
+                    /** @enum {unknown} */
+                    action: "create" | "update" | "status_change" | "delete";
+                    /** @description The facility version the change made (its ETag). */
+                    version: number;
+                    /**
+                     * Format: date-time
+                     * @description When it took effect.
+                     */
+                    at: string;
+                    reason: string | null;
+                    /** @description The top-level fields of the facility document that changed. */
+                    fields: string[];
+                };
+            };
+        };
+        /** @description A resident's suggestion was accepted; its changes come as facility.updated / facility.status_changed events before it. */
+        SuggestionAcceptedEvent: {
+            /** @enum {string} */
+            type: "suggestion.accepted";
+            /**
+             * Format: date-time
+             * @description When the event happened.
+             */
+            timestamp: string;
+            data: {
+                /** @description The facility as it is once the change is made (a deleted one keeps its last values). */
+                facility: {
+                    /** Format: uuid */
+                    id: string;
+                    slug: string;
+                    /**
+                     * @description What the facility is. Hospitals … markets follow the service lifecycle; roads … buildings the project lifecycle.
+                     * @enum {unknown}
+                     */
+                    category: "hospital" | "school" | "kindergarten" | "childcare" | "elder_care" | "culture_venue" | "sports_venue" | "public_service" | "market" | "road" | "bridge" | "expressway" | "intercity_rail" | "metro" | "logistics_hub" | "utility" | "commercial_building";
+                    /** @description The id of its area (GET /v1/areas). */
+                    area: string;
+                    /**
+                     * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → launched (started; preparation or construction not reported) → under_construction ⇄ suspended → completed → in_service; cancelled.
+                     * @enum {unknown}
+                     */
+                    status: "planned" | "in_preparation" | "launched" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
+                };
+                suggestion: {
+                    /** Format: uuid */
+                    id: string;
+                    /** @description The facility version once the suggestion was applied. */
+                    facilityVersion: number;
+                };
+            };
+        };
         /** @description An administrative area and the areas within it. */
         AreaNode: {
             /**
@@ -1998,6 +2443,68 @@ export interface components {
             lastUsedAt: string | null;
             /** Format: date-time */
             revokedAt: string | null;
+        };
+        WebhookSubscription: {
+            /** Format: uuid */
+            id: string;
+            /** @description Where deliveries are posted. */
+            url: string;
+            description: string | null;
+            /** @description The event types it receives. */
+            events: ("facility.created" | "facility.updated" | "facility.status_changed" | "facility.deleted" | "suggestion.accepted")[];
+            /** @description Only facilities of these categories; empty: all. */
+            categories: ("hospital" | "school" | "kindergarten" | "childcare" | "elder_care" | "culture_venue" | "sports_venue" | "public_service" | "market" | "road" | "bridge" | "expressway" | "intercity_rail" | "metro" | "logistics_hub" | "utility" | "commercial_building")[];
+            /** @description Only facilities in these areas (and those within them); empty: all. */
+            areas: string[];
+            /** @description A disabled subscription keeps its events queued; they are sent once it is enabled. */
+            enabled: boolean;
+            /** @description Why it was disabled (by an admin, or deliveries that kept failing). */
+            disabledReason: string | null;
+            /** Format: date-time */
+            disabledAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        WebhookDelivery: {
+            id: string;
+            /**
+             * Format: uuid
+             * @description The webhook-id header of every attempt: the same for every attempt and redelivery.
+             */
+            eventId: string;
+            /**
+             * @description facility.created, facility.updated (any field but the status), facility.status_changed, facility.deleted, suggestion.accepted (a resident's correction applied by an editor)
+             * @enum {unknown}
+             */
+            type: "facility.created" | "facility.updated" | "facility.status_changed" | "facility.deleted" | "suggestion.accepted";
+            /** Format: uuid */
+            facilityId: string;
+            /**
+             * @description pending: not yet answered 2xx (retrying); succeeded; failed: retried for about a day without success.
+             * @enum {unknown}
+             */
+            status: "pending" | "succeeded" | "failed";
+            attempts: number;
+            /** @description The receiver's status code at the last attempt; null: no answer. */
+            responseStatus: number | null;
+            /** @description Why the last attempt failed. */
+            lastError: string | null;
+            /**
+             * Format: date-time
+             * @description When the event was queued (its change committed).
+             */
+            createdAt: string;
+            /** Format: date-time */
+            lastAttemptAt: string | null;
+            /**
+             * Format: date-time
+             * @description A pending delivery: not before then (null: now).
+             */
+            nextAttemptAt: string | null;
+            /** Format: date-time */
+            deliveredAt: string | null;
         };
         StaffSession: {
             client: {
@@ -7092,6 +7599,1068 @@ export interface operations {
             };
         };
     };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscriptions */
+            200: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WebhookSubscription"][];
+                    };
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do that (`forbidden`) */
+            403: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description http(s) URL of the receiver. Refused when its host resolves to a loopback, private or link-local address (unless the server allows private targets); checked again at every delivery.
+                     * @example https://app.example.org/linli/webhooks
+                     */
+                    url: string;
+                    events: ("facility.created" | "facility.updated" | "facility.status_changed" | "facility.deleted" | "suggestion.accepted")[];
+                    /** @description Only facilities of these categories; empty or absent: all. */
+                    categories?: ("hospital" | "school" | "kindergarten" | "childcare" | "elder_care" | "culture_venue" | "sports_venue" | "public_service" | "market" | "road" | "bridge" | "expressway" | "intercity_rail" | "metro" | "logistics_hub" | "utility" | "commercial_building")[];
+                    /** @description Only facilities in these areas (and those within them); empty or absent: all. */
+                    areas?: string[];
+                    /** @description What the subscription is for. */
+                    description?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Subscribed */
+            201: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description The subscription. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        subscription: components["schemas"]["WebhookSubscription"];
+                        /** @description The signing secret (whsec_…): store it now, it is never shown again. */
+                        secret: string;
+                    };
+                };
+            };
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do that (`forbidden`) */
+            403: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The subscription id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription */
+            200: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscription"];
+                };
+            };
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do that (`forbidden`) */
+            403: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
+            404: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The subscription id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do that (`forbidden`) */
+            403: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
+            404: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The subscription id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/merge-patch+json": {
+                    /**
+                     * @description http(s) URL of the receiver. Refused when its host resolves to a loopback, private or link-local address (unless the server allows private targets); checked again at every delivery.
+                     * @example https://app.example.org/linli/webhooks
+                     */
+                    url?: string;
+                    events?: ("facility.created" | "facility.updated" | "facility.status_changed" | "facility.deleted" | "suggestion.accepted")[];
+                    /** @description Only facilities of these categories; empty or absent: all. */
+                    categories?: ("hospital" | "school" | "kindergarten" | "childcare" | "elder_care" | "culture_venue" | "sports_venue" | "public_service" | "market" | "road" | "bridge" | "expressway" | "intercity_rail" | "metro" | "logistics_hub" | "utility" | "commercial_building")[];
+                    /** @description Only facilities in these areas (and those within them); empty or absent: all. */
+                    areas?: string[];
+                    /** @description What the subscription is for. */
+                    description?: string | null;
+                    /** @description true enables a disabled subscription (its pending deliveries are retried from now); false disables it. */
+                    enabled?: boolean;
+                };
+                "application/json": {
+                    /**
+                     * @description http(s) URL of the receiver. Refused when its host resolves to a loopback, private or link-local address (unless the server allows private targets); checked again at every delivery.
+                     * @example https://app.example.org/linli/webhooks
+                     */
+                    url?: string;
+                    events?: ("facility.created" | "facility.updated" | "facility.status_changed" | "facility.deleted" | "suggestion.accepted")[];
+                    /** @description Only facilities of these categories; empty or absent: all. */
+                    categories?: ("hospital" | "school" | "kindergarten" | "childcare" | "elder_care" | "culture_venue" | "sports_venue" | "public_service" | "market" | "road" | "bridge" | "expressway" | "intercity_rail" | "metro" | "logistics_hub" | "utility" | "commercial_building")[];
+                    /** @description Only facilities in these areas (and those within them); empty or absent: all. */
+                    areas?: string[];
+                    /** @description What the subscription is for. */
+                    description?: string | null;
+                    /** @description true enables a disabled subscription (its pending deliveries are retried from now); false disables it. */
+                    enabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The subscription as it now is */
+            200: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscription"];
+                };
+            };
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do that (`forbidden`) */
+            403: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
+            404: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description pending: not yet answered 2xx (retrying); succeeded; failed: retried for about a day without success. */
+                status?: "pending" | "succeeded" | "failed";
+                /** @description The paging cursor: `next` gives it. */
+                before?: string;
+                /** @description At most this many deliveries. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The subscription id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries */
+            200: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WebhookDelivery"][];
+                        /** @description The next page, when there is one. */
+                        next: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do that (`forbidden`) */
+            403: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
+            404: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    redeliverWebhookEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The subscription id. */
+                id: string;
+                /** @description The event id (webhook-id). */
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do that (`forbidden`) */
+            403: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
+            404: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    redeliverWebhookEventsSince: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The subscription id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date-time
+                     * @description From this moment on (when the events were queued).
+                     */
+                    since: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Deliveries queued again. */
+                        queued: number;
+                    };
+                };
+            };
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do that (`forbidden`) */
+            403: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (`not_found`); No such endpoint (`route_not_found`) */
+            404: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
+            503: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     acceptSuggestionForm: {
         parameters: {
             query?: never;
@@ -7755,6 +9324,186 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+        };
+    };
+    facilityCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same in every attempt and redelivery of the event. */
+                "webhook-id": string;
+                /** @description Seconds since the Unix epoch when this attempt was signed: refuse old ones (replays). */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}" with the secret>; several, space-separated, while a secret is rotated. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FacilityCreatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx): the delivery is done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer, or none within 10 s, is a failure: the event is sent again later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    facilityUpdatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same in every attempt and redelivery of the event. */
+                "webhook-id": string;
+                /** @description Seconds since the Unix epoch when this attempt was signed: refuse old ones (replays). */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}" with the secret>; several, space-separated, while a secret is rotated. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FacilityUpdatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx): the delivery is done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer, or none within 10 s, is a failure: the event is sent again later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    facilityStatusChangedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same in every attempt and redelivery of the event. */
+                "webhook-id": string;
+                /** @description Seconds since the Unix epoch when this attempt was signed: refuse old ones (replays). */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}" with the secret>; several, space-separated, while a secret is rotated. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FacilityStatusChangedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx): the delivery is done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer, or none within 10 s, is a failure: the event is sent again later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    facilityDeletedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same in every attempt and redelivery of the event. */
+                "webhook-id": string;
+                /** @description Seconds since the Unix epoch when this attempt was signed: refuse old ones (replays). */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}" with the secret>; several, space-separated, while a secret is rotated. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FacilityDeletedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx): the delivery is done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer, or none within 10 s, is a failure: the event is sent again later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    suggestionAcceptedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same in every attempt and redelivery of the event. */
+                "webhook-id": string;
+                /** @description Seconds since the Unix epoch when this attempt was signed: refuse old ones (replays). */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}" with the secret>; several, space-separated, while a secret is rotated. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SuggestionAcceptedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx): the delivery is done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer, or none within 10 s, is a failure: the event is sent again later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

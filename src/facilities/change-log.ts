@@ -6,16 +6,15 @@ import { Prisma } from '../generated/prisma/client.js'
 import type { ChangeAction } from '../generated/prisma/enums.js'
 import type { changedFields, FieldValue } from './document.js'
 import type { Actor } from './writes.js'
+import { changeLogLock, enqueueChangeEvent } from '../webhooks/outbox.js'
 
 type Tx = Prisma.TransactionClient
 
-/** Any constant: the advisory lock every write holds from its change-log row until it commits. */
-const changeLogLock = 4_270_001
-
 /**
- * Appends a write to the change log, in one statement (imports write thousands). The lock makes
- * change ids follow commit order: a reader of the feed that has seen id n can never later find a
- * smaller id committed.
+ * Appends a write to the change log, in one statement (imports write thousands), then queues its
+ * webhook event for the subscriptions that want it (a second statement, writing nothing when none
+ * does). The lock makes change ids follow commit order: a reader of the feed that has seen id n
+ * can never later find a smaller id committed.
  */
 export async function recordChange(
   tx: Tx,
@@ -37,16 +36,24 @@ export async function recordChange(
       CAST(${change.actor.clientId ?? null} AS uuid), ${change.actor.name ?? null}, ${change.version}, ${change.at}
     FROM lock`
   const lock = Prisma.sql`WITH lock AS (SELECT pg_advisory_xact_lock(${changeLogLock}))`
+  let inserted: { id: bigint }[]
   if (change.fields.length === 0) {
-    await tx.$executeRaw`${lock} ${insertChange}`
-    return
+    inserted = await tx.$queryRaw<{ id: bigint }[]>`${lock} ${insertChange} RETURNING id`
+  } else {
+    const fields = Prisma.join(change.fields.map((f) => Prisma.sql`(${f.field}, ${json(f.oldValue)}, ${json(f.newValue)})`))
+    inserted = await tx.$queryRaw<{ id: bigint }[]>`
+      ${lock}, inserted AS (${insertChange} RETURNING id),
+      field_rows AS (
+        INSERT INTO change_field (change_id, field, old_value, new_value)
+        SELECT inserted.id, f.field, f.old_value, f.new_value
+        FROM inserted, (VALUES ${fields}) AS f(field, old_value, new_value)
+      )
+      SELECT id FROM inserted`
   }
-  const fields = Prisma.join(change.fields.map((f) => Prisma.sql`(${f.field}, ${json(f.oldValue)}, ${json(f.newValue)})`))
-  await tx.$executeRaw`
-    ${lock}, inserted AS (${insertChange} RETURNING id)
-    INSERT INTO change_field (change_id, field, old_value, new_value)
-    SELECT inserted.id, f.field, f.old_value, f.new_value
-    FROM inserted, (VALUES ${fields}) AS f(field, old_value, new_value)`
+  const [row] = inserted
+  if (row === undefined) throw new Error('the change log returned no id')
+  // The webhook outbox, in the same transaction: subscribers hear of exactly the changes that commit.
+  await enqueueChangeEvent(tx, { ...change, id: BigInt(row.id) })
 }
 
 /** One change as the feed and the history show it. */

@@ -7,6 +7,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import fp from 'fastify-plugin'
 import { Facility, FacilitySummary, StatusChange } from '../facilities/schemas.js'
 import { unlimitedPaths } from '../plugins/rate-limit.js'
+import { webhookPayloads } from '../webhooks/events.js'
 
 type Parameter = { required?: boolean; style?: unknown; explode?: unknown; schema: Record<string, unknown> }
 type Operation = { parameters?: Parameter[]; responses?: Record<string, Response> }
@@ -62,7 +63,63 @@ function completeDocument({ openapiObject }: { openapiObject: Partial<OpenApiDoc
       }
     }
   }
+  openapiObject.webhooks = webhookOperations()
   return openapiObject
+}
+
+const webhookHeader = (name: string, description: string, example: string) => ({
+  name,
+  in: 'header',
+  required: true,
+  description,
+  schema: { type: 'string', examples: [example] },
+})
+
+/**
+ * What a subscriber receives (OpenAPI 3.1 `webhooks`): one POST per event type, its body, and the
+ * Standard Webhooks headers that sign it (src/webhooks/sender.ts).
+ */
+function webhookOperations() {
+  return Object.fromEntries(
+    Object.entries(webhookPayloads as unknown as Record<string, { $id: string; description: string }>).map(([type, schema]) => [
+      type,
+      {
+        post: {
+          operationId: `${type.replace(/[._](.)/g, (_match, letter: string) => letter.toUpperCase())}Webhook`,
+          tags: ['webhooks'],
+          security: [{ webhookSignature: [] }],
+          summary: `The ${type} event, posted to each subscribed URL`,
+          description:
+            `${schema.description} Sent to subscriptions of \`${type}\` (POST /v1/webhooks) until the receiver answers 2xx, ` +
+            'with exponential backoff and jitter for about a day. Verify the signature before trusting the body ' +
+            '(any Standard Webhooks library, with the secret given when subscribing), and de-duplicate on webhook-id: ' +
+            'an event may arrive more than once. Events about one facility arrive in the order they happened.',
+          parameters: [
+            webhookHeader(
+              'webhook-id',
+              'The event id: the same in every attempt and redelivery of the event.',
+              '0193f1c2-8a4e-7c1d-9b7a-2f4e5d6c7b8a',
+            ),
+            webhookHeader(
+              'webhook-timestamp',
+              'Seconds since the Unix epoch when this attempt was signed: refuse old ones (replays).',
+              '1764489600',
+            ),
+            webhookHeader(
+              'webhook-signature',
+              'v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}" with the secret>; several, space-separated, while a secret is rotated.',
+              'v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=',
+            ),
+          ],
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${schema.$id}` } } } },
+          responses: {
+            '200': { description: 'Received (any 2xx): the delivery is done.' },
+            default: { description: 'Any other answer, or none within 10 s, is a failure: the event is sent again later.' },
+          },
+        },
+      },
+    ]),
+  )
 }
 
 export default fp(
@@ -70,6 +127,7 @@ export default fp(
     fastify.addSchema(Facility)
     fastify.addSchema(FacilitySummary)
     fastify.addSchema(StatusChange)
+    for (const payload of Object.values(webhookPayloads)) fastify.addSchema(payload)
     await fastify.register(swagger, {
       openapi: {
         openapi: '3.1.0',
@@ -94,6 +152,7 @@ export default fp(
           { name: 'hsds', description: 'Open Referral HSDS 3.0 profile (read-only): services, organizations, locations, taxonomy' },
           { name: 'suggestions', description: "Residents' corrections, and their moderation by editors" },
           { name: 'clients', description: 'API keys (admin)' },
+          { name: 'webhooks', description: 'Change notifications posted to subscribed URLs, signed the Standard Webhooks way (admin)' },
           { name: 'staff', description: 'Staff sign-in for the console at /staff (a session cookie instead of the key)' },
           { name: 'health', description: 'Liveness and readiness, for load balancers and orchestrators' },
           { name: 'operations', description: 'For the operator of a server, not for apps: metrics (docs/operations.md)' },
@@ -105,6 +164,14 @@ export default fp(
               scheme: 'bearer',
               description:
                 'A client key (`npm run keys -- create`), sent as `Authorization: Bearer lk_…`. Each key has a role: reader, editor or admin.',
+            },
+            webhookSignature: {
+              type: 'apiKey',
+              in: 'header',
+              name: 'webhook-signature',
+              description:
+                'How a receiver knows a webhook delivery comes from this server: the Standard Webhooks signature, ' +
+                'HMAC-SHA256 with the secret (whsec_…) given when subscribing, over "{webhook-id}.{webhook-timestamp}.{body}".',
             },
             staffSession: {
               type: 'apiKey',

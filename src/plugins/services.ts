@@ -11,6 +11,7 @@ import type { Database, DatabaseEngine, PoolUse } from '../db/database.js'
 import { type ChangeFeed, changeFeed } from '../facilities/change-log.js'
 import { type FacilityService, facilityService } from '../facilities/service.js'
 import { type SuggestionService, suggestionService } from '../suggestions/service.js'
+import { type WebhookService, webhookService } from '../webhooks/service.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -24,6 +25,8 @@ declare module 'fastify' {
     staffSessions: StaffSessions
     /** Residents' corrections and their moderation. */
     suggestions: SuggestionService
+    /** Webhook subscriptions, and the deliveries the worker claims and settles. */
+    webhooks: WebhookService
     database: {
       engine: DatabaseEngine
       /** Resolves when the database (and its read replica, if any) answers a query. */
@@ -43,6 +46,7 @@ export default fp<{ database: Database; sessionLifetimes?: SessionLifetimes }>(
     fastify.decorate('staffSessions', staffSessions(prisma, sessionLifetimes))
     fastify.decorate('changeFeed', changeFeed(database))
     fastify.decorate('areas', areaDirectory(prisma))
+    fastify.decorate('webhooks', webhookService(prisma))
     fastify.decorate('clients', clientRegistry(prisma))
     fastify.decorate('idempotencyKeys', idempotencyKeys(prisma))
     fastify.decorate('database', {

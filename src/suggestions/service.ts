@@ -11,6 +11,7 @@ import { checkDocument } from '../facilities/validation.js'
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js'
 import type { FacilityCategory, SuggestionState } from '../generated/prisma/enums.js'
 import { type ProblemFieldError, ProblemError } from '../http/problems.js'
+import { enqueueWebhookEvent } from '../webhooks/outbox.js'
 import type { Proposal, SuggestionInput } from './schemas.js'
 
 /** The part of a facility a moderator's scope is decided by. */
@@ -115,13 +116,36 @@ export function suggestionService(prisma: PrismaClient, facilities: FacilityServ
     return row
   }
 
-  /** Marks a pending suggestion decided; a conflict when someone decided it meanwhile. */
-  async function decide(id: string, state: SuggestionState, moderation: Moderation) {
-    const { count } = await prisma.suggestion.updateMany({
-      where: { id, state: 'pending' },
-      data: { state, decisionReason: moderation.reason ?? null, decidedAt: moderation.now, decidedById: moderation.actor.clientId ?? null },
+  /**
+   * Marks a pending suggestion decided; a conflict when someone decided it meanwhile. An accepted
+   * one queues its suggestion.accepted event in the same transaction (the webhook outbox).
+   */
+  async function decide(
+    id: string,
+    state: SuggestionState,
+    moderation: Moderation,
+    accepted?: { facilityId: string; facilityVersion: number },
+  ) {
+    await prisma.$transaction(async (tx) => {
+      const { count } = await tx.suggestion.updateMany({
+        where: { id, state: 'pending' },
+        data: {
+          state,
+          decisionReason: moderation.reason ?? null,
+          decidedAt: moderation.now,
+          decidedById: moderation.actor.clientId ?? null,
+        },
+      })
+      if (count === 0) throw new ProblemError('conflict', `The suggestion ${id} was decided by someone else meanwhile`)
+      if (accepted !== undefined) {
+        await enqueueWebhookEvent(tx, {
+          type: 'suggestion.accepted',
+          facilityId: accepted.facilityId,
+          at: moderation.now,
+          data: { suggestion: { id, facilityVersion: accepted.facilityVersion } },
+        })
+      }
     })
-    if (count === 0) throw new ProblemError('conflict', `The suggestion ${id} was decided by someone else meanwhile`)
   }
 
   const alreadyDecided = (row: SuggestionRow) =>
@@ -305,7 +329,7 @@ export function suggestionService(prisma: PrismaClient, facilities: FacilityServ
         })
         version = result.version
       }
-      await decide(row.id, 'accepted', moderation)
+      await decide(row.id, 'accepted', moderation, { facilityId: row.facility.id, facilityVersion: version })
       return { facilityVersion: version, changed: version !== facility.version }
     },
 
