@@ -12,11 +12,13 @@ import { countFacets, findPage, searchPage, type PageOptions } from './search/pa
 import type { SearchQuery } from './search/params.js'
 import { resolveTextMode, type SearchFilters } from './search/query.js'
 import { applyDueStatusChanges, changeStatus, listStatusChanges, nextScheduledChange, type StatusChangeRequest } from './status-changes.js'
+import { staffView } from './staff-view.js'
 import { validateDocument } from './validation.js'
 import { createFacility, deleteFacility, updateFacility, type VersionedWrite, type WriteOptions } from './writes.js'
 
 export function facilityService(db: Database) {
   const { prisma } = db
+  const staff = staffView(prisma)
   return {
     // ------------------------------------------------------------ reads
 
@@ -66,6 +68,15 @@ export function facilityService(db: Database) {
     import: (body: Readable, options: ImportOptions) => importFacilities(prisma, body, options),
     applyDueStatusChanges: (now: Date) => applyDueStatusChanges(prisma, now),
     nextScheduledChange: () => nextScheduledChange(prisma),
+
+    // ------------------------------------------------------------ the staff console
+
+    /** The facilities within an editor's scope, with search and filters (the console's list). */
+    forStaff: staff.list,
+    /** What needs attention within a scope: scheduled changes due soon, unverified facilities, late projects. */
+    attention: staff.attention,
+    /** Cancels a scheduled status change (kept as discarded, with who and why). */
+    cancelScheduledChange: staff.cancelScheduled,
   }
 }
 

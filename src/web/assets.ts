@@ -26,6 +26,12 @@ function load(file: string): Asset {
   }
 }
 
-export const assets = { css: load('site.css'), nearMe: load('near-me.js') }
+export const assets = {
+  css: load('site.css'),
+  nearMe: load('near-me.js'),
+  // The staff console's own additions (src/console).
+  consoleCss: load('console.css'),
+  copyKey: load('copy-key.js'),
+}
 
 export const assetsByPath = new Map(Object.values(assets).map((asset) => [asset.path, asset]))
