@@ -173,7 +173,8 @@ export function documentFrom(
       const edtf = optional(values[`date.${milestone}.${basis}`])
       if (edtf === undefined) continue
       const before = current.dates?.[milestone]?.[basis]
-      const bases = (dates[milestone] ??= {}) as Record<string, { edtf: string; text?: string }>
+      const bases = (dates[milestone] ?? {}) as Record<string, { edtf: string; text?: string }>
+      dates[milestone] = bases
       // The source's own words stay with the date they describe, not with a date a person changed.
       bases[basis] = { edtf, text: before?.edtf === edtf ? before.text : undefined }
     }

@@ -251,7 +251,13 @@ export default async function consoleRoutes(fastify: FastifyInstance) {
       const byMe = b !== m
       const changedBy = byThem && byMe ? 'both' : byThem ? 'them' : 'you'
       const picked = picks[field] === 'mine' || picks[field] === 'theirs' ? (picks[field] as 'mine' | 'theirs') : undefined
-      rows.push({ field, mine: m, theirs: t, changedBy, choice: picked ?? (changedBy === 'both' ? undefined : changedBy === 'them' ? 'theirs' : 'mine') })
+      rows.push({
+        field,
+        mine: m,
+        theirs: t,
+        changedBy,
+        choice: picked ?? (changedBy === 'both' ? undefined : changedBy === 'them' ? 'theirs' : 'mine'),
+      })
     }
     const body = conflictPage(language, {
       facility,
@@ -310,7 +316,12 @@ export default async function consoleRoutes(fastify: FastifyInstance) {
         areas: await areasOf(),
         csrfToken: session.csrfToken,
       })
-      return sendPage(reply, { language, title: w.editTitle(facility.name), path: request.url, body: page, section: 'facilities' }, request, status)
+      return sendPage(
+        reply,
+        { language, title: w.editTitle(facility.name), path: request.url, body: page, section: 'facilities' },
+        request,
+        status,
+      )
     }
     const { document, errors } = documentFrom(current, values, { required: w.required, notNumber: w.notNumber, notInteger: w.notInteger })
     const general: string[] = []
@@ -350,13 +361,20 @@ export default async function consoleRoutes(fastify: FastifyInstance) {
         ifMatch: [version],
         authorize,
       })
-      return reply.code(303).header('location', `${staffPath}/facilities/${id}?saved=${result.changed ? 1 : 0}`).send()
+      return reply
+        .code(303)
+        .header('location', `${staffPath}/facilities/${id}?saved=${result.changed ? 1 : 0}`)
+        .send()
     } catch (error) {
       if (problemOf(error, 'version_mismatch') !== undefined) return conflict(request, reply, id, values, version, {})
       const refused = problemOf(error, 'validation_failed', 'conflict')
       if (refused === undefined) throw error
       const mapped = formErrorsOf(refused.errors ?? [], document)
-      return showForm(mapped.errors, mapped.general.length > 0 || Object.keys(mapped.errors).length > 0 ? mapped.general : [refused.message], 400)
+      return showForm(
+        mapped.errors,
+        mapped.general.length > 0 || Object.keys(mapped.errors).length > 0 ? mapped.general : [refused.message],
+        400,
+      )
     }
   })
 
@@ -383,7 +401,12 @@ export default async function consoleRoutes(fastify: FastifyInstance) {
       csrfToken: session.csrfToken,
       message: extra.message,
     })
-    return sendPage(reply, { language, title: w.statusTitle(facility.name), path: request.url, body, section: 'facilities' }, request, status)
+    return sendPage(
+      reply,
+      { language, title: w.statusTitle(facility.name), path: request.url, body, section: 'facilities' },
+      request,
+      status,
+    )
   }
 
   fastify.get('/staff/facilities/:id/status', { schema: hide }, async (request, reply) => {
@@ -423,16 +446,26 @@ export default async function consoleRoutes(fastify: FastifyInstance) {
       }
     }
     const version = Number(str(body, 'version'))
-    if (Object.keys(errors).length > 0 || status === undefined) return showStatus(request, reply, record.id, { form: { values, errors } }, 400)
+    if (Object.keys(errors).length > 0 || status === undefined)
+      return showStatus(request, reply, record.id, { form: { values, errors } }, 400)
     try {
       const result = await fastify.facilities.changeStatus(
         record.id,
         { status, reason: values.reason, effectiveAt },
-        { actor: actorOf(request), reason: values.reason, now: fastify.clock(), ifMatch: [version], authorize: await fastify.scopeOf(request) },
+        {
+          actor: actorOf(request),
+          reason: values.reason,
+          now: fastify.clock(),
+          ifMatch: [version],
+          authorize: await fastify.scopeOf(request),
+        },
       )
       const scheduled = result.statusChange.appliedAt === null
       if (scheduled) fastify.statusSchedule.changed()
-      return reply.code(303).header('location', `${staffPath}/facilities/${record.id}/status?done=${scheduled ? 'scheduled' : 'applied'}`).send()
+      return reply
+        .code(303)
+        .header('location', `${staffPath}/facilities/${record.id}/status?done=${scheduled ? 'scheduled' : 'applied'}`)
+        .send()
     } catch (error) {
       const refused = problemOf(error, 'transition_not_allowed', 'version_mismatch')
       if (refused === undefined) throw error
@@ -476,7 +509,10 @@ export default async function consoleRoutes(fastify: FastifyInstance) {
     const { facility, record } = await facilityOf(request, (request.params as { id: string }).id)
     const before = (request.query as { before?: string }).before
     const limit = 50
-    const history = await fastify.changeFeed.history(record.id, { before: before !== undefined && /^\d{1,19}$/.test(before) ? before : undefined, limit })
+    const history = await fastify.changeFeed.history(record.id, {
+      before: before !== undefined && /^\d{1,19}$/.test(before) ? before : undefined,
+      limit,
+    })
     const changes = history?.changes ?? []
     const next = history?.hasMore === true ? (changes[changes.length - 1]?.id ?? null) : null
     const body = historyPage(language, { facility, changes, next })
@@ -485,14 +521,26 @@ export default async function consoleRoutes(fastify: FastifyInstance) {
 
   // ------------------------------------------------------------ import
 
-  const renderImport = (request: FastifyRequest, reply: FastifyReply, data: Omit<Parameters<typeof importPage>[1], 'csrfToken'>, status = 200) => {
+  const renderImport = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    data: Omit<Parameters<typeof importPage>[1], 'csrfToken'>,
+    status = 200,
+  ) => {
     const session = need(request, 'editor')
     const language = languageOf(request)
     const body = importPage(language, { ...data, csrfToken: session.csrfToken })
-    return sendPage(reply, { language, title: consoleWords[language].importTitle, path: `${staffPath}/import`, body, section: 'import' }, request, status)
+    return sendPage(
+      reply,
+      { language, title: consoleWords[language].importTitle, path: `${staffPath}/import`, body, section: 'import' },
+      request,
+      status,
+    )
   }
 
-  fastify.get('/staff/import', { schema: hide }, async (request, reply) => renderImport(request, reply, { form: { values: {}, errors: {} } }))
+  fastify.get('/staff/import', { schema: hide }, async (request, reply) =>
+    renderImport(request, reply, { form: { values: {}, errors: {} } }),
+  )
 
   const importOptions = async (request: FastifyRequest, format: 'csv' | 'ndjson', dryRun: boolean) => ({
     format,
@@ -528,13 +576,21 @@ export default async function consoleRoutes(fastify: FastifyInstance) {
     if (content.trim() === '' || digestOf(content) !== str(body, 'digest')) {
       return renderImport(request, reply, { form: { values: {}, errors: { file: w.fileChanged } } }, 400)
     }
-    const report = await fastify.facilities.import(Readable.from([Buffer.from(content)]), await importOptions(request, formatOf(content), false))
+    const report = await fastify.facilities.import(
+      Readable.from([Buffer.from(content)]),
+      await importOptions(request, formatOf(content), false),
+    )
     return renderImport(request, reply, { form: { values: {}, errors: {} }, done: report }, report.committed ? 200 : 400)
   })
 
   // ------------------------------------------------------------ keys (admins)
 
-  async function showKeys(request: FastifyRequest, reply: FastifyReply, extra: { form?: FormState; created?: { name: string; key: string }; message?: string }, status = 200) {
+  async function showKeys(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    extra: { form?: FormState; created?: { name: string; key: string }; message?: string },
+    status = 200,
+  ) {
     const session = need(request, 'admin')
     const language = languageOf(request)
     const w = consoleWords[language]
@@ -546,7 +602,12 @@ export default async function consoleRoutes(fastify: FastifyInstance) {
       created: extra.created,
       message: extra.message,
     })
-    return sendPage(reply, { language, title: w.keysTitle, path: `${staffPath}/keys`, body, section: 'keys', scripts: [assets.copyKey.path] }, request, status)
+    return sendPage(
+      reply,
+      { language, title: w.keysTitle, path: `${staffPath}/keys`, body, section: 'keys', scripts: [assets.copyKey.path] },
+      request,
+      status,
+    )
   }
 
   fastify.get('/staff/keys', { schema: hide }, async (request, reply) => {
@@ -559,7 +620,12 @@ export default async function consoleRoutes(fastify: FastifyInstance) {
     need(request, 'admin')
     const w = consoleWords[languageOf(request)]
     const body = (request.body ?? {}) as Body
-    const values = { name: str(body, 'name'), role: str(body, 'role'), areas: checkedValues(body, 'areas'), categories: checkedValues(body, 'categories') }
+    const values = {
+      name: str(body, 'name'),
+      role: str(body, 'role'),
+      areas: checkedValues(body, 'areas'),
+      categories: checkedValues(body, 'categories'),
+    }
     const errors: Record<string, string> = {}
     if (values.name === '') errors.name = w.required
     else if (values.name.length > 200) errors.name = '≤ 200'
@@ -584,7 +650,10 @@ export default async function consoleRoutes(fastify: FastifyInstance) {
     const revoked = await fastify.clients.revoke(id.toLowerCase(), fastify.clock())
     if (revoked === null) throw new ProblemError('not_found', `There is no key ${id}`)
     // Revoking one's own key ends one's own session too: back to the sign-in page then.
-    return reply.code(303).header('location', `${staffPath}/keys?revoked=${encodeURIComponent(revoked.name)}`).send()
+    return reply
+      .code(303)
+      .header('location', `${staffPath}/keys?revoked=${encodeURIComponent(revoked.name)}`)
+      .send()
   })
 
   // ------------------------------------------------------------ suggestions
@@ -606,7 +675,13 @@ export default async function consoleRoutes(fastify: FastifyInstance) {
     return sendPage(reply, { language, title: w.suggestionsTitle, path: request.url, body, section: 'suggestions' }, request)
   })
 
-  async function showReview(request: FastifyRequest, reply: FastifyReply, id: string, forms: { accept?: FormState; reject?: FormState }, status = 200) {
+  async function showReview(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    forms: { accept?: FormState; reject?: FormState },
+    status = 200,
+  ) {
     const session = need(request, 'editor')
     const language = languageOf(request)
     const w = consoleWords[language]

@@ -123,7 +123,9 @@ export function staffView(prisma: PrismaClient) {
           select: { ...listSelect, dates: { where: { basis: 'planned' }, select: { milestone: true, edtf: true } } },
         }),
       ])
-      const unverifiedCount = await prisma.facility.count({ where: { ...where, OR: [{ verifiedAt: null }, { verifiedAt: { lt: stale } }] } })
+      const unverifiedCount = await prisma.facility.count({
+        where: { ...where, OR: [{ verifiedAt: null }, { verifiedAt: { lt: stale } }] },
+      })
       return { scheduled, unverified, unverifiedCount, late }
     },
 

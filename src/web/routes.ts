@@ -143,7 +143,11 @@ async function pages(instance: FastifyInstance, options: { language: Language })
     if (facility === null) return renderError(request, reply, language, 404)
     const path = `${prefix}/facilities/${encodeURIComponent(facility.slug)}/suggest`
     const body = suggestPage(language, facility, { values: {}, errors: {} })
-    return send(reply, { language, title: `${suggestTitle}: ${facility.name}`, description: suggestTitle, path, body, noindex: true }, request)
+    return send(
+      reply,
+      { language, title: `${suggestTitle}: ${facility.name}`, description: suggestTitle, path, body, noindex: true },
+      request,
+    )
   })
 
   fastify.post(
@@ -155,7 +159,12 @@ async function pages(instance: FastifyInstance, options: { language: Language })
       const t = suggestWords[language]
       const path = `${prefix}/facilities/${encodeURIComponent(facility.slug)}/suggest`
       const page = (body: Html, status: number) =>
-        send(reply, { language, title: `${suggestTitle}: ${facility.name}`, description: suggestTitle, path, body, noindex: true }, request, status)
+        send(
+          reply,
+          { language, title: `${suggestTitle}: ${facility.name}`, description: suggestTitle, path, body, noindex: true },
+          request,
+          status,
+        )
       const posted = (request.body ?? {}) as Record<string, unknown>
       const value = (name: string) => (typeof posted[name] === 'string' ? (posted[name] as string).trim() : '')
       // A bot filled the field people never see: answered politely, nothing stored.

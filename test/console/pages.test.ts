@@ -6,7 +6,7 @@
 // nothing by itself.
 import t, { type Test } from 'tap'
 import type { DatabaseEngine } from '../../src/db/database.js'
-import { type App, buildClocked, create, forEachDatabase, keyFor, kindergarten } from '../helper.js'
+import { type App, buildClocked, create, forEachDatabase, keyFor } from '../helper.js'
 
 const formType = { 'content-type': 'application/x-www-form-urlencoded' }
 
@@ -26,7 +26,8 @@ async function signIn(app: App, headers: { authorization: string }): Promise<Ses
   return { cookie, csrfToken: (response.json() as { csrfToken: string }).csrfToken }
 }
 
-const get = (app: App, session: Session | null, url: string) => app.inject({ url, headers: session === null ? {} : { cookie: session.cookie } })
+const get = (app: App, session: Session | null, url: string) =>
+  app.inject({ url, headers: session === null ? {} : { cookie: session.cookie } })
 
 /** A form post as a browser sends it, with the session's CSRF token unless told otherwise. */
 function post(app: App, session: Session, url: string, fields: Record<string, string>, withToken = true) {
@@ -40,19 +41,25 @@ function formFields(page: string, action: string): Record<string, string> {
   const start = page.indexOf(`action="${action}"`)
   const form = page.slice(start, page.indexOf('</form>', start))
   const fields: Record<string, string> = {}
-  const unescape = (text: string) =>
-    text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
+  const unescapeHtml = (text: string) =>
+    text
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&')
   for (const [, tag] of form.matchAll(/<input ([^>]*)>/g)) {
     const name = /name="([^"]*)"/.exec(tag as string)?.[1]
     const value = /value="([^"]*)"/.exec(tag as string)?.[1] ?? ''
     const type = /type="([^"]*)"/.exec(tag as string)?.[1]
     if (name === undefined) continue
     if ((type === 'checkbox' || type === 'radio') && !/ checked/.test(tag as string)) continue
-    fields[unescape(name)] = unescape(value)
+    fields[unescapeHtml(name)] = unescapeHtml(value)
   }
-  for (const [, name, body] of form.matchAll(/<textarea [^>]*name="([^"]*)"[^>]*>([^<]*)<\/textarea>/g)) fields[name as string] = unescape(body as string)
+  for (const [, name, body] of form.matchAll(/<textarea [^>]*name="([^"]*)"[^>]*>([^<]*)<\/textarea>/g))
+    fields[name as string] = unescapeHtml(body as string)
   for (const [, name, options] of form.matchAll(/<select [^>]*name="([^"]*)"[^>]*>([\s\S]*?)<\/select>/g)) {
-    fields[name as string] = unescape(/<option value="([^"]*)" selected>/.exec(options as string)?.[1] ?? '')
+    fields[name as string] = unescapeHtml(/<option value="([^"]*)" selected>/.exec(options as string)?.[1] ?? '')
   }
   return fields
 }
@@ -66,7 +73,6 @@ async function setUp(t: Test, engine: DatabaseEngine) {
   const shanxiaEditor = await keyFor(app, 'editor', { areaIds: ['shanxia'] })
   return { app, setNow, admin, facility, hehuaEditor, shanxiaEditor }
 }
-
 
 forEachDatabase(t, 'my facilities: the scope, search, and what needs attention', async (t, engine) => {
   const { app, admin, facility, hehuaEditor, shanxiaEditor } = await setUp(t, engine)
@@ -176,11 +182,15 @@ forEachDatabase(t, 'editing: field-by-field errors, saving with the version, a c
   // Bo and Anna both read version 2; Bo saves first.
   const annaForm = formFields((await get(app, anna, url)).body, url)
   const boForm = formFields((await get(app, bo, url)).body, url)
-  t.equal((await post(app, bo, url, { ...boForm, _csrf: bo.csrfToken, openingHours: 'Mo-Fr 08:00-17:00', phone: '0755-11112222' })).statusCode, 303)
+  t.equal(
+    (await post(app, bo, url, { ...boForm, _csrf: bo.csrfToken, openingHours: 'Mo-Fr 08:00-17:00', phone: '0755-11112222' })).statusCode,
+    303,
+  )
   const clash = await post(app, anna, url, { ...annaForm, _csrf: anna.csrfToken, phone: '0755-33334444', nameEn: 'Hehua Sun Kindergarten' })
   t.equal(clash.statusCode, 409, 'someone saved first: not overwritten')
   t.match(clash.body, /别人已先保存了这个设施/)
-  const row = (field: string) => new RegExp(`<span id="f-pick-${field}-label">[^<]+</span><br><span class="hint">([^<]+)</span>`).exec(clash.body)?.[1]
+  const row = (field: string) =>
+    new RegExp(`<span id="f-pick-${field}-label">[^<]+</span><br><span class="hint">([^<]+)</span>`).exec(clash.body)?.[1]
   t.equal(row('phone'), '双方都改过：请选择')
   t.equal(row('openingHours'), '对方改过')
   t.equal(row('nameEn'), '您改过')
@@ -231,13 +241,30 @@ forEachDatabase(t, 'status changes: now or scheduled, refused by the lifecycle w
 
   const refused = await post(app, session, url, { version: '1', status: 'planned', when: 'now', reason: 'oops' })
   t.equal(refused.statusCode, 422)
-  t.match(refused.body, /id="f-status-error">A kindergarten cannot go from operational to planned; it can go to: temporarily_closed, permanently_closed</)
+  t.match(
+    refused.body,
+    /id="f-status-error">A kindergarten cannot go from operational to planned; it can go to: temporarily_closed, permanently_closed</,
+  )
 
-  const past = await post(app, session, url, { version: '1', status: 'temporarily_closed', when: 'later', date: '2026-11-01', time: '09:00', reason: 'x' })
+  const past = await post(app, session, url, {
+    version: '1',
+    status: 'temporarily_closed',
+    when: 'later',
+    date: '2026-11-01',
+    time: '09:00',
+    reason: 'x',
+  })
   t.equal(past.statusCode, 400)
   t.match(past.body, /必须是将来的时间/)
 
-  const scheduled = await post(app, session, url, { version: '1', status: 'temporarily_closed', when: 'later', date: '2026-12-20', time: '08:30', reason: '装修' })
+  const scheduled = await post(app, session, url, {
+    version: '1',
+    status: 'temporarily_closed',
+    when: 'later',
+    date: '2026-12-20',
+    time: '08:30',
+    reason: '装修',
+  })
   t.equal(scheduled.statusCode, 303)
   const listed = await get(app, session, `${url}?done=scheduled`)
   t.match(listed.body, /状态变更已排期。/)
@@ -278,7 +305,12 @@ forEachDatabase(t, 'keys: admins only; created once, listed with last use, revok
   t.match(bad.body, /id="f-name-error">必填</)
   t.match(bad.body, /id="f-role-error">必填</)
   t.match(bad.body, /nowhere/)
-  const created = await post(app, session, '/staff/keys', { name: '禾花社区工作站', role: 'editor', 'areas.hehua': 'on', 'categories.kindergarten': 'on' })
+  const created = await post(app, session, '/staff/keys', {
+    name: '禾花社区工作站',
+    role: 'editor',
+    'areas.hehua': 'on',
+    'categories.kindergarten': 'on',
+  })
   t.equal(created.statusCode, 201)
   const key = /<p class="key-box" id="new-key">(lk_[A-Za-z0-9_-]{43})<\/p>/.exec(created.body)?.[1]
   t.ok(key, 'the key, shown once')
@@ -288,47 +320,63 @@ forEachDatabase(t, 'keys: admins only; created once, listed with last use, revok
   t.match((await get(app, newcomer, '/staff')).body, /已登录：禾花社区工作站（编辑）/, 'the key works')
   const listed = await get(app, session, '/staff/keys')
   t.notMatch(listed.body, new RegExp(key as string), 'never shown again')
-  const id = new RegExp(`<th scope="row">禾花社区工作站</th>[\\s\\S]*?action="/staff/keys/([0-9a-f-]{36})/revoke"`).exec(listed.body)?.[1]
+  const id = /<th scope="row">禾花社区工作站<\/th>[\s\S]*?action="\/staff\/keys\/([0-9a-f-]{36})\/revoke"/.exec(listed.body)?.[1]
   const revoked = await post(app, session, `/staff/keys/${id}/revoke`, {})
   t.equal(revoked.statusCode, 303)
   t.match((await get(app, session, String(revoked.headers.location))).body, /已撤销“禾花社区工作站”的密钥。/)
   t.equal((await get(app, newcomer, '/staff/import')).statusCode, 303, "the revoked key's session has ended")
 })
 
-forEachDatabase(t, "suggestions: reviewed beside the current values, rejected with a reason, accepted through the ordinary write", async (t, engine) => {
-  const { app, facility, hehuaEditor, shanxiaEditor } = await setUp(t, engine)
-  const suggest = (payload: unknown) =>
-    app.inject({ method: 'POST', url: '/v1/suggestions', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(payload) })
-  await suggest({ facilityId: facility.id, proposal: { openingHours: 'Mo-Fr 08:00-18:00' }, message: '改时间了', contact: '138' })
-  await suggest({ facilityId: facility.id, message: '名字写错了' })
-  const unchanged = (await app.inject({ url: `/v1/facilities/${facility.id}` })).json() as { version: number; openingHours: string }
-  t.same([unchanged.version, unchanged.openingHours], [1, 'Mo-Fr 07:30-17:30'], 'a suggestion writes nothing by itself')
+forEachDatabase(
+  t,
+  'suggestions: reviewed beside the current values, rejected with a reason, accepted through the ordinary write',
+  async (t, engine) => {
+    const { app, facility, hehuaEditor, shanxiaEditor } = await setUp(t, engine)
+    const suggest = (payload: unknown) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/suggestions',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify(payload),
+      })
+    await suggest({ facilityId: facility.id, proposal: { openingHours: 'Mo-Fr 08:00-18:00' }, message: '改时间了', contact: '138' })
+    await suggest({ facilityId: facility.id, message: '名字写错了' })
+    const unchanged = (await app.inject({ url: `/v1/facilities/${facility.id}` })).json() as { version: number; openingHours: string }
+    t.same([unchanged.version, unchanged.openingHours], [1, 'Mo-Fr 07:30-17:30'], 'a suggestion writes nothing by itself')
 
-  const outsider = await signIn(app, shanxiaEditor)
-  t.notMatch((await get(app, outsider, '/staff/suggestions')).body, /改时间了/, 'outside the scope: not listed')
-  const session = await signIn(app, hehuaEditor)
-  const list = await get(app, session, '/staff/suggestions')
-  t.match(list.body, /改时间了/)
-  const ids = [...list.body.matchAll(/href="\/staff\/suggestions\/([0-9a-f-]{36})"/g)].map((m) => m[1] as string)
-  const hours = ids.find((id) => list.body.indexOf(id) > list.body.indexOf('改时间了') - 2000) as string
-  t.equal((await get(app, outsider, `/staff/suggestions/${ids[0]}`)).statusCode, 403)
-  const review = await get(app, session, `/staff/suggestions/${ids[1]}`)
-  t.match(review.body, /<pre>Mo-Fr 07:30-17:30<\/pre><\/td><td><pre>Mo-Fr 08:00-18:00<\/pre>/, 'the proposal beside the current value')
-  t.match(review.body, /<dd>138<\/dd>/, 'contact details, for the staff')
-  const noReason = await post(app, session, `/staff/suggestions/${ids[0]}/decision`, { decision: 'reject', rejectReason: '' })
-  t.equal(noReason.statusCode, 400)
-  t.match(noReason.body, /id="f-rejectReason-error">必填</)
-  t.equal((await post(app, session, `/staff/suggestions/${ids[0]}/decision`, { decision: 'reject', rejectReason: '名字没错' })).statusCode, 303)
-  const stale = await post(app, session, `/staff/suggestions/${ids[1]}/decision`, { decision: 'accept', version: '9' })
-  t.equal(stale.statusCode, 412)
-  t.match(stale.body, /The facility is at version 1, not 9/)
-  const accepted = await post(app, session, `/staff/suggestions/${ids[1]}/decision`, { decision: 'accept', version: '1', reason: '电话核实' })
-  t.equal(accepted.statusCode, 303)
-  const now = (await app.inject({ url: `/v1/facilities/${facility.id}` })).json() as { version: number; openingHours: string }
-  t.same([now.version, now.openingHours], [2, 'Mo-Fr 08:00-18:00'])
-  t.match((await get(app, session, `/staff/facilities/${facility.id}/history`)).body, new RegExp(`suggestion ${ids[1]}: 电话核实`))
-  t.ok(hours)
-})
+    const outsider = await signIn(app, shanxiaEditor)
+    t.notMatch((await get(app, outsider, '/staff/suggestions')).body, /改时间了/, 'outside the scope: not listed')
+    const session = await signIn(app, hehuaEditor)
+    const list = await get(app, session, '/staff/suggestions')
+    t.match(list.body, /改时间了/)
+    const ids = [...list.body.matchAll(/href="\/staff\/suggestions\/([0-9a-f-]{36})"/g)].map((m) => m[1] as string)
+    const hours = ids.find((id) => list.body.indexOf(id) > list.body.indexOf('改时间了') - 2000) as string
+    t.equal((await get(app, outsider, `/staff/suggestions/${ids[0]}`)).statusCode, 403)
+    const review = await get(app, session, `/staff/suggestions/${ids[1]}`)
+    t.match(review.body, /<pre>Mo-Fr 07:30-17:30<\/pre><\/td><td><pre>Mo-Fr 08:00-18:00<\/pre>/, 'the proposal beside the current value')
+    t.match(review.body, /<dd>138<\/dd>/, 'contact details, for the staff')
+    const noReason = await post(app, session, `/staff/suggestions/${ids[0]}/decision`, { decision: 'reject', rejectReason: '' })
+    t.equal(noReason.statusCode, 400)
+    t.match(noReason.body, /id="f-rejectReason-error">必填</)
+    t.equal(
+      (await post(app, session, `/staff/suggestions/${ids[0]}/decision`, { decision: 'reject', rejectReason: '名字没错' })).statusCode,
+      303,
+    )
+    const stale = await post(app, session, `/staff/suggestions/${ids[1]}/decision`, { decision: 'accept', version: '9' })
+    t.equal(stale.statusCode, 412)
+    t.match(stale.body, /The facility is at version 1, not 9/)
+    const accepted = await post(app, session, `/staff/suggestions/${ids[1]}/decision`, {
+      decision: 'accept',
+      version: '1',
+      reason: '电话核实',
+    })
+    t.equal(accepted.statusCode, 303)
+    const now = (await app.inject({ url: `/v1/facilities/${facility.id}` })).json() as { version: number; openingHours: string }
+    t.same([now.version, now.openingHours], [2, 'Mo-Fr 08:00-18:00'])
+    t.match((await get(app, session, `/staff/facilities/${facility.id}/history`)).body, new RegExp(`suggestion ${ids[1]}: 电话核实`))
+    t.ok(hours)
+  },
+)
 
 forEachDatabase(t, 'import: a preview table, then all or nothing', async (t, engine) => {
   const { app, hehuaEditor } = await setUp(t, engine)
@@ -350,7 +398,8 @@ forEachDatabase(t, 'import: a preview table, then all or nothing', async (t, eng
       payload: lines.join('\r\n'),
     })
   }
-  const csv = 'external_id,name_zh,category,area,status,opening_hours\nIMP-1,禾花新托育中心,childcare,hehua,operational,Mo-Fr 08:00-18:00\nIMP-2,禾花二号托育,childcare,hehua,operational,\n'
+  const csv =
+    'external_id,name_zh,category,area,status,opening_hours\nIMP-1,禾花新托育中心,childcare,hehua,operational,Mo-Fr 08:00-18:00\nIMP-2,禾花二号托育,childcare,hehua,operational,\n'
   t.equal((await upload('/staff/import', {}, csv, false)).statusCode, 403, 'no CSRF token: refused')
   const nothing = await upload('/staff/import', {})
   t.equal(nothing.statusCode, 400)
@@ -371,10 +420,15 @@ forEachDatabase(t, 'import: a preview table, then all or nothing', async (t, eng
   t.match(done.body, /已导入：2 行。/)
   t.match(await listed(), /禾花新托育中心/)
 
-  const broken = 'external_id,name_zh,category,area,status,lat\nIMP-4,坏行,childcare,hehua,operational,north\nIMP-5,外区,childcare,shanxia,operational,\n'
+  const broken =
+    'external_id,name_zh,category,area,status,lat\nIMP-4,坏行,childcare,hehua,operational,north\nIMP-5,外区,childcare,shanxia,operational,\n'
   const errors = await upload('/staff/import', {}, broken)
   t.match(errors.body, /有错误 2/)
-  t.match(errors.body, /<th scope="row">1<\/th><td>—<\/td><td>有错误<\/td>\s*<td><ul><li><code>\/location\/lat<\/code>: lat &quot;north&quot; is not a number/, 'every error with its row and field')
+  t.match(
+    errors.body,
+    /<th scope="row">1<\/th><td>—<\/td><td>有错误<\/td>\s*<td><ul><li><code>\/location\/lat<\/code>: lat &quot;north&quot; is not a number/,
+    'every error with its row and field',
+  )
   t.match(errors.body, /<th scope="row">2<\/th><td>IMP-5<\/td><td>有错误<\/td>/, 'outside the scope')
   t.notMatch(errors.body, /action="\/staff\/import\/confirm"/, 'nothing to confirm')
 })

@@ -93,7 +93,9 @@ ${textField('website', f.website, form, { type: 'url' })}
 </fieldset>
 <fieldset><legend>${s.capacity}</legend>
 ${capacityUnits.map(
-  (unit) => html`<div class="grid two">${textField(`cap.${unit}.total`, `${label(capacityUnitLabels[unit], language)}: ${f.total}`, form, { inputmode: 'numeric', className: 'short' })}
+  (
+    unit,
+  ) => html`<div class="grid two">${textField(`cap.${unit}.total`, `${label(capacityUnitLabels[unit], language)}: ${f.total}`, form, { inputmode: 'numeric', className: 'short' })}
 ${textField(`cap.${unit}.available`, `${label(capacityUnitLabels[unit], language)}: ${f.available}`, form, { inputmode: 'numeric', className: 'short' })}</div>`,
 )}
 ${textField('ageMin', f.ageMin, form, { inputmode: 'numeric', className: 'short' })}

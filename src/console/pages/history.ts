@@ -19,7 +19,9 @@ export function historyPage(language: Language, data: { facility: Facility; chan
 <thead><tr><th scope="col">${w.whenCol}</th><th scope="col">${w.who}</th><th scope="col">${w.what}</th><th scope="col">${w.why}</th></tr></thead>
 <tbody>
 ${data.changes.map(
-  (change) => html`<tr><th scope="row">${shanghaiTime(change.at)}<br><span class="hint">${w.actionLabels[change.action] ?? change.action} · ${w.version(change.version)}</span></th>
+  (
+    change,
+  ) => html`<tr><th scope="row">${shanghaiTime(change.at)}<br><span class="hint">${w.actionLabels[change.action] ?? change.action} · ${w.version(change.version)}</span></th>
 <td>${change.client?.name ?? change.actor ?? '—'}</td>
 <td>${
     change.fields.length === 0

@@ -78,7 +78,9 @@ ${selectField(
   'category',
   w.category,
   data.filters,
-  categories.filter((c) => client.categories.length === 0 || client.categories.includes(c)).map((c) => ({ value: c, text: categoryLabel(c, language) })),
+  categories
+    .filter((c) => client.categories.length === 0 || client.categories.includes(c))
+    .map((c) => ({ value: c, text: categoryLabel(c, language) })),
   { blank: w.any },
 )}
 ${selectField(
@@ -106,7 +108,9 @@ ${
 <thead><tr><th scope="col">${w.name}</th><th scope="col">${w.category}</th><th scope="col">${w.status}</th><th scope="col">${w.area}</th><th scope="col">${w.verified}</th><th scope="col">${w.actions}</th></tr></thead>
 <tbody>
 ${data.facilities.map(
-  (f) => html`<tr><th scope="row">${link(f, language)}</th><td>${categoryLabel(f.category, language)}</td><td>${statusLabel(f.status, language)}</td><td>${areaName(f.areaId)}</td><td>${f.verifiedAt === null ? w.never : shanghaiTime(f.verifiedAt)}</td>
+  (
+    f,
+  ) => html`<tr><th scope="row">${link(f, language)}</th><td>${categoryLabel(f.category, language)}</td><td>${statusLabel(f.status, language)}</td><td>${areaName(f.areaId)}</td><td>${f.verifiedAt === null ? w.never : shanghaiTime(f.verifiedAt)}</td>
 <td><a href="${staffPath}/facilities/${f.id}/status">${w.changeStatus}</a> · <a href="${staffPath}/facilities/${f.id}/history">${w.history}</a></td></tr>`,
 )}
 </tbody></table></div>`

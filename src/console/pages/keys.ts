@@ -61,7 +61,9 @@ ${checkboxes(
 <thead><tr><th scope="col">${w.keyName}</th><th scope="col">${w.role}</th><th scope="col">${w.prefix}</th><th scope="col">${w.scope}</th><th scope="col">${w.created}</th><th scope="col">${w.lastUsed}</th><th scope="col">${w.actions}</th></tr></thead>
 <tbody>
 ${data.clients.map(
-  (client) => html`<tr><th scope="row">${client.name}</th><td>${w.roles[client.role] ?? client.role}</td><td><code>${client.keyPrefix}</code></td>
+  (
+    client,
+  ) => html`<tr><th scope="row">${client.name}</th><td>${w.roles[client.role] ?? client.role}</td><td><code>${client.keyPrefix}</code></td>
 <td>${client.areaIds.length === 0 ? w.allAreas : client.areaIds.join(', ')} · ${client.categories.length === 0 ? w.allCategories : client.categories.map((c) => categoryLabel(c, language)).join(', ')}</td>
 <td>${shanghaiTime(client.createdAt)}</td><td>${client.lastUsedAt === null ? w.never : shanghaiTime(client.lastUsedAt)}</td>
 <td>${

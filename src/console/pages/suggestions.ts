@@ -18,7 +18,8 @@ interface SuggestionRow {
   decision: { at: string; reason: string | null; by: { name: string } | null } | null
 }
 
-const valueText = (value: unknown) => (value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value))
+const valueText = (value: unknown) =>
+  value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value)
 
 export function suggestionsPage(language: Language, data: { items: SuggestionRow[]; state: string; message?: string }): Html {
   const w = consoleWords[language]
@@ -38,7 +39,9 @@ ${
 <caption class="hint">${w.suggestionsTitle}</caption>
 <thead><tr><th scope="col">${w.facility}</th><th scope="col">${w.proposal}</th><th scope="col">${w.message}</th><th scope="col">${w.submitted}</th><th scope="col">${w.actions}</th></tr></thead>
 <tbody>${data.items.map(
-        (s) => html`<tr><th scope="row">${s.facility.name}</th><td>${Object.keys(s.proposal).join(', ') || '—'}</td><td>${s.message ?? '—'}</td>
+        (
+          s,
+        ) => html`<tr><th scope="row">${s.facility.name}</th><td>${Object.keys(s.proposal).join(', ') || '—'}</td><td>${s.message ?? '—'}</td>
 <td>${shanghaiTime(s.submittedAt)} (${w.times(s.count)})</td><td><a href="${staffPath}/suggestions/${s.id}">${w.review}<span class="visually-hidden-field">: ${s.facility.name}</span></a></td></tr>`,
       )}</tbody></table></div>`
 }`

@@ -62,13 +62,17 @@ export const suggestWords = text
 
 const fieldLabels = (language: Language) => {
   const t = text[language]
-  return { status: t.status, openingHours: t.openingHours, phone: t.phone, message: t.message, contact: t.contact } as Record<string, string>
+  return { status: t.status, openingHours: t.openingHours, phone: t.phone, message: t.message, contact: t.contact } as Record<
+    string,
+    string
+  >
 }
 
 function field(name: string, language: Language, form: SuggestForm, control: (describedBy: Html | null) => Html, hint?: string): Html {
   const error = form.errors[name]
   const ids = [hint === undefined ? null : `${name}-hint`, error === undefined ? null : `${name}-error`].filter((id) => id !== null)
-  const describedBy = ids.length === 0 ? null : html` aria-describedby="${ids.join(' ')}"${error === undefined ? null : html` aria-invalid="true"`}`
+  const describedBy =
+    ids.length === 0 ? null : html` aria-describedby="${ids.join(' ')}"${error === undefined ? null : html` aria-invalid="true"`}`
   return html`<div class="field${error === undefined ? '' : ' field-error'}">
 <label for="${name}">${fieldLabels(language)[name] ?? name}</label>
 ${hint === undefined ? null : html`<p class="hint" id="${name}-hint">${hint}</p>`}
@@ -84,11 +88,7 @@ export function suggestPage(language: Language, facility: Facility, form: Sugges
   const errors = Object.entries(form.errors)
   const value = (name: string) => form.values[name] ?? ''
   return html`${breadcrumbs(
-    [
-      { href: `${prefix}/`, text: w.siteShort },
-      { href: facilityHref(facility.slug, language), text: facility.name },
-      { text: t.title },
-    ],
+    [{ href: `${prefix}/`, text: w.siteShort }, { href: facilityHref(facility.slug, language), text: facility.name }, { text: t.title }],
     language,
   )}
 <h1>${t.title}: ${facility.name}</h1>
