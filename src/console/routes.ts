@@ -553,12 +553,14 @@ export default async function consoleRoutes(fastify: FastifyInstance) {
   })
   const formatOf = (content: string): 'csv' | 'ndjson' => (/^\s*\{/.test(content) ? 'ndjson' : 'csv')
   const digestOf = (content: string) => createHash('sha256').update(content).digest('hex')
+  // A browser sends the previewed file back in a form field, whose line breaks it writes as CRLF.
+  const lines = (content: string) => content.replace(/\r\n?/g, '\n')
 
   fastify.post('/staff/import', { schema: hide }, async (request, reply) => {
     need(request, 'editor')
     const w = consoleWords[languageOf(request)]
     const file = ((request.body ?? {}) as Body).file
-    const content = Buffer.isBuffer(file) ? file.toString('utf8') : ''
+    const content = Buffer.isBuffer(file) ? lines(file.toString('utf8')) : ''
     if (content.trim() === '') return renderImport(request, reply, { form: { values: {}, errors: { file: w.fileMissing } } }, 400)
     const format = formatOf(content)
     const report = await fastify.facilities.import(Readable.from([Buffer.from(content)]), await importOptions(request, format, true))
@@ -572,7 +574,7 @@ export default async function consoleRoutes(fastify: FastifyInstance) {
     need(request, 'editor')
     const w = consoleWords[languageOf(request)]
     const body = (request.body ?? {}) as Body
-    const content = typeof body.content === 'string' ? body.content : ''
+    const content = typeof body.content === 'string' ? lines(body.content) : ''
     if (content.trim() === '' || digestOf(content) !== str(body, 'digest')) {
       return renderImport(request, reply, { form: { values: {}, errors: { file: w.fileChanged } } }, 400)
     }
