@@ -34,7 +34,7 @@ const sunshine = await app.facilities.create(
     capacity: [{ unit: 'places', total: 360, available: 12 }],
     location: { lat: 22.69, lng: 114.12, precision: 'exact' },
   } as FacilityInput,
-  { actor: { name: 'screenshots' } },
+  { actor: { name: 'screenshots' }, now: new Date('2026-03-01T02:00:00Z') },
 )
 await app.listen({ port: 0, host: '127.0.0.1' })
 const address = app.server.address()
@@ -99,7 +99,7 @@ async function consoleScreenshots() {
     await submit(page, 'form[action="/staff/session"] button')
     await shot(page, `console-facilities-${language}`)
     await page.goto(`${base}/staff/facilities/${sunshine.id}`)
-    await page.fill('#f-openingHours', 'Mo-Fr 7:30 to 5:30')
+    await page.fill('#f-openingHours', 'weekdays, mornings')
     await page.fill('#f-cap-places-available', '400')
     await submit(page, 'form[action^="/staff/facilities/"] button[type=submit]')
     await shot(page, `console-edit-errors-${language}`)
@@ -111,8 +111,8 @@ async function consoleScreenshots() {
       ifMatch: [record?.version ?? 0],
       now: new Date('2026-03-04T01:50:00Z'),
     })
-    await page.fill('#f-phone', '0755-26661234')
-    await page.fill('#f-openingHours', 'Mo-Fr 07:30-18:00')
+    await page.fill('#f-phone', language === 'en' ? '0755-26665678' : '0755-26661234')
+    await page.fill('#f-openingHours', language === 'en' ? 'Mo-Fr 07:30-18:30' : 'Mo-Fr 07:30-18:00')
     await submit(page, 'form[action^="/staff/facilities/"] button[type=submit]')
     await shot(page, `console-merge-${language}`)
     await page.locator('input[name="pick:phone"][value="mine"]').check()

@@ -105,6 +105,8 @@ const signInRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         }
         throw new ProblemError('invalid_key', 'The API key is unknown or has been revoked')
       }
+      // Signing in is a use of the key: the key list shows it.
+      await fastify.clients.noteUse(signedIn.client.id, fastify.clock())
       reply.header(
         'set-cookie',
         sessionCookieHeader(request, signedIn.token, Math.floor(fastify.staffSessions.lifetimes.absoluteMs / 1000)),

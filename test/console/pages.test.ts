@@ -220,7 +220,11 @@ forEachDatabase(t, 'editing: field-by-field errors, saving with the version, a c
   const history = await get(app, anna, `${url}/history`)
   t.equal(history.statusCode, 200)
   t.match(history.body, /merged/)
-  t.match(history.body, /<dt>phone<\/dt><dd><pre>0755-11112222<\/pre> → <pre>0755-33334444<\/pre><\/dd>/, 'old → new')
+  t.match(
+    history.body,
+    /<dt>phone<\/dt><dd><span class="old">0755-11112222<\/span> → <span class="new">0755-33334444<\/span><\/dd>/,
+    'old → new',
+  )
   t.match(history.body, /电话核实/)
   t.match(history.body, /test editor/, 'who')
 })
@@ -300,6 +304,7 @@ forEachDatabase(t, 'keys: admins only; created once, listed with last use, revok
   const page = await get(app, session, '/staff/keys')
   t.equal(page.statusCode, 200)
   t.match(page.body, /test editor/)
+  t.match(page.body, /<th scope="row">test admin<\/th>[\s\S]*?<\/td><td>2026-11-30 10:00<\/td>\s*<td>/, 'signing in is a use of the key')
   const bad = await post(app, session, '/staff/keys', { name: '', role: 'boss', 'areas.nowhere': 'on' })
   t.equal(bad.statusCode, 400)
   t.match(bad.body, /id="f-name-error">必填</)

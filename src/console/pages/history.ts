@@ -6,7 +6,7 @@ import { consoleWords, shanghaiTime, type Language } from '../i18n.js'
 import { staffPath } from '../session.js'
 import { facilityNav } from './edit.js'
 
-const valueText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value, null, 1))
+const valueText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value))
 
 export function historyPage(language: Language, data: { facility: Facility; changes: LoggedChange[]; next: string | null }): Html {
   const w = consoleWords[language]
@@ -30,7 +30,7 @@ ${data.changes.map(
           .filter((f) => f.field !== 'provenance')
           .map(
             (f) =>
-              html`<dt>${f.field}</dt><dd><pre>${f.oldValue === null ? w.empty : valueText(f.oldValue)}</pre> → <pre>${f.newValue === null ? w.removed : valueText(f.newValue)}</pre></dd>`,
+              html`<dt>${f.field}</dt><dd><span class="old">${f.oldValue === null ? w.empty : valueText(f.oldValue)}</span> → <span class="new">${f.newValue === null ? w.removed : valueText(f.newValue)}</span></dd>`,
           )}</dl>`
   }</td>
 <td>${change.reason ?? w.noReason}</td></tr>`,

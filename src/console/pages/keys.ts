@@ -58,7 +58,7 @@ ${checkboxes(
 <section aria-labelledby="list"><h2 id="list">${w.keysTitle}</h2>
 <div class="table-scroll"><table>
 <caption class="hint">${w.keysTitle}</caption>
-<thead><tr><th scope="col">${w.keyName}</th><th scope="col">${w.role}</th><th scope="col">${w.prefix}</th><th scope="col">${w.scope}</th><th scope="col">${w.created}</th><th scope="col">${w.lastUsed}</th><th scope="col">${w.actions}</th></tr></thead>
+<thead><tr><th scope="col">${w.keyName}</th><th scope="col">${w.role}</th><th scope="col">${w.prefix}</th><th scope="col">${w.keyScope}</th><th scope="col">${w.created}</th><th scope="col">${w.lastUsed}</th><th scope="col">${w.actions}</th></tr></thead>
 <tbody>
 ${data.clients.map(
   (

@@ -79,7 +79,7 @@ ${
     ? html`<p>${w.nothing}</p>`
     : html`<ul>${past.map(
         (change) =>
-          html`<li>${change.effectiveAt === null ? (change.effectiveEdtf ?? '') : shanghaiTime(change.effectiveAt)}: ${change.fromStatus === null ? null : html`${statusLabel(change.fromStatus, language)} → `}${statusLabel(change.toStatus, language)} · ${change.discardedReason === null ? w.stateLabels.applied : `${w.stateLabels.discarded}: ${change.discardedReason}`} · ${change.reason}</li>`,
+          html`<li>${change.effectiveAt !== null ? `${shanghaiTime(change.effectiveAt)}: ` : change.effectiveEdtf !== null ? `${change.effectiveEdtf}: ` : null}${change.fromStatus === null ? null : html`${statusLabel(change.fromStatus, language)} → `}${statusLabel(change.toStatus, language)} · ${change.discardedReason === null ? w.stateLabels.applied : `${w.stateLabels.discarded}: ${change.discardedReason}`} · ${change.reason}</li>`,
       )}</ul>`
 }
 </section>`
