@@ -230,7 +230,7 @@ forEachDatabase(t, 'editing: field-by-field errors, saving with the version, a c
 })
 
 forEachDatabase(t, 'status changes: now or scheduled, refused by the lifecycle with the rule, cancelled', async (t, engine) => {
-  const { app, facility, hehuaEditor } = await setUp(t, engine)
+  const { app, facility, hehuaEditor, shanxiaEditor } = await setUp(t, engine)
   const session = await signIn(app, hehuaEditor)
   const url = `/staff/facilities/${facility.id}/status`
   const page = await get(app, session, url)
@@ -287,6 +287,15 @@ forEachDatabase(t, 'status changes: now or scheduled, refused by the lifecycle w
   t.equal(now.statusCode, 303)
   const facilityNow = (await app.inject({ url: `/v1/facilities/${facility.id}` })).json() as { status: string; version: number }
   t.same([facilityNow.status, facilityNow.version], ['temporarily_closed', 2])
+  const outsider = await signIn(app, shanxiaEditor)
+  t.equal((await get(app, outsider, url)).statusCode, 403, "another area's key cannot see the status form")
+  const outside = await post(app, outsider, url, { version: '2', status: 'operational', when: 'now', reason: '恢复' })
+  t.equal(outside.statusCode, 403, "another area's key cannot change the status")
+  t.equal(
+    (await post(app, session, url, { version: '2', status: 'operational', when: 'now', reason: '恢复' }, false)).statusCode,
+    403,
+    'no CSRF token: refused',
+  )
   const stale = await post(app, session, url, { version: '1', status: 'operational', when: 'now', reason: '恢复' })
   t.equal(stale.statusCode, 412, 'a status change from a page read before another change is refused')
 })
@@ -424,6 +433,10 @@ forEachDatabase(t, 'import: a preview table, then all or nothing', async (t, eng
   t.equal(done.statusCode, 200)
   t.match(done.body, /已导入：2 行。/)
   t.match(await listed(), /禾花新托育中心/)
+
+  const ndjson = `${JSON.stringify({ externalId: 'IMP-1', phone: '0755-12345678' })}\n${JSON.stringify({ externalId: 'IMP-2' })}\n`
+  const lines = await upload('/staff/import', {}, ndjson)
+  t.match(lines.body, /新建 0，更新 1，不变 1，有错误 0/, 'NDJSON: merged into the facilities by external id')
 
   const broken =
     'external_id,name_zh,category,area,status,lat\nIMP-4,坏行,childcare,hehua,operational,north\nIMP-5,外区,childcare,shanxia,operational,\n'
