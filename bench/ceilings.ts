@@ -63,7 +63,7 @@ export async function startFixedCeiling(port: number): Promise<Ceiling> {
 
 /** What a list item shows: the facility's own columns, its area and its dates as JSON. */
 const listColumns = `f.slug, f.category, f.name_zh, f.name_en, f.status, f.status_effective_at, f.status_effective_edtf,
-    f.latitude, f.longitude, f.location_precision, f.location_note, f.opening_hours, f.time_zone, f.updated_at,
+    f.latitude, f.longitude, f.location_precision, f.location_note_zh, f.location_note_en, f.opening_hours, f.time_zone, f.updated_at,
     a.id AS area_id, a.level AS area_level, a.name_zh AS area_name_zh, a.name_en AS area_name_en,
     (SELECT coalesce(json_agg(json_build_object('milestone', d.milestone, 'basis', d.basis, 'edtf', d.edtf,
         'precision', d.precision, 'earliest', d.earliest, 'latest', d.latest, 'sourceText', d.source_text)), '[]')

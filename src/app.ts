@@ -1,15 +1,17 @@
 // The application as a Fastify plugin, and the one function that builds a server around it —
 // used by src/server.ts and by the tests alike, so both validate and serialise the same way.
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify'
 import fp from 'fastify-plugin'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Database } from './db/database.js'
 import cachingPlugin from './http/caching.js'
 import servicesPlugin from './plugins/services.js'
 import problemsPlugin, { clientErrorHandler, frameworkErrors } from './http/error-handler.js'
+import idempotencyPlugin from './http/idempotency.js'
 import inputGuardPlugin from './http/input-guard.js'
 import securityPlugin from './http/security.js'
 import openapiPlugin from './http/openapi.js'
+import requestIdPlugin, { requestIdOf } from './http/request-id.js'
 import authPlugin from './plugins/auth.js'
 import { defaultRateLimits, type RateLimits } from './config.js'
 import rateLimitPlugin from './plugins/rate-limit.js'
@@ -19,7 +21,9 @@ import staffSessionPlugin from './console/session.js'
 import staffSignInRoutes from './console/sign-in.js'
 import suggestionRoutes from './api/v1/suggestions.js'
 import clientRoutes from './api/v1/clients.js'
+import metricsPlugin from './plugins/metrics.js'
 import healthRoutes from './api/health.js'
+import metricsRoutes from './api/metrics.js'
 import areaRoutes from './api/v1/areas.js'
 import facilityRoutes from './api/v1/facilities.js'
 import facetRoutes from './api/v1/facets.js'
@@ -42,6 +46,8 @@ export interface AppOptions {
   corsOrigins?: readonly string[]
   /** Idle and absolute lifetimes of staff sessions (defaultSessionLifetimes unless given). */
   sessionLifetimes?: SessionLifetimes
+  /** When given, GET /metrics answers only `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string
 }
 
 declare module 'fastify' {
@@ -54,12 +60,16 @@ export const app = fp<AppOptions>(
   async (fastify, options) => {
     // Shared plugins first, then routes.
     fastify.decorate('clock', options.clock ?? (() => new Date()))
+    await fastify.register(requestIdPlugin)
     await fastify.register(problemsPlugin)
     await fastify.register(inputGuardPlugin)
     await fastify.register(securityPlugin, { writeOrigins: options.corsOrigins ?? [] })
     await fastify.register(cachingPlugin)
     await fastify.register(servicesPlugin, { database: options.database, sessionLifetimes: options.sessionLifetimes })
+    await fastify.register(metricsPlugin)
     await fastify.register(authPlugin)
+    // After caching: the answer it stores carries the ETag caching sets.
+    await fastify.register(idempotencyPlugin)
     // A staff session cookie identifies the client as its key would, on /staff pages.
     await fastify.register(staffSessionPlugin)
     // After auth: the budget depends on the request's client.
@@ -68,6 +78,7 @@ export const app = fp<AppOptions>(
     await fastify.register(schedulerPlugin)
     await fastify.register(openapiPlugin)
     await fastify.register(healthRoutes)
+    await fastify.register(metricsRoutes, { token: options.metricsToken })
     await fastify.register(areaRoutes, { prefix: '/v1' })
     await fastify.register(facilityRoutes, { prefix: '/v1' })
     await fastify.register(facetRoutes, { prefix: '/v1' })
@@ -118,6 +129,10 @@ export function serverOptions(
         keywords: ['style', 'explode'],
       },
     },
+    // A well-formed incoming X-Request-Id names the request, else a new UUID (src/http/request-id.ts);
+    // every log line of the request carries it as requestId.
+    genReqId: requestIdOf,
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
     routerOptions: { ignoreTrailingSlash: true },
     // Errors raised before routing, and requests Node's parser refuses, answer in the one problem shape too.
     frameworkErrors,
@@ -136,6 +151,7 @@ export async function buildApp(
     rateLimits: options.rateLimits,
     corsOrigins: options.corsOrigins,
     sessionLifetimes: options.sessionLifetimes,
+    metricsToken: options.metricsToken,
   })
   return fastify
 }

@@ -33,6 +33,12 @@ const ConfigSchema = Type.Object({
   HOST: Type.String({ default: '127.0.0.1' }),
   /** A postgresql:// URL switches from the embedded database to a real PostgreSQL. */
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  /**
+   * A streaming replica of DATABASE_URL's database: searches, facets, the export and the change
+   * feed read there (this process's own writes excepted, until the replica has them).
+   */
+  DATABASE_READ_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  /** Connections to DATABASE_URL, and as many again to DATABASE_READ_URL. */
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
   /** Folder of the embedded (PGlite) database, used when DATABASE_URL is not set. */
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
@@ -64,6 +70,8 @@ const ConfigSchema = Type.Object({
    * addresses/CIDRs, comma-separated (Fastify's trustProxy).
    */
   TRUST_PROXY: Type.String({ default: 'false' }),
+  /** When set, GET /metrics answers only requests with `Authorization: Bearer <this token>`. */
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
 })
 
 export type Config = Static<typeof ConfigSchema>
@@ -79,6 +87,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const name = error.instancePath.slice(1) || Object.keys(error.params).join(', ')
     return `${name} ${error.message} (got ${JSON.stringify(env[name])})`
   })
+  const databases = config as Partial<Config>
+  if (databases.DATABASE_READ_URL !== undefined && databases.DATABASE_URL === undefined) {
+    problems.push('DATABASE_READ_URL needs DATABASE_URL (a replica of the embedded database cannot be)')
+  }
   if (problems.length > 0) throw new Error(`invalid configuration: ${problems.join('; ')}`)
   return config as Config
 }

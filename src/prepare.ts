@@ -1,6 +1,8 @@
-// Brings a database up to date at start-up: applies pending migrations, then loads the seed data
-// into a database that has no facilities yet.
+// Brings a database up to date at start-up: applies pending migrations, recomputes the search
+// columns if the rules deriving them changed, then loads the seed data into a database that has no
+// facilities yet.
 import type { FastifyBaseLogger } from 'fastify'
+import { refreshSearchText } from './facilities/search/refresh.js'
 import { seedDatabase } from './seed/seed.js'
 import type { PrismaClient } from './generated/prisma/client.js'
 import type { Database } from './db/database.js'
@@ -27,6 +29,8 @@ async function migrationsPending(prisma: PrismaClient): Promise<boolean> {
 export async function prepareDatabase(database: Database, options: { seed: boolean; log: Pick<FastifyBaseLogger, 'info'> }): Promise<void> {
   const applied = (await migrationsPending(database.prisma)) ? await applyMigrations(database.adapterFactory) : []
   if (applied.length > 0) options.log.info({ migrations: applied }, 'applied migrations')
+  const refreshed = await refreshSearchText(database.prisma)
+  if (refreshed !== null && refreshed > 0) options.log.info({ facilities: refreshed }, 'recomputed search text by the current rules')
   if (options.seed && (await database.prisma.facility.count()) === 0) {
     const report = await seedDatabase(database.prisma)
     options.log.info({ seed: report }, 'loaded seed data into the empty database')

@@ -16,6 +16,7 @@ try {
 
 const database = await openDatabase({
   databaseUrl: config.DATABASE_URL,
+  readUrl: config.DATABASE_READ_URL,
   dataDir: config.DATA_DIR,
   poolSize: config.DATABASE_POOL_SIZE,
 }).catch((error: Error) => {
@@ -30,6 +31,7 @@ const app = await buildApp({
   corsOrigins: corsOriginsOf(config),
   sessionLifetimes: sessionLifetimesOf(config),
   trustProxy: trustProxyOf(config),
+  metricsToken: config.METRICS_TOKEN,
 }).catch(async (error: Error) => {
   console.error(`Linli cannot start: ${error.message}`)
   await database.close()

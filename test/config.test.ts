@@ -54,6 +54,17 @@ t.test('values from the environment', async (t) => {
   })
 })
 
+t.test('a read replica and a metrics token', async (t) => {
+  t.match(
+    loadConfig({
+      DATABASE_URL: 'postgresql://primary/linli',
+      DATABASE_READ_URL: 'postgresql://replica/linli',
+      METRICS_TOKEN: 'a-token-of-sixteen-characters',
+    }),
+    { DATABASE_READ_URL: 'postgresql://replica/linli', METRICS_TOKEN: 'a-token-of-sixteen-characters' },
+  )
+})
+
 t.test('an empty variable counts as unset', async (t) => {
   t.equal(loadConfig({ DATABASE_URL: '' }).DATABASE_URL, undefined)
 })
@@ -65,6 +76,8 @@ t.test('a bad value is refused with the variable named', async (t) => {
   t.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL/)
   t.throws(() => loadConfig({ RATE_LIMIT_ANONYMOUS: '0' }), /RATE_LIMIT_ANONYMOUS/)
   t.throws(() => loadConfig({ RATE_LIMIT_REDIS_URL: '127.0.0.1:6379' }), /RATE_LIMIT_REDIS_URL/)
+  t.throws(() => loadConfig({ DATABASE_READ_URL: 'postgresql://replica/linli' }), /DATABASE_READ_URL needs DATABASE_URL/)
+  t.throws(() => loadConfig({ METRICS_TOKEN: 'short' }), /METRICS_TOKEN/)
 })
 
 t.test('the rate limits the app is built with', async (t) => {

@@ -2,6 +2,9 @@
 // with DATABASE_URL, stopped by a signal.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import http from 'node:http'
+import { setTimeout as sleep } from 'node:timers/promises'
+import pg from 'pg'
 import t from 'tap'
 import { createPostgresDatabase, tempDir, testEngines } from './helper.js'
 
@@ -87,3 +90,62 @@ t.test('with DATABASE_URL: the same data from PostgreSQL', { skip: !testEngines.
 t.test('a bad setting stops the start with the variable named', async (t) => {
   await t.rejects(startServer({ PORT: 'eighty' }), { message: /Linli cannot start: .*PORT/ })
 })
+
+/** Adds `copies` copies of every facility (new ids and slugs), straight in SQL: a directory large enough to take a while to export. */
+async function copyFacilities(url: string, copies: number): Promise<number> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    const { rows } = await client.query<{ name: string }>(
+      `SELECT column_name AS name FROM information_schema.columns
+       WHERE table_schema = 'public' AND table_name = 'facility' AND is_generated = 'NEVER' ORDER BY ordinal_position`,
+    )
+    const columns = rows.map(({ name }) => `"${name}"`)
+    const values = rows.map(({ name }) =>
+      name === 'id' ? 'gen_random_uuid()' : name === 'slug' || name === 'external_id' ? `f."${name}" || '-copy-' || copy` : `f."${name}"`,
+    )
+    await client.query(
+      `INSERT INTO facility (${columns.join(', ')}) SELECT ${values.join(', ')} FROM facility f CROSS JOIN generate_series(1, ${copies}) copy`,
+    )
+    const { rows: counted } = await client.query<{ count: string }>('SELECT count(*) FROM facility WHERE deleted_at IS NULL')
+    return Number(counted[0]?.count)
+  } finally {
+    await client.end()
+  }
+}
+
+t.test(
+  'SIGTERM: the server stops taking requests, finishes those in flight, then exits 0',
+  { skip: !testEngines.includes('postgresql') },
+  async (t) => {
+    const url = await createPostgresDatabase(t)
+    const server = await startServer({ DATABASE_URL: url, RATE_LIMIT_ENABLED: 'false' })
+    const facilities = await copyFacilities(url, 300)
+    const exited = new Promise<number | null>((resolve) => server.process.on('exit', (code) => resolve(code)))
+
+    // A slow client: it reads the first bytes of the export, then nothing for a while, so the
+    // server is mid-response (held back by the full socket) when the signal comes.
+    const response = await new Promise<http.IncomingMessage>((resolve, reject) =>
+      http.get(`${server.url}/v1/facilities/export.ndjson`, resolve).on('error', reject),
+    )
+    t.equal(response.statusCode, 200)
+    response.pause()
+    await sleep(300)
+    server.process.kill('SIGTERM')
+    await sleep(500)
+    t.equal(server.process.exitCode, null, 'still running while a response is unfinished')
+    await t.rejects(fetch(`${server.url}/health/live`), 'new connections are refused')
+
+    const chunks: Buffer[] = []
+    response.on('data', (chunk: Buffer) => chunks.push(chunk))
+    const ended = new Promise((resolve) => response.on('end', resolve))
+    response.resume()
+    await ended
+    const lines = Buffer.concat(chunks).toString('utf8').trimEnd().split('\n')
+    t.equal(lines.length, facilities, `the export finished whole: ${facilities} facilities`)
+    t.same(JSON.parse(lines.at(-1)!).status !== undefined, true, 'its last line is a whole facility')
+    t.equal(await exited, 0, 'then the process exited 0')
+    const output = server.output()
+    t.ok(output.indexOf('"msg":"closing"') < output.lastIndexOf('"msg":"request completed"'), 'the export completed after the signal')
+  },
+)

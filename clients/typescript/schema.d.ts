@@ -40,6 +40,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Metrics for Prometheus
+         * @description Request counts and durations by route pattern and status (`http_request_duration_seconds`), PostgreSQL connections in use, idle and awaited (`linli_database_connections`, `linli_database_waiting_queries`), scheduled status changes pending and due (`linli_scheduled_status_changes`), and the process (CPU, memory, event-loop delay, GC), in Prometheus's text format. Each server process answers for itself: scrape every process. When the server has a `METRICS_TOKEN`, send it as `Authorization: Bearer <token>`. Not rate-limited.
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/areas": {
         parameters: {
             query?: never;
@@ -227,7 +247,7 @@ export interface paths {
         put?: never;
         /**
          * Create and update many facilities from a CSV or NDJSON file
-         * @description Rows are matched on `externalId`: an unknown one creates a facility, a known one is merged into it like a PATCH (empty CSV cells leave fields as they are), so importing the same file twice changes nothing. Every row is validated and recorded like a single write. `dryRun=true` reports what would happen and writes nothing; `atomic=true` writes nothing unless every row is accepted. Statuses of existing facilities are changed with status changes, not imports. CSV (UTF-8, header row) columns: external_id, name_zh, category, area, status, slug, name_en, aliases, description_zh, description_en, address_zh, address_en, lat, lng, location_precision, location_note, phone, website, opening_hours, capacity_unit, capacity_total, capacity_available; the first five are required. NDJSON: one FacilityInput merge patch per line, with externalId.
+         * @description Rows are matched on `externalId`: an unknown one creates a facility, a known one is merged into it like a PATCH (empty CSV cells leave fields as they are), so importing the same file twice changes nothing. Every row is validated and recorded like a single write. `dryRun=true` reports what would happen and writes nothing; `atomic=true` writes nothing unless every row is accepted. Statuses of existing facilities are changed with status changes, not imports. CSV (UTF-8, header row) columns: id, external_id, name_zh, category, area, status, slug, name_en, aliases, description_zh, description_en, address_zh, address_en, lat, lng, crs, location_precision, location_note_zh, location_note_en, phone, website, opening_hours, capacity_unit, capacity_total, capacity_available; name_zh, category, area, status are required, and id or external_id names the facility (a CSV the search exports can be imported as it is: its other columns are skipped). NDJSON: one FacilityInput merge patch per line, with externalId.
          */
         post: operations["importFacilities"];
         delete?: never;
@@ -684,9 +704,14 @@ export interface components {
              * @description Stable machine-readable code.
              * @enum {unknown}
              */
-            code: "validation_failed" | "malformed_request" | "invalid_cursor" | "unauthorized" | "invalid_key" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "version_mismatch" | "payload_too_large" | "unsupported_media_type" | "transition_not_allowed" | "precondition_required" | "rate_limited" | "header_fields_too_large" | "internal_error" | "service_unavailable";
+            code: "validation_failed" | "malformed_request" | "invalid_cursor" | "unauthorized" | "invalid_key" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "idempotency_key_in_use" | "version_mismatch" | "payload_too_large" | "unsupported_media_type" | "transition_not_allowed" | "idempotency_key_reused" | "precondition_required" | "rate_limited" | "header_fields_too_large" | "internal_error" | "service_unavailable";
             /** @description The request path. */
             instance?: string;
+            /**
+             * @description The id of the request, as in its `X-Request-Id` response header and on every log line the request wrote: quote it when reporting a problem.
+             * @example 0f8a3c52-6d1e-4b7a-9c1d-2f4e5a6b7c8d
+             */
+            requestId?: string;
             /** @description With version_mismatch: the version the facility has now (its ETag is `"<version>"`). */
             currentVersion?: number;
             errors?: {
@@ -1412,7 +1437,11 @@ export interface components {
                 lng: number;
                 /** @enum {unknown} */
                 precision: "exact" | "approximate" | "unknown";
-                note?: string;
+                /** @description Why the point is approximate: `{zh, en}`, or one text (filed as Chinese when it has Han characters, as English otherwise). */
+                note?: {
+                    zh: string;
+                    en?: string;
+                } | string;
             };
             accessibility?: ("step_free_entrance" | "lift" | "accessible_toilet" | "accessible_parking" | "hearing_loop" | "braille_signage" | "wheelchair_loan")[];
             openingHours?: string;
@@ -2098,6 +2127,44 @@ export interface operations {
             };
         };
     };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics, in the Prometheus text exposition format 0.0.4 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description The request is not valid (`validation_failed`); The request is not valid HTTP (`malformed_request`); The paging cursor is not valid for this query (`invalid_cursor`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key is required (`unauthorized`); The API key is not valid (`invalid_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listAreas: {
         parameters: {
             query?: never;
@@ -2463,7 +2530,13 @@ export interface operations {
                  */
                 reason?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique value (a UUID, say) naming this write, up to 255 printable ASCII characters, bare or as a quoted structured-field string. Sent again with the same request within 24 hours, it replays the first answer (with `Idempotent-Replayed: true`) instead of writing twice; with another request it is refused (422); while the first request is still being answered, 409.
+                 * @example "8e03978e-40d5-43e8-bc93-6894a57f9324"
+                 */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2537,7 +2610,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`) */
+            /** @description The request conflicts with the current state (`conflict`); A request with this Idempotency-Key is still being answered (`idempotency_key_in_use`) */
             409: {
                 headers: {
                     /** @description Requests allowed in the window, for this key or (without one) this address. */
@@ -2569,6 +2642,21 @@ export interface operations {
             };
             /** @description Unsupported content type (`unsupported_media_type`) */
             415: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The status change is not allowed (`transition_not_allowed`); This Idempotency-Key was used for another request (`idempotency_key_reused`) */
+            422: {
                 headers: {
                     /** @description Requests allowed in the window, for this key or (without one) this address. */
                     "RateLimit-Limit"?: string;
@@ -3285,7 +3373,10 @@ export interface operations {
                         lat?: number | null;
                         lng?: number | null;
                         precision?: ("exact" | "approximate" | "unknown") | null;
-                        note?: string | null;
+                        note?: ({
+                            zh: string;
+                            en?: string;
+                        } | string) | null;
                     } | null;
                     accessibility?: ("step_free_entrance" | "lift" | "accessible_toilet" | "accessible_parking" | "hearing_loop" | "braille_signage" | "wheelchair_loan")[] | null;
                     openingHours?: string | null;
@@ -3453,7 +3544,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`) */
+            /** @description The request conflicts with the current state (`conflict`); A request with this Idempotency-Key is still being answered (`idempotency_key_in_use`) */
             409: {
                 headers: {
                     /** @description Requests allowed in the window, for this key or (without one) this address. */
@@ -3686,6 +3777,11 @@ export interface operations {
                  * @example "3.q1w2e3r4t5y6u7i8"
                  */
                 "if-match"?: string;
+                /**
+                 * @description Any unique value (a UUID, say) naming this write, up to 255 printable ASCII characters, bare or as a quoted structured-field string. Sent again with the same request within 24 hours, it replays the first answer (with `Idempotent-Replayed: true`) instead of writing twice; with another request it is refused (422); while the first request is still being answered, 409.
+                 * @example "8e03978e-40d5-43e8-bc93-6894a57f9324"
+                 */
+                "idempotency-key"?: string;
             };
             path: {
                 /**
@@ -3810,6 +3906,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request conflicts with the current state (`conflict`); A request with this Idempotency-Key is still being answered (`idempotency_key_in_use`) */
+            409: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The facility has changed since you read it (`version_mismatch`) */
             412: {
                 headers: {
@@ -3840,7 +3951,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The status change is not allowed (`transition_not_allowed`) */
+            /** @description The status change is not allowed (`transition_not_allowed`); This Idempotency-Key was used for another request (`idempotency_key_reused`) */
             422: {
                 headers: {
                     /** @description Requests allowed in the window, for this key or (without one) this address. */
@@ -4173,11 +4284,17 @@ export interface operations {
                  */
                 atomic?: boolean;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique value (a UUID, say) naming this write, up to 255 printable ASCII characters, bare or as a quoted structured-field string. Sent again with the same request within 24 hours, it replays the first answer (with `Idempotent-Replayed: true`) instead of writing twice; with another request it is refused (422); while the first request is still being answered, 409.
+                 * @example "8e03978e-40d5-43e8-bc93-6894a57f9324"
+                 */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
-        /** @description The file. text/csv: UTF-8 with a header row (external_id, name_zh, category, area, status, slug, name_en, aliases, description_zh, description_en, address_zh, address_en, lat, lng, location_precision, location_note, phone, website, opening_hours, capacity_unit, capacity_total, capacity_available). application/x-ndjson: one FacilityInput merge patch per line, with externalId. */
+        /** @description The file. text/csv: UTF-8 with a header row (id, external_id, name_zh, category, area, status, slug, name_en, aliases, description_zh, description_en, address_zh, address_en, lat, lng, crs, location_precision, location_note_zh, location_note_en, phone, website, opening_hours, capacity_unit, capacity_total, capacity_available). application/x-ndjson: one FacilityInput merge patch per line, with externalId. */
         requestBody: {
             content: {
                 "text/csv": string;
@@ -4245,6 +4362,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request conflicts with the current state (`conflict`); A request with this Idempotency-Key is still being answered (`idempotency_key_in_use`) */
+            409: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request body is too large (`payload_too_large`) */
             413: {
                 headers: {
@@ -4262,6 +4394,21 @@ export interface operations {
             };
             /** @description Unsupported content type (`unsupported_media_type`) */
             415: {
+                headers: {
+                    /** @description Requests allowed in the window, for this key or (without one) this address. */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts afresh. */
+                    "RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The status change is not allowed (`transition_not_allowed`); This Idempotency-Key was used for another request (`idempotency_key_reused`) */
+            422: {
                 headers: {
                     /** @description Requests allowed in the window, for this key or (without one) this address. */
                     "RateLimit-Limit"?: string;
@@ -6317,7 +6464,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`) */
+            /** @description The request conflicts with the current state (`conflict`); A request with this Idempotency-Key is still being answered (`idempotency_key_in_use`) */
             409: {
                 headers: {
                     /** @description Requests allowed in the window, for this key or (without one) this address. */
@@ -6362,7 +6509,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The status change is not allowed (`transition_not_allowed`) */
+            /** @description The status change is not allowed (`transition_not_allowed`); This Idempotency-Key was used for another request (`idempotency_key_reused`) */
             422: {
                 headers: {
                     /** @description Requests allowed in the window, for this key or (without one) this address. */
@@ -6525,7 +6672,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`) */
+            /** @description The request conflicts with the current state (`conflict`); A request with this Idempotency-Key is still being answered (`idempotency_key_in_use`) */
             409: {
                 headers: {
                     /** @description Requests allowed in the window, for this key or (without one) this address. */
@@ -7041,7 +7188,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`) */
+            /** @description The request conflicts with the current state (`conflict`); A request with this Idempotency-Key is still being answered (`idempotency_key_in_use`) */
             409: {
                 headers: {
                     /** @description Requests allowed in the window, for this key or (without one) this address. */
@@ -7086,7 +7233,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The status change is not allowed (`transition_not_allowed`) */
+            /** @description The status change is not allowed (`transition_not_allowed`); This Idempotency-Key was used for another request (`idempotency_key_reused`) */
             422: {
                 headers: {
                     /** @description Requests allowed in the window, for this key or (without one) this address. */
@@ -7231,7 +7378,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`) */
+            /** @description The request conflicts with the current state (`conflict`); A request with this Idempotency-Key is still being answered (`idempotency_key_in_use`) */
             409: {
                 headers: {
                     /** @description Requests allowed in the window, for this key or (without one) this address. */

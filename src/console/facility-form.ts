@@ -29,6 +29,7 @@ export const formFields = [
   'lng',
   'precision',
   'locationNote',
+  'locationNoteEn',
   'openingHours',
   'phone',
   'website',
@@ -55,6 +56,7 @@ export function documentFieldOf(formField: string): keyof FacilityDocument {
     lng: 'location',
     precision: 'location',
     locationNote: 'location',
+    locationNoteEn: 'location',
     ageMin: 'ageRange',
     ageMax: 'ageRange',
   }
@@ -80,7 +82,8 @@ export function formValuesOf(document: FacilityDocument): Record<string, string>
     lat: text(document.location?.lat),
     lng: text(document.location?.lng),
     precision: text(document.location?.precision ?? 'exact'),
-    locationNote: text(document.location?.note),
+    locationNote: text(typeof document.location?.note === 'string' ? document.location.note : document.location?.note?.zh),
+    locationNoteEn: text(typeof document.location?.note === 'string' ? undefined : document.location?.note?.en),
     openingHours: text(document.openingHours),
     phone: text(document.phone),
     website: text(document.website),
@@ -157,7 +160,7 @@ export function documentFrom(
       lat,
       lng,
       precision: (values.precision === 'approximate' ? 'approximate' : 'exact') as 'exact' | 'approximate',
-      note: optional(values.locationNote),
+      note: bilingual('locationNote', 'locationNoteEn'),
     }
   } else if (lat !== undefined || lng !== undefined) {
     errors[lat === undefined ? 'lat' : 'lng'] = errors[lat === undefined ? 'lat' : 'lng'] ?? messages.required
@@ -217,7 +220,8 @@ export function fieldOfPointer(pointer: string, document: FacilityDocument): str
     case 'address':
       return `${top}${second === 'en' ? 'En' : 'Zh'}`
     case 'location':
-      return second === 'lng' ? 'lng' : second === 'precision' ? 'precision' : second === 'note' ? 'locationNote' : 'lat'
+      if (second === 'note') return third === 'en' ? 'locationNoteEn' : 'locationNote'
+      return second === 'lng' ? 'lng' : second === 'precision' ? 'precision' : 'lat'
     case 'ageRange':
       return second === 'maxMonths' ? 'ageMax' : 'ageMin'
     case 'capacity': {

@@ -14,11 +14,9 @@ import { type Prisma, PrismaClient } from '../generated/prisma/client.js'
 
 export type DatabaseEngine = 'pglite' | 'postgresql'
 
-export interface Database {
-  engine: DatabaseEngine
+/** A way to read: SQL through Prisma, or rows straight from the driver. */
+export interface Reader {
   prisma: PrismaClient
-  /** The adapter the schema engine migrates through. */
-  adapterFactory: SqlMigrationAwareDriverAdapterFactory
   /**
    * Rows straight from the driver, as node-postgres or PGlite parse them, for the frequent and
    * the large reads outside any transaction (searches, full records, the export): Prisma's
@@ -28,6 +26,36 @@ export interface Database {
    * per connection: for a frequent statement whose text never changes (a facility by id).
    */
   readRows<Row>(query: Prisma.Sql, options?: { statement?: string }): Promise<Row[]>
+}
+
+/** A pool of connections, as /metrics reports it. */
+export interface PoolUse {
+  /** `primary`, or `replica` for the DATABASE_READ_URL pool. */
+  pool: 'primary' | 'replica'
+  inUse: number
+  idle: number
+  /** Queries waiting for a connection. */
+  waiting: number
+}
+
+/** The database: its own reads (the primary's, which see every committed write) and writes. */
+export interface Database extends Reader {
+  engine: DatabaseEngine
+  /** The adapter the schema engine migrates through. */
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory
+  /**
+   * Where reads that may lag behind the last writes by a moment go (searches, facets, the
+   * export, the change feed): a streaming replica (DATABASE_READ_URL) once it has replayed this
+   * process's last write, the primary until then (read-your-writes), and the primary when there
+   * is no replica.
+   */
+  reader(): Promise<Reader>
+  /** Notes that this process has just committed a write, so reader() waits for the replica to replay it. */
+  wrote(): Promise<void>
+  /** Whether the database, and its replica if any, answer a query. */
+  ping(): Promise<void>
+  /** Connections in use, idle and awaited, by pool (none for the embedded database). */
+  pools(): PoolUse[]
   /** Closes the database; closing it again does nothing. */
   close(): Promise<void>
 }
@@ -179,7 +207,7 @@ export async function openEmbeddedDatabase(
   await pglite.exec(`SET random_page_cost = ${randomPageCost}`)
   const adapterFactory = pgliteAdapterFactory(pglite)
   const prisma = new PrismaClient({ adapter: adapterFactory })
-  return {
+  const database: EmbeddedDatabase = {
     engine: 'pglite',
     prisma,
     adapterFactory,
@@ -187,12 +215,20 @@ export async function openEmbeddedDatabase(
     // query anyway (in the same process, so there is no round trip to save).
     readRows: async <Row>(query: Prisma.Sql) => (await pglite.query<Row>(query.text, query.values)).rows,
     dumpDataDir: () => pglite.dumpDataDir('none'),
+    // One database in one process: every read is the primary's.
+    reader: async () => database,
+    wrote: async () => {},
+    ping: async () => {
+      await prisma.$queryRaw`SELECT 1`
+    },
+    pools: () => [],
     close: once(async () => {
       await prisma.$disconnect()
       await pglite.close()
       await releaseLock()
     }),
   }
+  return database
 }
 
 /**
@@ -239,27 +275,110 @@ function postgresAdapterFactory(pool: pg.Pool, url: string): SqlMigrationAwareDr
   return factory
 }
 
-export async function openPostgresDatabase(url: string, poolSize = 10): Promise<Database> {
+/** A position in PostgreSQL's write-ahead log ("16/B374D848") as a number, to compare. */
+export function walPosition(lsn: string): bigint {
+  const [high = '0', low = '0'] = lsn.split('/')
+  return (BigInt(`0x${high}`) << 32n) | BigInt(`0x${low}`)
+}
+
+/**
+ * A pool of connections. An idle connection that the server closes (a restart, a failover, a
+ * replica going away) is an 'error' event on the pool, which would end the process unheard: the
+ * pool drops that connection, and the next query opens another or fails as unavailable (503).
+ */
+function poolOf(url: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max, options: `-c random_page_cost=${randomPageCost}` })
+  pool.on('error', () => {})
+  return pool
+}
+
+const poolUseOf = (name: PoolUse['pool'], pool: pg.Pool): PoolUse => ({
+  pool: name,
+  inUse: pool.totalCount - pool.idleCount,
+  idle: pool.idleCount,
+  waiting: pool.waitingCount,
+})
+
+/**
+ * Opens a PostgreSQL database; with `readUrl`, also a streaming replica of it (a hot standby)
+ * that takes the reads that may lag. Read-your-writes: after this process commits a write
+ * (wrote()), those reads stay on the primary until the replica has replayed the primary's WAL
+ * up to where it was after that write — one small query to the replica per read until then.
+ */
+export async function openPostgresDatabase(url: string, poolSize = 10, readUrl?: string): Promise<Database> {
   // One pool for Prisma and the driver-level reads; Prisma leaves a pool it was given open.
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: `-c random_page_cost=${randomPageCost}` })
+  const pool = poolOf(url, poolSize)
   const adapterFactory = postgresAdapterFactory(pool, url)
   const prisma = new PrismaClient({ adapter: adapterFactory })
   await prisma.$connect()
-  return {
+  const readRowsOf =
+    (from: pg.Pool) =>
+    async <Row>(query: Prisma.Sql, options: { statement?: string } = {}) =>
+      (await from.query({ name: options.statement, text: query.text, values: query.values })).rows as Row[]
+  const primary: Reader = { prisma, readRows: readRowsOf(pool) }
+
+  let replica: { pool: pg.Pool; reader: Reader } | undefined
+  if (readUrl !== undefined) {
+    const replicaPool = poolOf(readUrl, poolSize)
+    try {
+      await replicaPool.query('SELECT 1')
+    } catch (error) {
+      await replicaPool.end()
+      await prisma.$disconnect()
+      await pool.end()
+      throw new Error(`the read replica DATABASE_READ_URL does not answer: ${(error as Error).message}`)
+    }
+    replica = {
+      pool: replicaPool,
+      reader: { prisma: new PrismaClient({ adapter: new PrismaPg(replicaPool) }), readRows: readRowsOf(replicaPool) },
+    }
+  }
+
+  /** Where the primary's WAL was after this process's last write that the replica may not have replayed yet. */
+  let awaited: bigint | undefined
+
+  const database: Database = {
     engine: 'postgresql',
-    prisma,
+    ...primary,
     adapterFactory,
-    readRows: async <Row>(query: Prisma.Sql, options: { statement?: string } = {}) =>
-      (await pool.query({ name: options.statement, text: query.text, values: query.values })).rows as Row[],
+    async reader() {
+      if (replica === undefined) return primary
+      const target = awaited
+      if (target === undefined) return replica.reader
+      // NULL when the server is not in recovery (a promoted standby, or the primary itself): it has every write.
+      const { rows } = await replica.pool.query<{ replayed: string | null }>('SELECT pg_last_wal_replay_lsn()::text AS replayed')
+      const replayed = rows[0]?.replayed
+      if (replayed != null && walPosition(replayed) < target) return primary
+      if (awaited === target) awaited = undefined
+      return replica.reader
+    },
+    async wrote() {
+      if (replica === undefined) return
+      // The insert position is at or past the end of every record written so far, this process's
+      // commit included, even with synchronous_commit off (the write position might not be yet).
+      const { rows } = await pool.query<{ position: string }>('SELECT pg_current_wal_insert_lsn()::text AS position')
+      const position = walPosition(rows[0]?.position ?? '0/0')
+      if (awaited === undefined || position > awaited) awaited = position
+    },
+    async ping() {
+      await pool.query('SELECT 1')
+      await replica?.pool.query('SELECT 1')
+    },
+    pools: () => [poolUseOf('primary', pool), ...(replica === undefined ? [] : [poolUseOf('replica', replica.pool)])],
     close: once(async () => {
       await prisma.$disconnect()
       await pool.end()
+      if (replica !== undefined) {
+        await replica.reader.prisma.$disconnect()
+        await replica.pool.end()
+      }
     }),
   }
+  return database
 }
 
-export function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize: number }): Promise<Database> {
+export function openDatabase(options: { databaseUrl?: string; readUrl?: string; dataDir: string; poolSize: number }): Promise<Database> {
   return options.databaseUrl === undefined
     ? openEmbeddedDatabase(options.dataDir)
-    : openPostgresDatabase(options.databaseUrl, options.poolSize)
+    : openPostgresDatabase(options.databaseUrl, options.poolSize, options.readUrl)
 }

@@ -1,7 +1,8 @@
 // The change log: every write appends one change (and its fields, old → new) in the writer's
 // transaction, in commit order. Read back as a facility's history and as the change feed that
 // third-party apps replay to keep a copy of the directory in sync.
-import { Prisma, type PrismaClient } from '../generated/prisma/client.js'
+import type { Database } from '../db/database.js'
+import { Prisma } from '../generated/prisma/client.js'
 import type { ChangeAction } from '../generated/prisma/enums.js'
 import type { changedFields, FieldValue } from './document.js'
 import type { Actor } from './writes.js'
@@ -86,11 +87,16 @@ function loggedChange(change: {
 }
 
 /** The change log, read: the feed of every change in commit order, and one facility's history. */
-export function changeFeed(prisma: PrismaClient) {
+/**
+ * The feed reads where reads may lag (a read replica, db.reader()): a consumer polls it and
+ * catches up on the next poll. A facility's history is staff reading what they just did: the primary's.
+ */
+export function changeFeed(db: Database) {
+  const { prisma } = db
   return {
     /** Changes after a change id, oldest first; `hasMore` when more follow right now. */
     async after(after: string | undefined, limit: number) {
-      const changes = await prisma.change.findMany({
+      const changes = await (await db.reader()).prisma.change.findMany({
         where: after === undefined ? {} : { id: { gt: BigInt(after) } },
         orderBy: { id: 'asc' },
         take: limit + 1,

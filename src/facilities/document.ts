@@ -65,7 +65,7 @@ export function documentOf(row: FullSource): FacilityDocument {
     location:
       row.latitude === null || row.longitude === null || row.locationPrecision === 'unknown'
         ? undefined
-        : { lat: row.latitude, lng: row.longitude, precision: row.locationPrecision, note: optional(row.locationNote) },
+        : { lat: row.latitude, lng: row.longitude, precision: row.locationPrecision, note: locationNoteOf(row) },
     accessibility: row.accessibility,
     openingHours: optional(row.openingHours),
     phone: optional(row.phone),
@@ -89,4 +89,10 @@ export function changedFields(before: FacilityDocument | null, after: FacilityDo
       oldValue: (before?.[field] ?? null) as FieldValue,
       newValue: (after?.[field] ?? null) as FieldValue,
     }))
+}
+
+/** The note as the document takes it: both languages, or the English text alone. */
+function locationNoteOf(row: { locationNoteZh: string | null; locationNoteEn: string | null }) {
+  if (row.locationNoteZh !== null) return { zh: row.locationNoteZh, en: optional(row.locationNoteEn) }
+  return optional(row.locationNoteEn)
 }

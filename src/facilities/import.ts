@@ -1,7 +1,8 @@
 // Bulk import for staff who keep lists in spreadsheets: CSV or NDJSON rows, read as a stream (a
-// 10,000-row file is never held whole), matched on the data owner's external id. A row for an
-// unknown external id creates a facility; one for a known id is merged into it like a PATCH, so
-// importing the same file twice changes nothing. Every row goes through the same validation and
+// 10,000-row file is never held whole), matched on the facility's id (a CSV exported by the
+// search has it) or else on the data owner's external id. A row for an unknown external id creates
+// a facility; one for a known facility is merged into it like a PATCH, so importing the same file
+// twice — or a file the search exported — changes nothing. Every row goes through the same validation and
 // change log as a single write, each in a savepoint: a bad row is rolled back alone and reported,
 // or (atomic) rolls back the whole import.
 import { createInterface } from 'node:readline'
@@ -10,11 +11,21 @@ import { parse as parseCsv } from 'csv-parse'
 import mergePatch from 'json-merge-patch'
 import { ProblemError, type ProblemFieldError } from '../http/problems.js'
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js'
+import { isUuid } from '../domain/ids.js'
+import { CsvRowError as RowError, csvColumns, exportOnlyCsvColumns, legacyCsvColumns, patchOfCsvRow, requiredCsvColumns } from './csv.js'
 import type { FacilityDocument } from './document.js'
 import { readReferences, type References } from './validation.js'
 import { createIn, updateIn, type Actor } from './writes.js'
 
 export type ImportFormat = 'csv' | 'ndjson'
+
+/** A row of the file: the facility it names by id (CSV only), its merge patch, or why it is neither. */
+interface ImportItem {
+  row: number
+  id?: string
+  patch?: Record<string, unknown>
+  error?: RowError
+}
 
 export interface ImportOptions {
   format: ImportFormat
@@ -37,83 +48,6 @@ export interface RowResult {
   outcome: RowOutcome
   id?: string
   errors?: { field: string; message: string }[]
-}
-
-/** Columns a CSV may have; the first five must be there. Empty cells leave a field as it is. */
-export const csvColumns = [
-  'external_id',
-  'name_zh',
-  'category',
-  'area',
-  'status',
-  'slug',
-  'name_en',
-  'aliases',
-  'description_zh',
-  'description_en',
-  'address_zh',
-  'address_en',
-  'lat',
-  'lng',
-  'location_precision',
-  'location_note',
-  'phone',
-  'website',
-  'opening_hours',
-  'capacity_unit',
-  'capacity_total',
-  'capacity_available',
-] as const
-const requiredColumns = csvColumns.slice(0, 5)
-
-class RowError extends Error {
-  constructor(readonly errors: { field: string; message: string }[]) {
-    super(errors.map((e) => `${e.field}: ${e.message}`).join('; '))
-  }
-}
-
-/** A CSV row as a merge patch of a facility document. */
-function patchOfCsvRow(cells: Record<string, string>): Record<string, unknown> {
-  const given = (column: (typeof csvColumns)[number]) => {
-    const value = cells[column]?.trim()
-    return value === undefined || value === '' ? undefined : value
-  }
-  const errors: { field: string; message: string }[] = []
-  const number = (column: (typeof csvColumns)[number], field: string) => {
-    const text = given(column)
-    if (text === undefined) return undefined
-    const value = Number(text)
-    if (!Number.isFinite(value)) errors.push({ field, message: `${column} "${text}" is not a number` })
-    return value
-  }
-  const lat = number('lat', '/location/lat')
-  const lng = number('lng', '/location/lng')
-  const total = number('capacity_total', '/capacity/0/total')
-  const available = number('capacity_available', '/capacity/0/available')
-  if (errors.length > 0) throw new RowError(errors)
-  const patch: Record<string, unknown> = {
-    externalId: given('external_id'),
-    slug: given('slug'),
-    category: given('category'),
-    name: { zh: given('name_zh'), en: given('name_en') },
-    aliases: given('aliases')
-      ?.split(/[;；]/)
-      .map((alias) => alias.trim())
-      .filter((alias) => alias !== ''),
-    description: given('description_zh') === undefined ? undefined : { zh: given('description_zh'), en: given('description_en') },
-    area: given('area'),
-    address: given('address_zh') === undefined ? undefined : { zh: given('address_zh'), en: given('address_en') },
-    status: given('status'),
-    location:
-      lat === undefined && lng === undefined
-        ? undefined
-        : { lat, lng, precision: given('location_precision') ?? 'exact', note: given('location_note') },
-    phone: given('phone'),
-    website: given('website'),
-    openingHours: given('opening_hours'),
-    capacity: given('capacity_unit') === undefined ? undefined : [{ unit: given('capacity_unit'), total, available }],
-  }
-  return JSON.parse(JSON.stringify(patch)) as Record<string, unknown>
 }
 
 /** Fails the stream on bytes that are not UTF-8, and on files above the size limit. */
@@ -139,11 +73,7 @@ function checkedUtf8(maxBytes: number) {
 }
 
 /** The rows of a file, each as a merge patch (or the error that kept it from being one). */
-async function* rowsOf(
-  body: Readable,
-  format: ImportFormat,
-  maxBytes: number,
-): AsyncGenerator<{ row: number; patch?: Record<string, unknown>; error?: RowError }> {
+async function* rowsOf(body: Readable, format: ImportFormat, maxBytes: number): AsyncGenerator<ImportItem> {
   const text = body.pipe(checkedUtf8(maxBytes))
   body.on('error', (error) => text.destroy(error))
   if (format === 'ndjson') {
@@ -182,7 +112,7 @@ async function* rowsOf(
     for await (const cells of parser as AsyncIterable<Record<string, string>>) {
       row += 1
       try {
-        yield { row, patch: patchOfCsvRow(cells) }
+        yield { row, ...patchOfCsvRow(cells) }
       } catch (error) {
         if (!(error instanceof RowError)) throw error
         yield { row, error }
@@ -192,15 +122,23 @@ async function* rowsOf(
     if (error instanceof ProblemError) throw error
     throw new ProblemError('validation_failed', `The CSV cannot be read after row ${row}: ${(error as Error).message}`)
   }
-  if (!header) throw emptyFile(`The file is empty: a CSV starts with a header row naming its columns (${requiredColumns.join(', ')} …)`)
+  if (!header) {
+    throw emptyFile(
+      `The file is empty: a CSV starts with a header row naming its columns (external_id, ${requiredCsvColumns.join(', ')} …)`,
+    )
+  }
 }
 
 const emptyFile = (detail: string) => new ProblemError('validation_failed', detail, [{ in: 'body', name: '/', message: detail }])
 
+/** Every column a CSV may have: the import's, and the ones an export adds for people (skipped). */
+const knownColumns: readonly string[] = [...csvColumns, ...exportOnlyCsvColumns, ...legacyCsvColumns]
+
 function checkHeader(header: string[]): string[] {
   const columns = header.map((name) => name.trim().toLowerCase())
-  const missing = requiredColumns.filter((column) => !columns.includes(column))
-  const unknown = columns.filter((column) => !(csvColumns as readonly string[]).includes(column))
+  const missing: string[] = requiredCsvColumns.filter((column) => !columns.includes(column))
+  if (!columns.includes('id') && !columns.includes('external_id')) missing.unshift('external_id (or id)')
+  const unknown = columns.filter((column) => !knownColumns.includes(column))
   const duplicated = columns.filter((column, index) => columns.indexOf(column) !== index)
   if (missing.length > 0 || unknown.length > 0 || duplicated.length > 0) {
     throw new ProblemError(
@@ -211,7 +149,7 @@ function checkHeader(header: string[]): string[] {
         duplicated.length > 0 ? `column(s) twice: ${duplicated.join(', ')}` : '',
       ]
         .filter((part) => part !== '')
-        .join('; ')}. The columns are: ${csvColumns.join(', ')} (the first five required).`,
+        .join('; ')}. The columns are: ${csvColumns.join(', ')} (${requiredCsvColumns.join(', ')} and id or external_id required).`,
     )
   }
   return columns
@@ -237,30 +175,40 @@ const errorsOf = (error: unknown): RowResult['errors'] => {
 /** One row, inside the caller's transaction; a rejected row is rolled back to its savepoint. */
 async function importRow(
   tx: Prisma.TransactionClient,
-  item: { row: number; patch?: Record<string, unknown>; error?: RowError },
+  item: ImportItem,
   seen: Map<string, number>,
   options: ImportOptions & { references: References },
 ): Promise<RowResult> {
   const externalId = typeof item.patch?.externalId === 'string' ? item.patch.externalId : null
   const result = (outcome: RowOutcome, extra: Partial<RowResult> = {}): RowResult => ({ row: item.row, externalId, outcome, ...extra })
   if (item.error !== undefined) return result('rejected', { errors: item.error.errors })
-  if (externalId === null)
-    return result('rejected', { errors: [{ field: '/externalId', message: 'is required: imports match facilities on it' }] })
-  const earlier = seen.get(externalId)
-  if (earlier !== undefined) return result('rejected', { errors: [{ field: '/externalId', message: `is also on row ${earlier}` }] })
-  seen.set(externalId, item.row)
+  if (item.id !== undefined && !isUuid(item.id))
+    return result('rejected', { errors: [{ field: '/id', message: 'is not a facility id (a UUID)' }] })
+  const match = item.id ?? externalId
+  if (match === null)
+    return result('rejected', { errors: [{ field: '/externalId', message: 'is required: imports match facilities on it (or on id)' }] })
+  const earlier = seen.get(match)
+  if (earlier !== undefined) {
+    return result('rejected', { errors: [{ field: item.id === undefined ? '/externalId' : '/id', message: `is also on row ${earlier}` }] })
+  }
+  seen.set(match, item.row)
 
   await tx.$executeRawUnsafe('SAVEPOINT import_row')
   try {
-    const existing = await tx.facility.findUnique({ where: { externalId }, select: { id: true, deletedAt: true } })
+    const existing = await tx.facility.findUnique({
+      where: item.id === undefined ? { externalId: match } : { id: item.id },
+      select: { id: true, deletedAt: true },
+    })
     const write = { actor: options.actor, now: options.now, authorize: options.authorize, references: options.references, reason: 'import' }
     let outcome: RowResult
-    if (existing === null) {
-      const document = { slug: slugOf(externalId), ...item.patch } as FacilityDocument
+    if (existing === null && item.id !== undefined) {
+      throw new RowError([{ field: '/id', message: 'names no facility: leave it empty to add one' }])
+    } else if (existing === null) {
+      const document = { slug: slugOf(match), ...item.patch } as FacilityDocument
       const facility = await createIn(tx, document, write)
       outcome = result('created', { id: facility.id })
     } else if (existing.deletedAt !== null) {
-      throw new RowError([{ field: '/externalId', message: 'belongs to a deleted facility' }])
+      throw new RowError([{ field: item.id === undefined ? '/externalId' : '/id', message: 'belongs to a deleted facility' }])
     } else {
       const { changed } = await updateIn(tx, existing.id, (current) => mergePatch.apply(structuredClone(current), item.patch), {
         ...write,

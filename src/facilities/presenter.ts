@@ -32,7 +32,8 @@ export type SummarySource = Pick<
   | 'latitude'
   | 'longitude'
   | 'locationPrecision'
-  | 'locationNote'
+  | 'locationNoteZh'
+  | 'locationNoteEn'
   | 'openingHours'
   | 'timeZone'
   | 'updatedAt'
@@ -92,10 +93,15 @@ const presentArea = (area: SummarySource['area'], language: Language) => ({
   name: pick({ zh: area.nameZh, en: area.nameEn }, language),
 })
 
-function presentLocation(row: SummarySource, crs: Crs): FacilitySummary['location'] {
+function presentLocation(row: SummarySource, crs: Crs, language: Language): FacilitySummary['location'] {
   if (row.latitude === null || row.longitude === null || row.locationPrecision === 'unknown') return null
   const { lat, lng } = fromWgs84({ lat: row.latitude, lng: row.longitude }, crs)
-  return { lat, lng, crs: crs === 'gcj02' ? 'GCJ02' : 'WGS84', precision: row.locationPrecision, note: row.locationNote }
+  return { lat, lng, crs: crs === 'gcj02' ? 'GCJ02' : 'WGS84', precision: row.locationPrecision, note: locationNoteIn(row, language) }
+}
+
+/** The note in the response language, or in the other where only that one is known. */
+function locationNoteIn(row: Pick<SummarySource, 'locationNoteZh' | 'locationNoteEn'>, language: Language): string | null {
+  return language === 'en' ? (row.locationNoteEn ?? row.locationNoteZh) : (row.locationNoteZh ?? row.locationNoteEn)
 }
 
 /**
@@ -131,7 +137,7 @@ export function presentSummary(row: SummarySource, context: PresentationContext,
     statusLabel: pick(statusLabels[row.status], language),
     statusEffective: presentStatusEffective(row),
     area: presentArea(row.area, language),
-    location: presentLocation(row, context.crs),
+    location: presentLocation(row, context.crs, language),
     ...(distanceMeters === undefined || distanceMeters === null ? {} : distanceOf(row, distanceMeters)),
     hours: hoursOf(row, context.now),
     dates: presentDates(row.dates),

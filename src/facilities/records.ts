@@ -65,7 +65,7 @@ function fullRecordsSql(select: Selection): Prisma.Sql {
       f.description_zh AS "descriptionZh", f.description_en AS "descriptionEn",
       f.status, f.status_effective_at AS "statusEffectiveAt", f.status_effective_edtf AS "statusEffectiveEdtf",
       f.address_zh AS "addressZh", f.address_en AS "addressEn", f.latitude, f.longitude,
-      f.location_precision AS "locationPrecision", f.location_note AS "locationNote", f.geometry,
+      f.location_precision AS "locationPrecision", f.location_note_zh AS "locationNoteZh", f.location_note_en AS "locationNoteEn", f.geometry,
       f.elder_care_tier AS "elderCareTier", f.age_min_months AS "ageMinMonths", f.age_max_months AS "ageMaxMonths",
       f.accessibility::text[] AS accessibility, f.opening_hours AS "openingHours", f.time_zone AS "timeZone",
       f.phone, f.website, f.attributes, f.provenance, f.verified_at AS "verifiedAt",

@@ -26,7 +26,7 @@ export function columnsOf({ document, statusEffective, dates }: CheckedDocument)
     latitude: document.location?.lat ?? null,
     longitude: document.location?.lng ?? null,
     locationPrecision: document.location?.precision ?? 'unknown',
-    locationNote: document.location?.note ?? null,
+    ...locationNoteColumns(document.location?.note),
     elderCareTier: document.elderCareTier ?? null,
     ageMinMonths: document.ageRange?.minMonths ?? null,
     ageMaxMonths: document.ageRange?.maxMonths ?? null,
@@ -63,3 +63,13 @@ export const dateRows = (dates: CheckedDocument['dates']) =>
   }))
 
 export const citationRows = (document: FacilityDocument) => (document.citations ?? []).map((c) => ({ sourceId: c.source, quote: c.quote }))
+
+/** A note given as one text goes under the language of its script (mostly Han: Chinese), as the migration filed old notes. */
+function locationNoteColumns(note: NonNullable<FacilityDocument['location']>['note']) {
+  if (note === undefined) return { locationNoteZh: null, locationNoteEn: null }
+  if (typeof note !== 'string') return { locationNoteZh: note.zh, locationNoteEn: note.en ?? null }
+  const count = (pattern: RegExp) => note.match(pattern)?.length ?? 0
+  return count(/\p{Script=Han}/gu) > count(/[A-Za-z]/g)
+    ? { locationNoteZh: note, locationNoteEn: null }
+    : { locationNoteZh: null, locationNoteEn: note }
+}

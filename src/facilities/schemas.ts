@@ -112,7 +112,12 @@ export const FacilityInput = Type.Object(
           lat: Type.Number({ minimum: -90, maximum: 90 }),
           lng: Type.Number({ minimum: -180, maximum: 180 }),
           precision: enumOf(LocationPrecision),
-          note: Type.Optional(Type.String({ maxLength: 500 })),
+          note: Type.Optional(
+            Type.Union([Bilingual({ maxLength: 500 }), Type.String({ minLength: 1, maxLength: 500 })], {
+              description:
+                'Why the point is approximate: `{zh, en}`, or one text (filed as Chinese when it has Han characters, as English otherwise).',
+            }),
+          ),
         },
         { additionalProperties: false },
       ),

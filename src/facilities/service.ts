@@ -2,7 +2,10 @@
 // terms, published as `fastify.facilities`. How each reaches the database is decided here and
 // below, never by a caller: frequent and large reads go through the driver (Database.readRows:
 // Prisma's per-row conversion cost more than the rest of those requests), writes through Prisma
-// transactions (src/facilities/writes.ts).
+// transactions (src/facilities/writes.ts). Reads that may lag behind the last writes by a moment
+// (searches, facets, view=full lists, the export) go to db.reader() — a read replica when one is
+// configured — while a facility by id, the answer to every write, and reads inside writes stay on
+// the primary, so a writer always reads what it wrote.
 import type { Readable } from 'node:stream'
 import type { Database } from '../db/database.js'
 import type { FacilityDocument } from './document.js'
@@ -11,7 +14,14 @@ import { readFullRecords } from './records.js'
 import { countFacets, findPage, searchPage, type PageOptions } from './search/page.js'
 import type { SearchQuery } from './search/params.js'
 import { resolveTextMode, type SearchFilters } from './search/query.js'
-import { applyDueStatusChanges, changeStatus, listStatusChanges, nextScheduledChange, type StatusChangeRequest } from './status-changes.js'
+import {
+  applyDueStatusChanges,
+  changeStatus,
+  countScheduledChanges,
+  listStatusChanges,
+  nextScheduledChange,
+  type StatusChangeRequest,
+} from './status-changes.js'
 import { staffView } from './staff-view.js'
 import { validateDocument } from './validation.js'
 import { createFacility, deleteFacility, updateFacility, type VersionedWrite, type WriteOptions } from './writes.js'
@@ -19,35 +29,47 @@ import { createFacility, deleteFacility, updateFacility, type VersionedWrite, ty
 export function facilityService(db: Database) {
   const { prisma } = db
   const staff = staffView(prisma)
+  /** Runs a write, then tells the database, so this process's next lagging reads wait for the replica to have it. */
+  const written = async <Result>(write: Promise<Result>): Promise<Result> => {
+    const result = await write
+    await db.wrote()
+    return result
+  }
   return {
-    // ------------------------------------------------------------ reads
+    // ------------------------------------------------------------ reads that may lag (the replica's)
 
     /** A page of search hits (and one more, to tell whether a next page exists). */
-    search: (filters: SearchFilters, options: PageOptions) => findPage(db, filters, options),
+    search: async (filters: SearchFilters, options: PageOptions) => findPage(await db.reader(), filters, options),
     /** A page of a search from its query parameters: cursor read, fuzzy when nothing matches, the next cursor. */
-    searchPage: (query: Omit<SearchQuery, 'view'>, now: Date) => searchPage(db, query, now),
+    searchPage: async (query: Omit<SearchQuery, 'view'>, now: Date) => searchPage(await db.reader(), query, now),
     /** Whether text matches as a substring, or (nothing contains it) fuzzily. */
-    textModeFor: (filters: SearchFilters) => resolveTextMode(prisma, filters),
-    facets: (filters: SearchFilters, options: { openNow?: boolean; now: Date }) => countFacets(db, filters, options),
-    /** Facilities in full, in id order; deleted ones are left out. */
-    inFull: (ids: string[]) => readFullRecords(db.readRows, { ids }),
-    /** One facility in full, unless there is none (or it was deleted). */
-    async byId(id: string) {
-      const [record] = await readFullRecords(db.readRows, { ids: [id] })
-      return record
-    },
+    textModeFor: async (filters: SearchFilters) => resolveTextMode((await db.reader()).prisma, filters),
+    facets: async (filters: SearchFilters, options: { openNow?: boolean; now: Date }) => countFacets(await db.reader(), filters, options),
+    /** Facilities in full, in id order; deleted ones are left out (the hits of a view=full list). */
+    inFull: async (ids: string[]) => readFullRecords((await db.reader()).readRows, { ids }),
     /** One facility in full by its slug (the residents' pages), unless there is none. */
     async bySlug(slug: string) {
       const [record] = await readFullRecords(db.readRows, { slug })
       return record
     },
     /** The next batch of every facility in full, in id order (the export). */
-    batchAfter: (after: string | undefined, limit: number) => readFullRecords(db.readRows, { after, limit }),
-    /** The directory's last change, deletions included: the Last-Modified of any list. */
+    batchAfter: async (after: string | undefined, limit: number) => readFullRecords((await db.reader()).readRows, { after, limit }),
+    /**
+     * The directory's last change, deletions included: the Last-Modified of any list. Read where
+     * the list is read, so a list never carries a date newer than its rows.
+     */
     async lastModified(): Promise<Date | undefined> {
       // Raw: Prisma's aggregate wraps the table in a subquery that cannot use the updated_at index.
-      const [row] = await prisma.$queryRaw<{ last: Date | null }[]>`SELECT max(updated_at) AS last FROM facility`
+      const [row] = await (await db.reader()).prisma.$queryRaw<{ last: Date | null }[]>`SELECT max(updated_at) AS last FROM facility`
       return row?.last == null ? undefined : new Date(row.last)
+    },
+
+    // ------------------------------------------------------------ reads that see every write (the primary's)
+
+    /** One facility in full, unless there is none (or it was deleted): what If-Match is based on. */
+    async byId(id: string) {
+      const [record] = await readFullRecords(db.readRows, { ids: [id] })
+      return record
     },
     statusChanges: (id: string) => listStatusChanges(prisma, id),
     /** The slug of every facility, in slug order (the sitemap). */
@@ -55,18 +77,21 @@ export function facilityService(db: Database) {
       const rows = await prisma.facility.findMany({ where: { deletedAt: null }, select: { slug: true }, orderBy: { slug: 'asc' } })
       return rows.map((row) => row.slug)
     },
+    /** Scheduled status changes not applied yet, and how many of them are due at `now`. */
+    scheduledChanges: (now: Date) => countScheduledChanges(prisma, now),
 
     // ------------------------------------------------------------ writes
 
     /** Every error of a facility document, its areas and sources included (before a create). */
     validate: (input: unknown) => validateDocument(prisma, input),
-    create: (input: FacilityDocument, options: WriteOptions) => createFacility(prisma, input, options),
+    create: (input: FacilityDocument, options: WriteOptions) => written(createFacility(prisma, input, options)),
     update: (id: string, next: (current: FacilityDocument) => unknown, options: VersionedWrite) =>
-      updateFacility(prisma, id, next, options),
-    remove: (id: string, options: VersionedWrite) => deleteFacility(prisma, id, options),
-    changeStatus: (id: string, request: StatusChangeRequest, options: VersionedWrite) => changeStatus(prisma, id, request, options),
-    import: (body: Readable, options: ImportOptions) => importFacilities(prisma, body, options),
-    applyDueStatusChanges: (now: Date) => applyDueStatusChanges(prisma, now),
+      written(updateFacility(prisma, id, next, options)),
+    remove: (id: string, options: VersionedWrite) => written(deleteFacility(prisma, id, options)),
+    changeStatus: (id: string, request: StatusChangeRequest, options: VersionedWrite) =>
+      written(changeStatus(prisma, id, request, options)),
+    import: (body: Readable, options: ImportOptions) => written(importFacilities(prisma, body, options)),
+    applyDueStatusChanges: (now: Date) => written(applyDueStatusChanges(prisma, now)),
     nextScheduledChange: () => nextScheduledChange(prisma),
 
     // ------------------------------------------------------------ the staff console
@@ -76,7 +101,7 @@ export function facilityService(db: Database) {
     /** What needs attention within a scope: scheduled changes due soon, unverified facilities, late projects. */
     attention: staff.attention,
     /** Cancels a scheduled status change (kept as discarded, with who and why). */
-    cancelScheduledChange: staff.cancelScheduled,
+    cancelScheduledChange: (...args: Parameters<typeof staff.cancelScheduled>) => written(staff.cancelScheduled(...args)),
   }
 }
 

@@ -150,6 +150,13 @@ export async function nextScheduledChange(prisma: PrismaClient): Promise<Date | 
   return row?.next == null ? null : new Date(row.next)
 }
 
+/** Scheduled changes not applied yet, and how many of those are due at `now` (for /metrics: due ones should not stay). */
+export async function countScheduledChanges(prisma: PrismaClient, now: Date): Promise<{ pending: number; due: number }> {
+  const [row] = await prisma.$queryRaw<{ pending: bigint; due: bigint }[]>`
+    SELECT count(*) AS pending, count(*) FILTER (WHERE effective_at <= ${now}) AS due FROM status_change WHERE applied_at IS NULL`
+  return { pending: Number(row?.pending ?? 0), due: Number(row?.due ?? 0) }
+}
+
 /**
  * A facility's status changes: scheduled ones (still to come) first, then the others newest
  * first by the moment they took effect; undefined when there is no such facility.

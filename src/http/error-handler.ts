@@ -44,7 +44,9 @@ function send(
   errors?: ProblemFieldError[],
   extensions?: ProblemExtensions,
 ) {
-  const body = problemBody(code, detail, request.url.split('?')[0], errors, extensions)
+  const body = problemBody(code, detail, request.url.split('?')[0], errors, extensions, request.id)
+  // Also here: errors Fastify raises before routing (frameworkErrors) skip the hooks that set it.
+  reply.header('x-request-id', request.id)
   return reply.status(body.status).type('application/problem+json').send(body)
 }
 

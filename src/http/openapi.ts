@@ -82,6 +82,8 @@ export default fp(
             'Every path is under `/v1`; within v1 changes are only additive, and anything to be removed is announced first ' +
             'with `Deprecation` and `Sunset` headers. Errors are RFC 9457 problems (`application/problem+json`) with a ' +
             'stable `code`. Reads need no key; staff operations need `Authorization: Bearer <key>` of the role they name.',
+          // Said plainly rather than left out: no licence has been chosen yet (README, "Licence").
+          license: { name: 'No licence granted yet: all rights reserved (see the README, "Licence")' },
         },
         // Relative: the documented examples run against whichever server serves the document.
         servers: [{ url: '/', description: 'The server this document was fetched from' }],
@@ -94,6 +96,7 @@ export default fp(
           { name: 'clients', description: 'API keys (admin)' },
           { name: 'staff', description: 'Staff sign-in for the console at /staff (a session cookie instead of the key)' },
           { name: 'health', description: 'Liveness and readiness, for load balancers and orchestrators' },
+          { name: 'operations', description: 'For the operator of a server, not for apps: metrics (docs/operations.md)' },
         ],
         components: {
           securitySchemes: {
@@ -110,6 +113,11 @@ export default fp(
               description:
                 'A staff session (POST /staff/session with a key), only on /staff. It acts as its key would; every state-changing ' +
                 "request also needs the session's CSRF token.",
+            },
+            metricsToken: {
+              type: 'http',
+              scheme: 'bearer',
+              description: "The server's METRICS_TOKEN, when it is set (docs/operations.md); not a client key.",
             },
           },
         },

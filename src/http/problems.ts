@@ -15,10 +15,12 @@ export const problemCodes = {
   not_acceptable: { status: 406, title: 'No acceptable representation' },
   request_timeout: { status: 408, title: 'The request did not arrive in time' },
   conflict: { status: 409, title: 'The request conflicts with the current state' },
+  idempotency_key_in_use: { status: 409, title: 'A request with this Idempotency-Key is still being answered' },
   version_mismatch: { status: 412, title: 'The facility has changed since you read it' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported content type' },
   transition_not_allowed: { status: 422, title: 'The status change is not allowed' },
+  idempotency_key_reused: { status: 422, title: 'This Idempotency-Key was used for another request' },
   precondition_required: { status: 428, title: 'If-Match is required' },
   rate_limited: { status: 429, title: 'Too many requests' },
   header_fields_too_large: { status: 431, title: 'The request headers are too large' },
@@ -36,6 +38,13 @@ export const ProblemSchema = Type.Object(
     detail: Type.String({ description: 'What went wrong in this request, for a person to read.' }),
     code: Type.Enum(Object.keys(problemCodes) as ProblemCode[], { description: 'Stable machine-readable code.' }),
     instance: Type.Optional(Type.String({ description: 'The request path.' })),
+    requestId: Type.Optional(
+      Type.String({
+        description:
+          'The id of the request, as in its `X-Request-Id` response header and on every log line the request wrote: quote it when reporting a problem.',
+        examples: ['0f8a3c52-6d1e-4b7a-9c1d-2f4e5a6b7c8d'],
+      }),
+    ),
     currentVersion: Type.Optional(
       Type.Integer({ description: 'With version_mismatch: the version the facility has now (its ETag is `"<version>"`).' }),
     ),
@@ -99,6 +108,7 @@ export function problemBody(
   instance?: string,
   errors?: ProblemFieldError[],
   extensions: ProblemExtensions = {},
+  requestId?: string,
 ): Problem {
   return {
     type: `urn:linli:problem:${code}`,
@@ -107,6 +117,7 @@ export function problemBody(
     detail,
     code,
     ...(instance === undefined ? {} : { instance }),
+    ...(requestId === undefined ? {} : { requestId }),
     ...(errors === undefined ? {} : { errors }),
     ...extensions,
   }

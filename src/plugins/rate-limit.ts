@@ -21,9 +21,9 @@ declare module 'fastify' {
 
 const routeWindows = { suggestions: 3_600_000, signIns: 900_000 }
 
-/** Monitoring and documentation (the OpenAPI document in any format, its browsable /docs) must always be reachable. */
+/** Monitoring (probes, metrics) and documentation (the OpenAPI document in any format, its browsable /docs) must always be reachable. */
 // Fingerprinted assets are fetched once per browser and cached for a year: not worth a budget.
-export const unlimitedPaths = ['/health/', '/openapi.', '/docs', '/assets/']
+export const unlimitedPaths = ['/health/', '/metrics', '/openapi.', '/docs', '/assets/']
 
 const budgetOf = (limits: RateLimits, request: FastifyRequest) =>
   request.client === null ? limits.anonymous : (request.client.rateLimitPerMinute ?? limits[request.client.role])

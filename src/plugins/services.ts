@@ -4,9 +4,10 @@
 // sees Prisma or SQL.
 import fp from 'fastify-plugin'
 import { type AreaDirectory, areaDirectory } from '../areas/directory.js'
+import { type IdempotencyKeys, idempotencyKeys } from '../clients/idempotency.js'
 import { type ClientRegistry, clientRegistry } from '../clients/keys.js'
 import { type SessionLifetimes, type StaffSessions, staffSessions } from '../clients/sessions.js'
-import type { Database, DatabaseEngine } from '../db/database.js'
+import type { Database, DatabaseEngine, PoolUse } from '../db/database.js'
 import { type ChangeFeed, changeFeed } from '../facilities/change-log.js'
 import { type FacilityService, facilityService } from '../facilities/service.js'
 import { type SuggestionService, suggestionService } from '../suggestions/service.js'
@@ -17,14 +18,18 @@ declare module 'fastify' {
     changeFeed: ChangeFeed
     areas: AreaDirectory
     clients: ClientRegistry
+    /** Answers to writes sent with an Idempotency-Key (src/http/idempotency.ts). */
+    idempotencyKeys: IdempotencyKeys
     /** Staff members' signed-in browsers (src/console/session.ts). */
     staffSessions: StaffSessions
     /** Residents' corrections and their moderation. */
     suggestions: SuggestionService
     database: {
       engine: DatabaseEngine
-      /** Resolves when the database answers a query. */
+      /** Resolves when the database (and its read replica, if any) answers a query. */
       ping: () => Promise<void>
+      /** Connections in use, idle and awaited, by pool (for /metrics). */
+      pools: () => PoolUse[]
     }
   }
 }
@@ -36,14 +41,14 @@ export default fp<{ database: Database; sessionLifetimes?: SessionLifetimes }>(
     fastify.decorate('facilities', facilities)
     fastify.decorate('suggestions', suggestionService(prisma, facilities))
     fastify.decorate('staffSessions', staffSessions(prisma, sessionLifetimes))
-    fastify.decorate('changeFeed', changeFeed(prisma))
+    fastify.decorate('changeFeed', changeFeed(database))
     fastify.decorate('areas', areaDirectory(prisma))
     fastify.decorate('clients', clientRegistry(prisma))
+    fastify.decorate('idempotencyKeys', idempotencyKeys(prisma))
     fastify.decorate('database', {
       engine: database.engine,
-      ping: async () => {
-        await prisma.$queryRaw`SELECT 1`
-      },
+      ping: () => database.ping(),
+      pools: () => database.pools(),
     })
   },
   { name: 'services' },

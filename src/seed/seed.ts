@@ -16,7 +16,6 @@ import { readFullRecords, transactionReader } from '../facilities/records.js'
 import { correctStatusIn } from '../facilities/status-changes.js'
 import { createFacility, transactionOptions, updateIn } from '../facilities/writes.js'
 import { FacilityInput } from '../facilities/schemas.js'
-import { namePinyinOf, searchTextOf } from '../facilities/search/text.js'
 import { projectRoot } from '../project-root.js'
 import { SeedFileError, verifyArea, verifyFacility } from './verify.js'
 
@@ -130,7 +129,10 @@ export async function readSeed(dir = seedDir) {
         lat: centre.lat,
         lng: centre.lng,
         precision: 'approximate',
-        note: `Approximate centre of ${centre.of.name.en} (${centre.of.name.zh}); the source names no site.`,
+        note: {
+          zh: `${centre.of.name.zh}的大致中心位置；来源未给出具体地点。`,
+          en: `Approximate centre of ${centre.of.name.en} (${centre.of.name.zh}); the source names no site.`,
+        },
       },
       provenance: byField([
         ...(document.provenance ?? []),
@@ -227,13 +229,6 @@ export async function seedDatabase(prisma: PrismaClient, options: { dir?: string
     const [record] = await readFullRecords(transactionReader(prisma), { ids: [row.id] })
     if (record === undefined) continue
     const current = documentOf(record)
-    // Derived from the names, not facts: a corrected pinyin reading reaches them without an audit.
-    const searchText = searchTextOf({ nameZh: record.nameZh, nameEn: record.nameEn, aliases: record.aliases })
-    const namePinyin = namePinyinOf(record.nameZh)
-    await prisma.facility.updateMany({
-      where: { id: row.id, OR: [{ searchText: { not: searchText } }, { namePinyin: { not: namePinyin } }] },
-      data: { searchText, namePinyin },
-    })
     const ownedBySeed = await lastWriters(prisma, row.id)
     const next = revised(current, facility, ownedBySeed)
     if (changedFields(current, next).length === 0) continue

@@ -338,6 +338,7 @@ forEachDatabase(t, 'the HSDS 3.0 profile', async (t, engine) => {
       detail: `There is no service with id ${metro}`,
       code: 'not_found',
       instance: `/hsds/services/${metro}`,
+      requestId: project.response.headers['x-request-id'],
     })
     const notUuid = await getJson(app, '/hsds/services/42')
     t.equal(notUuid.response.statusCode, 400)

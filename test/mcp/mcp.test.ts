@@ -33,8 +33,12 @@ async function httpClient(t: Test, base: URL, headers: Record<string, string> = 
 
 type Answer = { name: string; sources: { quote: string; source: string; publishedOn: string | null }[] } & Record<string, unknown>
 
+// The first call to a stdio server on a new data folder waits for it to migrate and seed: more
+// than the SDK's default minute on a busy 2-core machine.
 const call = async (client: Client, name: string, args: Record<string, unknown>) =>
-  (await client.callTool({ name, arguments: args })) as CallToolResult & { structuredContent?: { facilities: Answer[]; note?: string } }
+  (await client.callTool({ name, arguments: args }, undefined, { timeout: 240_000 })) as CallToolResult & {
+    structuredContent?: { facilities: Answer[]; note?: string }
+  }
 
 const names = (result: Awaited<ReturnType<typeof call>>) => result.structuredContent?.facilities.map((facility) => facility.name)
 

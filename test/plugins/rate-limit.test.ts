@@ -80,6 +80,7 @@ t.test('anonymous callers have a budget per address, counted down in the headers
     detail: problem.detail,
     code: 'rate_limited',
     instance: '/v1/areas',
+    requestId: refused.headers['x-request-id'],
   })
 
   t.same(budget(await read(app, '10.0.0.2')), { limit: 3, remaining: 2 }, 'another address has its own budget')

@@ -104,6 +104,7 @@ forEachDatabase(t, 'areas and health', async (t, engine) => {
       detail: 'GET /v2/facilities is not an endpoint of this API',
       code: 'route_not_found',
       instance: '/v2/facilities',
+      requestId: response.headers['x-request-id'],
     })
   })
 

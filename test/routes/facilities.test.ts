@@ -227,6 +227,7 @@ forEachDatabase(t, 'GET /v1/facilities/{id}', async (t, engine) => {
       detail: 'There is no facility with id 01890000-0000-7000-8000-000000000000',
       code: 'not_found',
       instance: '/v1/facilities/01890000-0000-7000-8000-000000000000',
+      requestId: response.headers['x-request-id'],
     })
   })
 

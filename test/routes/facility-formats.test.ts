@@ -1,12 +1,20 @@
 // The other shapes of the directory: GeoJSON and CSV lists, the NDJSON export, and HTTP caching
 // (ETag, Last-Modified, 304). Every group runs on PGlite and on PostgreSQL.
 import t, { type Test } from 'tap'
-import { databaseOf, addFacility, buildClocked, forEachDatabase } from '../helper.js'
+import { databaseOf, addFacility, buildClocked, forEachDatabase, keyFor } from '../helper.js'
 
 const seedCount = 30
+/** The import's columns first (same names, same meanings), then what an export adds for people. */
 const csvHeader =
-  'id,slug,name,name_zh,name_en,category,category_label,status,status_label,area,lat,lng,crs,' +
-  'location_precision,distance_m,opening,open_now,updated_at'
+  'id,external_id,name_zh,category,area,status,slug,name_en,aliases,description_zh,description_en,address_zh,address_en,' +
+  'lat,lng,crs,location_precision,location_note_zh,location_note_en,phone,website,opening_hours,capacity_unit,' +
+  'capacity_total,capacity_available,name,category_label,status_label,area_name,distance_m,opening,open_now,updated_at'
+
+/** The rows of a CSV answer (after its BOM) as objects keyed by the header's column names. */
+function csvRecords(body: string): Record<string, string>[] {
+  const [header = [], ...rows] = parseCsv(body.slice(1))
+  return rows.map((row) => Object.fromEntries(header.map((name, index) => [name, row[index] ?? ''])))
+}
 
 /** RFC 4180 records: quoted fields may hold commas, doubled quotes and newlines. */
 function parseCsv(text: string): string[][] {
@@ -109,36 +117,40 @@ forEachDatabase(t, 'list formats', async (t, engine) => {
     t.same([...response.rawPayload.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'the BOM encoded in UTF-8')
     const records = parseCsv(response.body.slice(1))
     t.equal(records[0]?.join(','), csvHeader)
-    const rows = records.slice(1)
+    const rows = csvRecords(response.body)
     t.equal(rows.length, seedCount + 1)
     t.same(
-      rows.map((row) => row[0]),
+      rows.map((row) => row.id),
       all.map((item) => item.id),
       'the same facilities in the same order as JSON',
     )
     t.same(
-      rows.map((row) => row[2]),
+      rows.map((row) => row.name),
       all.map((item) => item.name),
       'Chinese names intact',
     )
-    const kindergarten = rows.find((row) => row[1] === 'ronghu-shengshi-kindergarten')
-    t.same(kindergarten?.slice(1, 16), [
-      'ronghu-shengshi-kindergarten',
-      '融湖盛世幼儿园',
-      '融湖盛世幼儿园',
-      'Ronghu Shengshi Kindergarten',
-      'kindergarten',
-      '幼儿园',
-      'operational',
-      '运营中',
-      '平湖街道',
-      '22.6866',
-      '114.124',
-      'WGS84',
-      'approximate',
-      '',
-      '2022-05',
-    ])
+    t.match(
+      rows.find((row) => row.slug === 'ronghu-shengshi-kindergarten'),
+      {
+        name_zh: '融湖盛世幼儿园',
+        name: '融湖盛世幼儿园',
+        name_en: 'Ronghu Shengshi Kindergarten',
+        category: 'kindergarten',
+        category_label: '幼儿园',
+        status: 'operational',
+        status_label: '运营中',
+        area: 'pinghu',
+        area_name: '平湖街道',
+        lat: '22.6866',
+        lng: '114.124',
+        crs: 'WGS84',
+        location_precision: 'approximate',
+        location_note_zh: '平湖街道的大致中心位置；来源未给出具体地点。',
+        location_note_en: 'Approximate centre of Pinghu Subdistrict (平湖街道); the source names no site.',
+        distance_m: '',
+        opening: '2022-05',
+      },
+    )
   })
 
   t.test('CSV quotes what needs quoting', async (t) => {
@@ -148,9 +160,10 @@ forEachDatabase(t, 'list formats', async (t, engine) => {
     })
     t.equal(response.statusCode, 200)
     t.match(response.body, /"Pinghu Mobile Library, ""Book Bus"""/)
-    const [, row] = parseCsv(response.body.slice(1))
-    t.equal(row?.[2], 'Pinghu Mobile Library, "Book Bus"')
-    t.equal(row?.[10], '', 'no latitude')
+    const [row] = csvRecords(response.body)
+    t.equal(row?.name, 'Pinghu Mobile Library, "Book Bus"')
+    t.equal(row?.name_en, 'Pinghu Mobile Library, "Book Bus"')
+    t.equal(row?.lat, '', 'no latitude')
   })
 
   t.test('CSV pages are linked by the Link header', async (t) => {
@@ -164,6 +177,48 @@ forEachDatabase(t, 'list formats', async (t, engine) => {
     t.equal(response.statusCode, 200)
     t.equal(response.body.charCodeAt(0), 0xfeff)
     t.equal(response.body, `\uFEFF${csvHeader}\n`, 'the full header')
+  })
+
+  t.test('the location note is in the language of the answer', async (t) => {
+    const notes = async (language: string) =>
+      (
+        (await app.inject({ url: '/v1/facilities?q=ronghushengshi', headers: { 'accept-language': language } })).json() as {
+          data: { location: { note: string } }[]
+        }
+      ).data.map((item) => item.location.note)
+    t.same(await notes('zh-CN'), ['平湖街道的大致中心位置；来源未给出具体地点。'])
+    t.same(await notes('en'), ['Approximate centre of Pinghu Subdistrict (平湖街道); the source names no site.'])
+  })
+
+  t.test('an exported CSV imported again changes nothing', async (t) => {
+    const editor = await keyFor(app, 'editor')
+    const exported = await app.inject({ url: '/v1/facilities?limit=100', headers: { accept: 'text/csv' } })
+    const feedBefore = (await app.inject({ url: '/v1/changes?limit=500' })).json().data.length as number
+    const imported = await app.inject({
+      method: 'POST',
+      url: '/v1/imports',
+      headers: { ...editor, 'content-type': 'text/csv' },
+      payload: exported.rawPayload,
+    })
+    t.equal(imported.statusCode, 200)
+    const report = imported.json() as { summary: Record<string, number>; rows: { outcome: string; errors?: unknown }[] }
+    t.same(
+      report.summary,
+      { rows: seedCount + 1, created: 0, updated: 0, unchanged: seedCount + 1, rejected: 0 },
+      JSON.stringify(report.rows.filter((row) => row.outcome !== 'unchanged').slice(0, 3)),
+    )
+    t.equal((await app.inject({ url: '/v1/changes?limit=500' })).json().data.length, feedBefore, 'no change recorded')
+
+    // The same file with one cell edited in a spreadsheet updates that facility alone.
+    const edited = exported.body.replace('融湖盛世幼儿园,kindergarten', '融湖盛世幼儿园（新园区）,kindergarten')
+    t.not(edited, exported.body)
+    const again = await app.inject({
+      method: 'POST',
+      url: '/v1/imports',
+      headers: { ...editor, 'content-type': 'text/csv' },
+      payload: edited,
+    })
+    t.match(again.json(), { summary: { updated: 1, unchanged: seedCount, rejected: 0 } })
   })
 
   t.test('Accept: image/png is a 406 problem', async (t) => {

@@ -202,3 +202,53 @@ forEachDatabase(t, 'NDJSON, streamed: 300 rows in, then merged by external id', 
   const nb7 = await databaseOf(app).prisma.facility.findUniqueOrThrow({ where: { externalId: 'NB-7' } })
   t.match(nb7, { phone: '0755-7', nameZh: '便民服务点7', version: 2 })
 })
+
+forEachDatabase(t, 'rows named by id, notes in either language, GCJ-02 points, and Idempotency-Key', async (t, engine) => {
+  const app = await build(t, engine)
+  const editor = await keyFor(app, 'editor')
+  const created = (await post(app, editor, csv(stations[0] as string))).json() as Report
+  const id = created.rows[0]?.id as string
+
+  const byId = [
+    'id,name_zh,category,area,status,lat,lng,crs,location_precision,location_note',
+    `${id.toUpperCase()},平湖社区长者服务站,elder_care,pinghu-community,operational,22.69,114.12,WGS84,approximate,社区服务中心一楼附近`,
+    '0190a4e2-0000-7000-8000-000000000000,无此设施,elder_care,pinghu,operational,,,,,',
+    'not-an-id,无此设施,elder_care,pinghu,operational,,,,,',
+    `${id},平湖社区长者服务站,elder_care,pinghu-community,operational,,,,,`,
+  ]
+  const report = (await post(app, editor, `${byId.join('\n')}\n`)).json() as Report
+  t.match(report.rows, [
+    { row: 1, outcome: 'updated', id },
+    { row: 2, outcome: 'rejected', errors: [{ field: '/id', message: /names no facility/ }] },
+    { row: 3, outcome: 'rejected', errors: [{ field: '/id', message: /not a facility id/ }] },
+    { row: 4, outcome: 'rejected', errors: [{ field: '/id', message: 'is also on row 1' }] },
+  ])
+  const zh = (await app.inject({ url: `/v1/facilities/${id}` })).json() as { location: { note: string; precision: string } }
+  t.same([zh.location.note, zh.location.precision], ['社区服务中心一楼附近', 'approximate'], 'a Chinese note is filed as Chinese')
+  const en = (await app.inject({ url: `/v1/facilities/${id}`, headers: { 'accept-language': 'en' } })).json() as {
+    location: { note: string }
+  }
+  t.equal(en.location.note, '社区服务中心一楼附近', 'and shown in English answers while no English is known')
+
+  const gcj = [
+    'external_id,name_zh,category,area,status,lat,lng,crs',
+    'PH-EC-001,平湖社区长者服务站,elder_care,pinghu-community,operational,22.6873,114.1252,GCJ02',
+  ]
+  t.match((await post(app, editor, `${gcj.join('\n')}\n`)).json(), { summary: { updated: 1 } })
+  const wgs = (await app.inject({ url: `/v1/facilities/${id}` })).json() as { location: { lat: number; lng: number } }
+  t.ok(Math.abs(wgs.location.lat - 22.6873) > 0.001 && Math.abs(wgs.location.lng - 114.1252) > 0.003, 'stored in WGS-84')
+  const back = (await app.inject({ url: `/v1/facilities/${id}?crs=gcj02` })).json() as { location: { lat: number; lng: number } }
+  t.ok(Math.abs(back.location.lat - 22.6873) < 1e-5 && Math.abs(back.location.lng - 114.1252) < 1e-5, 'read back in GCJ-02')
+
+  const keyed = { ...editor, 'idempotency-key': 'weekly-list-2026-48' }
+  const file = csv(stations[1] as string)
+  const first = await post(app, keyed, file)
+  t.match(first.json(), { summary: { created: 1 } })
+  const retry = await post(app, keyed, file)
+  t.equal(retry.headers['idempotent-replayed'], 'true')
+  t.equal(retry.body, first.body, 'the first report again, not "unchanged"')
+  const otherFile = await post(app, keyed, csv(stations[2] as string))
+  t.equal(otherFile.statusCode, 422)
+  t.match(otherFile.json(), { code: 'idempotency_key_reused' })
+  t.equal(await databaseOf(app).prisma.facility.count({ where: { externalId: 'PH-KG-003' } }), 0)
+})

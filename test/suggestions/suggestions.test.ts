@@ -89,6 +89,7 @@ forEachDatabase(t, 'a resident suggests a correction; alone it changes nothing',
     detail: 'There is no facility 00000000-0000-7000-8000-000000000000',
     code: 'not_found',
     instance: '/v1/suggestions',
+    requestId: noFacility.headers['x-request-id'],
   })
   const tooBig = await suggest(app, { facilityId: id, message: 'x'.repeat(17 * 1024) })
   t.equal(tooBig.statusCode, 413, 'the body is capped at 16 KiB')
@@ -180,6 +181,7 @@ forEachDatabase(t, 'editors moderate within their scope; accepting applies the c
       'The suggestion cannot be accepted: A kindergarten cannot go from temporarily_closed to planned; it can go to: operational, permanently_closed',
     code: 'transition_not_allowed',
     instance: `/v1/suggestions/${impossibleItem.id}/accept`,
+    requestId: refused.headers['x-request-id'],
     errors: [
       {
         in: 'body',

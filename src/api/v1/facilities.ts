@@ -4,6 +4,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { Crs } from '../../domain/geo.js'
+import { csvOfFacilities } from '../../facilities/csv.js'
+import { documentOf } from '../../facilities/document.js'
 import { distanceOf, presentFacility, presentSummary, type PresentationContext } from '../../facilities/presenter.js'
 import { SearchQuery } from '../../facilities/search/params.js'
 import type { SearchHit } from '../../facilities/service.js'
@@ -12,7 +14,7 @@ import { cacheHeaders, httpDate, lastModifiedHeader, notModified } from '../../h
 import { languageHeaders, negotiateLanguage, setLanguage } from '../../http/language.js'
 import { nextLinkHeader } from '../../http/paging.js'
 import { problemResponses } from '../../http/problems.js'
-import { csvOf, FacilityFeatureCollection, FacilityPage, geoJsonOf, negotiateListFormat, pageSerializers } from './facility-list-formats.js'
+import { FacilityFeatureCollection, FacilityPage, geoJsonOf, negotiateListFormat, pageSerializers } from './facility-list-formats.js'
 import { refuseUnknownArea, splitMultiValued } from './params.js'
 
 const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -87,7 +89,15 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       if (lastModified !== undefined) reply.header('last-modified', httpDate(lastModified))
       const page = { limit, nextCursor }
       if (format === 'geojson') return reply.type('application/geo+json').send(geoJsonOf(items, page))
-      if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(csvOf(items))
+      if (format === 'csv') {
+        // Rows an import takes back as they are: each facility's document beside its summary.
+        const records = new Map((await fastify.facilities.inFull(items.map((item) => item.id))).map((r) => [r.id, r]))
+        const rows = items.flatMap((summary) => {
+          const record = records.get(summary.id)
+          return record === undefined ? [] : [{ document: documentOf(record), summary }]
+        })
+        return reply.type('text/csv; charset=utf-8').send(csvOfFacilities(rows, query.crs))
+      }
       // A serializer of one's own leaves the charset off: it is set here as Fastify sets it.
       return reply.type('application/json; charset=utf-8').serializer(pageSerializers[view]).send({ data: items, page })
     },

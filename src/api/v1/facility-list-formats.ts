@@ -1,6 +1,5 @@
 // The representations of a list of facilities besides JSON: GeoJSON for maps and CSV for
 // spreadsheets, and which one a request asks for.
-import { stringify } from 'csv-stringify/sync'
 import fastJson from 'fast-json-stringify'
 import { Type } from 'typebox'
 import { Facility, FacilitySummary, Nullable } from '../../facilities/schemas.js'
@@ -57,54 +56,6 @@ export function negotiateListFormat(accept: string | undefined): (typeof formats
     throw new ProblemError('not_acceptable', 'This endpoint answers application/json, application/geo+json or text/csv')
   }
   return formats[mediaType]
-}
-
-const csvColumns = [
-  'id',
-  'slug',
-  'name',
-  'name_zh',
-  'name_en',
-  'category',
-  'category_label',
-  'status',
-  'status_label',
-  'area',
-  'lat',
-  'lng',
-  'crs',
-  'location_precision',
-  'distance_m',
-  'opening',
-  'open_now',
-  'updated_at',
-] as const
-
-export function csvOf(items: FacilitySummary[]): string {
-  const rows = items.map(
-    (item): Record<(typeof csvColumns)[number], string | number> => ({
-      id: item.id,
-      slug: item.slug,
-      name: item.name,
-      name_zh: item.names['zh-Hans'],
-      name_en: item.names.en ?? '',
-      category: item.category,
-      category_label: item.categoryLabel,
-      status: item.status,
-      status_label: item.statusLabel,
-      area: item.area.name,
-      lat: item.location?.lat ?? '',
-      lng: item.location?.lng ?? '',
-      crs: item.location?.crs ?? '',
-      location_precision: item.location?.precision ?? '',
-      distance_m: item.distanceMeters ?? '',
-      opening: item.dates.opening?.actual?.edtf ?? item.dates.opening?.expected?.edtf ?? item.dates.opening?.planned?.edtf ?? '',
-      open_now: item.hours === null ? '' : String(item.hours.openNow),
-      updated_at: item.updatedAt,
-    }),
-  )
-  // A byte-order mark, so spreadsheet programs read the UTF-8 Chinese correctly.
-  return `\uFEFF${stringify(rows, { header: true, columns: [...csvColumns] })}`
 }
 
 export function geoJsonOf(items: FacilitySummary[], page: { limit: number; nextCursor: string | null }) {

@@ -104,6 +104,7 @@ const facilityWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         async (request) => void (await fastify.facilities.validate(request.body)),
       ],
       onRequest: editor,
+      config: { idempotent: true },
       schema: {
         tags: ['facilities'],
         operationId: 'createFacility',
@@ -211,6 +212,7 @@ const facilityWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       preValidation: requireMediaType('application/json'),
       onRequest: editor,
+      config: { idempotent: true },
       schema: {
         tags: ['facilities'],
         operationId: 'changeFacilityStatus',

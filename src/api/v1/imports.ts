@@ -1,9 +1,10 @@
 // POST /v1/imports: bulk create and update from a CSV or NDJSON file (src/facilities/import.ts).
-import type { Readable } from 'node:stream'
+import { createHash } from 'node:crypto'
+import { Readable } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { problemResponses } from '../../http/problems.js'
-import { csvColumns } from '../../facilities/import.js'
+import { ProblemError, problemResponses } from '../../http/problems.js'
+import { csvColumns, requiredCsvColumns } from '../../facilities/csv.js'
 import { Nullable } from '../../facilities/schemas.js'
 import { actorOf } from '../../plugins/auth.js'
 import { access } from '../../http/access.js'
@@ -60,11 +61,21 @@ const importRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       preValidation: [
         requireMediaType('text/csv', 'application/x-ndjson'),
         // The body is a stream, read row by row in the handler; what the schema sees is a placeholder.
+        // With an Idempotency-Key the file is read first, so that the placeholder can be its digest:
+        // the same key with another file is then another request (src/http/idempotency.ts).
         async (request) => {
-          streams.set(request, request.body as unknown as Readable)
-          request.body = ''
+          const stream = request.body as unknown as Readable
+          if (request.headers['idempotency-key'] === undefined) {
+            streams.set(request, stream)
+            request.body = ''
+            return
+          }
+          const file = await readAtMost(stream, maxImportBytes)
+          streams.set(request, Readable.from([file]))
+          request.body = `sha256:${createHash('sha256').update(file).digest('base64url')}`
         },
       ],
+      config: { idempotent: true },
       schema: {
         tags: ['facilities'],
         operationId: 'importFacilities',
@@ -74,7 +85,8 @@ const importRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           '(empty CSV cells leave fields as they are), so importing the same file twice changes nothing. Every row is validated ' +
           'and recorded like a single write. `dryRun=true` reports what would happen and writes nothing; `atomic=true` writes ' +
           'nothing unless every row is accepted. Statuses of existing facilities are changed with status changes, not imports. ' +
-          `CSV (UTF-8, header row) columns: ${csvColumns.join(', ')}; the first five are required. NDJSON: one FacilityInput ` +
+          `CSV (UTF-8, header row) columns: ${csvColumns.join(', ')}; ${requiredCsvColumns.join(', ')} are required, and id or external_id ` +
+          'names the facility (a CSV the search exports can be imported as it is: its other columns are skipped). NDJSON: one FacilityInput ' +
           'merge patch per line, with externalId.',
         security: access.role('editor'),
         querystring: Type.Object(
@@ -107,6 +119,18 @@ const importRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       return report
     },
   )
+}
+
+/** The whole of a stream, refused (413) past a size. */
+async function readAtMost(stream: Readable, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let bytes = 0
+  for await (const chunk of stream) {
+    bytes += (chunk as Buffer).length
+    if (bytes > maxBytes) throw new ProblemError('payload_too_large', `An import may have at most ${maxBytes} bytes; split the file`)
+    chunks.push(chunk as Buffer)
+  }
+  return Buffer.concat(chunks)
 }
 
 export default importRoutes

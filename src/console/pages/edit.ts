@@ -85,6 +85,7 @@ ${selectField('precision', f.precision, form, [
   { value: 'approximate', text: w.precisionLabels.approximate ?? 'approximate' },
 ])}
 ${textField('locationNote', f.locationNote, form)}
+${textField('locationNoteEn', f.locationNoteEn, form)}
 </fieldset>
 <fieldset><legend>${s.hours}</legend>
 ${textField('openingHours', f.openingHours, form, { hint: w.hoursHint })}

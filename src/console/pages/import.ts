@@ -1,7 +1,8 @@
 // Import: upload a CSV or NDJSON file; the dry run shown as a table (what would be created,
 // updated, left unchanged, and every error with its row and field); then confirm, all or nothing.
 // The confirming form carries the very file previewed (and its digest, so nothing else is written).
-import { csvColumns, type RowResult } from '../../facilities/import.js'
+import { csvColumns, requiredCsvColumns } from '../../facilities/csv.js'
+import type { RowResult } from '../../facilities/import.js'
 import { html, type Html } from '../../web/html.js'
 import { consoleWords, type Language } from '../i18n.js'
 import { csrfField, errorSummary, type FormState, notice } from '../layout.js'
@@ -29,7 +30,7 @@ export function importPage(
 ${data.done === undefined ? null : data.done.committed ? notice(w.importDone(data.done.summary.rows)) : notice(w.importRejected, 'info')}
 ${errorSummary(data.form, language, { file: w.file })}
 <p>${w.importIntro}</p>
-<p class="hint">${w.csvColumns(csvColumns.join(', '))}</p>
+<p class="hint">${w.csvColumns(csvColumns.join(', '), requiredCsvColumns.join(', '))}</p>
 <form method="post" action="${staffPath}/import" enctype="multipart/form-data" novalidate>
 ${csrfField({ csrfToken: data.csrfToken })}
 <div class="field${data.form.errors.file === undefined ? '' : ' field-error'}">

@@ -1,7 +1,7 @@
 // A page of search hits and the facet counts for a search, including the one filter SQL cannot
 // decide: whether a facility is open now depends on holiday calendars, so candidates are read in
 // batches and their hours evaluated here.
-import type { Database } from '../../db/database.js'
+import type { Reader } from '../../db/database.js'
 import { isUuid } from '../../domain/ids.js'
 import { openingStateOf } from '../../domain/opening-hours.js'
 import { decodeCursor, encodeCursor } from '../../http/paging.js'
@@ -28,7 +28,7 @@ export interface PageOptions {
 }
 
 /** One page of hits, and one more to tell whether there is a next page. */
-export async function findPage(db: Database, filters: SearchFilters, options: PageOptions): Promise<SearchHit[]> {
+export async function findPage(db: Reader, filters: SearchFilters, options: PageOptions): Promise<SearchHit[]> {
   if (options.openNow === undefined) {
     return searchFacilities(db, filters, { sort: options.sort, limit: options.limit + 1, after: options.after })
   }
@@ -57,7 +57,7 @@ export interface FacetCount {
 
 /** Counts by category, status and area of the facilities matching the filters (and openNow at `now`). */
 export async function countFacets(
-  db: Database,
+  db: Reader,
   filters: SearchFilters,
   options: { openNow?: boolean; now: Date },
 ): Promise<Record<'category' | 'status' | 'area', FacetCount[]>> {
@@ -104,7 +104,7 @@ export interface SearchPage {
  * fuzzily, for a typo), and the cursor of the next page. (Whether an `area` exists is the
  * caller's question: an unknown one is a 400.)
  */
-export async function searchPage(db: Database, query: Omit<SearchQuery, 'view'>, now: Date): Promise<SearchPage> {
+export async function searchPage(db: Reader, query: Omit<SearchQuery, 'view'>, now: Date): Promise<SearchPage> {
   const { limit, cursor, sort: _sort, openNow, ...filterQuery } = query
   const filters = parseFilters(filterQuery)
   const sort = parseSort(query, filters)

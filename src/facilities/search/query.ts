@@ -2,7 +2,7 @@
 // nearby and bounding box, filters, sorting and keyset paging, in one SQL query that runs the
 // same on PGlite and PostgreSQL. Opening hours are evaluated in JavaScript (they depend on
 // holiday calendars), so `openNow` filters candidates in batches after the SQL.
-import type { Database } from '../../db/database.js'
+import type { Reader } from '../../db/database.js'
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js'
 import type {
   AccessibilityFeature,
@@ -83,7 +83,8 @@ interface HitRow {
   latitude: number | null
   longitude: number | null
   location_precision: LocationPrecision
-  location_note: string | null
+  location_note_zh: string | null
+  location_note_en: string | null
   opening_hours: string | null
   time_zone: string
   updated_at: Date | string
@@ -120,7 +121,8 @@ function summarySourceOf(row: HitRow): SummarySource {
     latitude: row.latitude,
     longitude: row.longitude,
     locationPrecision: row.location_precision,
-    locationNote: row.location_note,
+    locationNoteZh: row.location_note_zh,
+    locationNoteEn: row.location_note_en,
     openingHours: row.opening_hours,
     timeZone: row.time_zone,
     updatedAt: asDate(row.updated_at),
@@ -154,10 +156,16 @@ function relevanceSql(q: string, mode: TextMode): Prisma.Sql {
     // A swap of two neighbouring letters found back ranks like the text it should have been.
     const swapped = transpositionsOf(q).map((variant) => substringScoreSql(variant))
     const best = swapped.length === 0 ? Prisma.sql`0` : Prisma.sql`GREATEST(${Prisma.join(swapped)})`
-    return Prisma.sql`(${best} + word_similarity(${q}, f.search_text) + ${serviceBonusSql})::float8`
+    return Prisma.sql`(${best} + word_similarity(${q}, f.search_text) + ${serviceBonusSql} + ${shorterNameBonusSql})::float8`
   }
-  return Prisma.sql`(${substringScoreSql(q)} + ${serviceBonusSql})::float8`
+  return Prisma.sql`(${substringScoreSql(q)} + ${serviceBonusSql} + ${shorterNameBonusSql})::float8`
 }
+
+/**
+ * Among names the text matches equally, the shorter one first: more of it is what was asked for
+ * ("shenda" finds 深大城际 before 深大城际宝龙站). Under 0.01, so it only ever breaks ties.
+ */
+const shorterNameBonusSql = Prisma.sql`(0.005 / char_length(f.name_zh))`
 
 function substringScoreSql(q: string): Prisma.Sql {
   return Prisma.sql`(CASE WHEN f.search_text LIKE ${`% ${q} %`} THEN 2 ELSE 0 END
@@ -353,7 +361,7 @@ const keyValue = (value: unknown): string | number | null =>
  * most frequent read, and Prisma's conversion of its rows cost more than the rest of the work.
  */
 export async function searchFacilities(
-  db: Database,
+  db: Reader,
   filters: SearchFilters,
   options: { sort: Sort; limit: number; after?: SortKey },
 ): Promise<SearchHit[]> {
@@ -390,7 +398,7 @@ const approximateBand = 10
  * otherwise be "the nearest" for everyone close to it. Those come after every exact location
  * within the radius, ordered by their rough distance and marked approximate.
  */
-async function nearestHits(db: Database, filters: SearchFilters, options: { sort: Sort; limit: number; after?: SortKey }) {
+async function nearestHits(db: Reader, filters: SearchFilters, options: { sort: Sort; limit: number; after?: SortKey }) {
   const { after, limit } = options
   const exact = Prisma.sql`f.location_precision = 'exact'`
   const hits: SearchHit[] = []
@@ -421,7 +429,7 @@ function relevanceBands(filters: SearchFilters): { top: Prisma.Sql; bottomScore:
 }
 
 async function selectHits(
-  db: Database,
+  db: Reader,
   filters: SearchFilters,
   where: Prisma.Sql[],
   options: { sort: Sort; limit: number; after?: SortKey },
@@ -455,7 +463,7 @@ async function selectHits(
   const rows = await db.readRows<HitRow>(Prisma.sql`${nearest} SELECT f.id::text AS id, ${sortKey} AS sort_key,
       ${distance} AS distance, f.slug, f.category::text AS category, f.name_zh, f.name_en,
       f.status::text AS status, f.status_effective_at, f.status_effective_edtf, f.latitude, f.longitude,
-      f.location_precision::text AS location_precision, f.location_note, f.opening_hours, f.time_zone,
+      f.location_precision::text AS location_precision, f.location_note_zh, f.location_note_en, f.opening_hours, f.time_zone,
       f.updated_at, a.id AS area_id, a.level::text AS area_level, a.name_zh AS area_name_zh,
       a.name_en AS area_name_en,
       (SELECT coalesce(json_agg(json_build_object('milestone', d.milestone, 'basis', d.basis, 'edtf', d.edtf,

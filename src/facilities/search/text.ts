@@ -8,7 +8,7 @@ import { customPinyin, pinyin } from 'pinyin-pro'
 /**
  * Readings pinyin-pro gets wrong in the directory's names (it reads 深大 "shen dai", 长者 "zhang
  * zhe"). Its custom dictionary takes precedence over its own. Changing this changes search_text:
- * the seed recomputes it for what it loads; other rows pick it up at their next write.
+ * every row's is recomputed at the next start (search/refresh.ts).
  */
 export const pinyinCorrections: Readonly<Record<string, string>> = {
   深大: 'shen da',
@@ -18,6 +18,14 @@ export const pinyinCorrections: Readonly<Record<string, string>> = {
 customPinyin(pinyinCorrections)
 
 const cjk = /\p{Script=Han}/u
+
+/**
+ * Names the rules by which searchTextOf and namePinyinOf derive their columns: the corrections
+ * above, and a number to raise whenever those functions change what they make. When it differs
+ * from what the database was last brought up to, every row's columns are computed again.
+ */
+const derivationRules = 1
+export const searchTextVersion = `${derivationRules}:${JSON.stringify(pinyinCorrections)}`
 
 /** Lower-case, without spaces or punctuation: how both queries and names are compared. */
 export function normalizeSearch(text: string): string {
