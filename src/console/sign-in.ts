@@ -1,6 +1,5 @@
-// Signing in and out of the staff console, and a PLACEHOLDER page at /staff (a sign-in form that
-// works without JavaScript, and "signed in as …") until the console's pages are built (issue 11,
-// console half). POST /staff/session takes a form (a browser: answered with a redirect) or JSON
+// Signing in and out of the staff console (whose pages, the sign-in form at /staff among them, are
+// src/console/routes.ts). POST /staff/session takes a form (a browser: answered with a redirect) or JSON
 // (a script or test: answered with the session's CSRF token).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
@@ -8,57 +7,8 @@ import { Type } from 'typebox'
 import { access } from '../http/access.js'
 import { ProblemError, problemResponses } from '../http/problems.js'
 import moderationForms from './moderation.js'
+import consolePages from './routes.js'
 import { sessionCookieHeader, staffPath } from './session.js'
-
-const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
-
-/** Markup already escaped, which html`` inserts as it is. */
-class Markup {
-  constructor(readonly text: string) {}
-  toString() {
-    return this.text
-  }
-}
-
-/** HTML from a template: every interpolated value is escaped unless it is Markup itself. */
-function html(strings: TemplateStringsArray, ...values: (string | number | Markup)[]): Markup {
-  const escaped = values.map((value) => (value instanceof Markup ? value.text : String(value).replace(/[&<>"']/g, (c) => escapes[c] ?? c)))
-  return new Markup(strings.reduce((out, text, i) => out + text + (escaped[i] ?? ''), ''))
-}
-
-function page(title: string, body: Markup): string {
-  return html`<!doctype html>
-<html lang="zh-Hans">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} · 邻里 Linli</title></head>
-<body>
-<main>
-<p><strong>Placeholder</strong>: the staff console's pages are still to be built.</p>
-${body}
-</main>
-</body>
-</html>
-`.text
-}
-
-function signInPage(message?: string): string {
-  const error =
-    message === undefined
-      ? html``
-      : html`<p role="alert" id="key-error">${message}</p>
-`
-  const describedBy = message === undefined ? html`` : html` aria-describedby="key-error"`
-  return page(
-    '工作人员登录 Staff sign-in',
-    html`<h1>工作人员登录 Staff sign-in</h1>
-${error}<form method="post" action="/staff/session">
-<label for="key">API 密钥 API key</label>
-<input id="key" name="key" type="password" autocomplete="off" required${describedBy}>
-<button type="submit">登录 Sign in</button>
-</form>`,
-  )
-}
-
-const failedMessage = '密钥无效或已撤销 The key is unknown or has been revoked'
 
 const SignIn = Type.Object(
   { key: Type.String({ minLength: 1, maxLength: 200, description: 'The API key (lk_…); it is never stored in the browser.' }) },
@@ -106,25 +56,9 @@ const signInRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)))
   })
-  // The console's form posts share this scope's form parser.
+  // The console's form posts and pages share this scope's form parser.
   await fastify.register(moderationForms)
-
-  fastify.get(staffPath, { schema: { hide: true } }, async (request, reply) => {
-    reply.header('cache-control', 'no-store').type('text/html; charset=utf-8')
-    const session = request.staffSession
-    // A failed form sign-in comes back here (post/redirect/get), so the API answers only problems.
-    if (session === null) return signInPage((request.query as { signIn?: string }).signIn === 'failed' ? failedMessage : undefined)
-    const { client } = session
-    return page(
-      '工作人员 Staff',
-      html`<h1>已登录 Signed in as ${client.name}</h1>
-<p>Role: ${client.role}. Areas: ${client.areaIds.join(', ') || 'all'}. Categories: ${client.categories.join(', ') || 'all'}.</p>
-<form method="post" action="/staff/sign-out">
-<input type="hidden" name="_csrf" value="${session.csrfToken}">
-<button type="submit">退出 Sign out</button>
-</form>`,
-    )
-  })
+  await fastify.register(consolePages)
 
   fastify.post(
     `${staffPath}/session`,
@@ -171,6 +105,8 @@ const signInRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         }
         throw new ProblemError('invalid_key', 'The API key is unknown or has been revoked')
       }
+      // Signing in is a use of the key: the key list shows it.
+      await fastify.clients.noteUse(signedIn.client.id, fastify.clock())
       reply.header(
         'set-cookie',
         sessionCookieHeader(request, signedIn.token, Math.floor(fastify.staffSessions.lifetimes.absoluteMs / 1000)),

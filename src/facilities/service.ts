@@ -22,11 +22,13 @@ import {
   nextScheduledChange,
   type StatusChangeRequest,
 } from './status-changes.js'
+import { staffView } from './staff-view.js'
 import { validateDocument } from './validation.js'
 import { createFacility, deleteFacility, updateFacility, type VersionedWrite, type WriteOptions } from './writes.js'
 
 export function facilityService(db: Database) {
   const { prisma } = db
+  const staff = staffView(prisma)
   /** Runs a write, then tells the database, so this process's next lagging reads wait for the replica to have it. */
   const written = async <Result>(write: Promise<Result>): Promise<Result> => {
     const result = await write
@@ -91,6 +93,15 @@ export function facilityService(db: Database) {
     import: (body: Readable, options: ImportOptions) => written(importFacilities(prisma, body, options)),
     applyDueStatusChanges: (now: Date) => written(applyDueStatusChanges(prisma, now)),
     nextScheduledChange: () => nextScheduledChange(prisma),
+
+    // ------------------------------------------------------------ the staff console
+
+    /** The facilities within an editor's scope, with search and filters (the console's list). */
+    forStaff: staff.list,
+    /** What needs attention within a scope: scheduled changes due soon, unverified facilities, late projects. */
+    attention: staff.attention,
+    /** Cancels a scheduled status change (kept as discarded, with who and why). */
+    cancelScheduledChange: (...args: Parameters<typeof staff.cancelScheduled>) => written(staff.cancelScheduled(...args)),
   }
 }
 

@@ -36,6 +36,9 @@ export const assets = {
   map: load('map.js'),
   leaflet: load('leaflet.js', leafletDist),
   leafletCss: load('leaflet.css', leafletDist),
+  // The staff console's own additions (src/console).
+  consoleCss: load('console.css'),
+  copyKey: load('copy-key.js'),
 }
 
 export const assetsByPath = new Map(Object.values(assets).map((asset) => [asset.path, asset]))

@@ -10,7 +10,7 @@ import { isDatabaseUnavailable } from '../db/unavailable.js'
 import { ProblemError, problemCodes } from '../http/problems.js'
 import { assetsByPath } from './assets.js'
 import { directory, projectCategories } from './directory.js'
-import { escapeText } from './html.js'
+import { escapeText, type Html } from './html.js'
 import { languages, prefixOf, words, type Language } from './i18n.js'
 import { layout, type Page } from './layout.js'
 import { tileSource, type MapTiles } from './map.js'
@@ -21,6 +21,9 @@ import { facilityJsonLd, facilityPage } from './pages/facility.js'
 import { homePage } from './pages/home.js'
 import { projectsPage } from './pages/projects.js'
 import { ResultsQuery, apiQuery, queryString, resultsPage, withPlace } from './pages/search.js'
+import { honeypotField, type SuggestForm, suggestPage, suggestWords, suggestionReceived } from './pages/suggest.js'
+import { suggestionBodyLimit } from '../api/v1/suggestions.js'
+import type { FacilityStatus } from '../generated/prisma/enums.js'
 
 /**
  * Scripts only from the app itself; JSON-LD is a data block, which script-src does not govern.
@@ -142,6 +145,83 @@ async function pages(instance: FastifyInstance, options: { language: Language; m
         },
         request,
       )
+    },
+  )
+
+  // "Suggest a correction": a form that works without JavaScript, posted to the suggestions service.
+  fastify.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: suggestionBodyLimit },
+    (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
+  )
+  const slugParams = { ...hide, params: Type.Object({ slug: Type.String({ maxLength: 100 }) }) }
+  const suggestTitle = suggestWords[language].title
+
+  fastify.get('/facilities/:slug/suggest', { schema: slugParams }, async (request, reply) => {
+    const facility = await read.facility(request.params.slug, language)
+    if (facility === null) return renderError(request, reply, language, 404)
+    const path = `${prefix}/facilities/${encodeURIComponent(facility.slug)}/suggest`
+    const body = suggestPage(language, facility, { values: {}, errors: {} })
+    return send(
+      reply,
+      { language, title: `${suggestTitle}: ${facility.name}`, description: suggestTitle, path, body, noindex: true },
+      request,
+    )
+  })
+
+  fastify.post(
+    '/facilities/:slug/suggest',
+    { schema: slugParams, config: { rateLimitAs: 'suggestions' }, bodyLimit: suggestionBodyLimit },
+    async (request, reply) => {
+      const facility = await read.facility(request.params.slug, language)
+      if (facility === null) return renderError(request, reply, language, 404)
+      const t = suggestWords[language]
+      const path = `${prefix}/facilities/${encodeURIComponent(facility.slug)}/suggest`
+      const page = (body: Html, status: number) =>
+        send(
+          reply,
+          { language, title: `${suggestTitle}: ${facility.name}`, description: suggestTitle, path, body, noindex: true },
+          request,
+          status,
+        )
+      const posted = (request.body ?? {}) as Record<string, unknown>
+      const value = (name: string) => (typeof posted[name] === 'string' ? (posted[name] as string).trim() : '')
+      // A bot filled the field people never see: answered politely, nothing stored.
+      if (value(honeypotField) !== '') return page(suggestionReceived(language, facility, null), 400)
+      const form: SuggestForm = {
+        values: Object.fromEntries(['status', 'openingHours', 'phone', 'message', 'contact'].map((name) => [name, value(name)])),
+        errors: {},
+      }
+      const { status, openingHours, phone, message, contact } = form.values as Record<string, string>
+      if (message !== undefined && message.length > 2000) form.errors.message = '≤ 2000'
+      if (contact !== undefined && contact.length > 200) form.errors.contact = '≤ 200'
+      const proposal = {
+        ...(status !== undefined && status !== '' && { status: status as FacilityStatus }),
+        ...(openingHours !== undefined && openingHours !== '' && { openingHours }),
+        ...(phone !== undefined && phone !== '' && { phone }),
+      }
+      if (Object.keys(proposal).length === 0 && (message ?? '') === '') form.errors.message = t.empty
+      if (Object.keys(form.errors).length > 0) return page(suggestPage(language, facility, form), 400)
+      try {
+        const receipt = await fastify.suggestions.submit(
+          {
+            facilityId: facility.id,
+            proposal,
+            message: message === '' ? undefined : message,
+            contact: contact === '' ? undefined : contact,
+          },
+          fastify.clock(),
+        )
+        return page(suggestionReceived(language, facility, receipt.token), 200)
+      } catch (error) {
+        if (!(error instanceof ProblemError) || error.code !== 'validation_failed') throw error
+        for (const fieldError of error.errors ?? []) {
+          const name = fieldError.name.replace(/^\/proposal\/?/, '').split('/')[0] || 'message'
+          const key = ['status', 'openingHours', 'phone'].includes(name) ? name : 'message'
+          form.errors[key] = fieldError.message
+        }
+        return page(suggestPage(language, facility, form), 400)
+      }
     },
   )
 

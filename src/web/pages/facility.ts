@@ -242,6 +242,6 @@ ${
 }
 </section>
 <section aria-labelledby="report"><h2 id="report">${w.reportProblem}</h2>
-<p>${w.reportProblemText} <a href="${prefix}/about#corrections">${w.reportProblemLink}</a></p>
+<p>${w.reportProblemText} <a href="${prefix}/facilities/${encodeURIComponent(facility.slug)}/suggest">${w.reportProblemLink}</a></p>
 </section>`
 }
