@@ -129,6 +129,22 @@ export async function buildClocked(t: Test, engine: DatabaseEngine, start = '202
 
 export type App = Awaited<ReturnType<typeof buildClocked>>['app']
 
+/**
+ * The app of another server process on a PostgreSQL: its own connections (and, given one, its
+ * read replica), the test's clock, the contract enforced; closed when the test ends.
+ */
+export async function appOnPostgres(t: Test, url: string, options: { replicaUrl?: string; clock?: () => Date } = {}): Promise<App> {
+  const database = await openPostgresDatabase(url, 3, options.replicaUrl)
+  const app = (await buildApp({ database, logLevel: 'silent', clock: options.clock })) as unknown as App
+  t.teardown(async () => {
+    await app.close()
+    await database.close()
+  })
+  await app.ready()
+  enforceContract(app)
+  return app
+}
+
 /** A facility with everything a test does not care about filled in plainly. */
 export async function addFacility(app: App, input: Partial<FacilityInput> & Pick<FacilityInput, 'slug' | 'name'>) {
   return app.facilities.create({ category: 'culture_venue', status: 'operational', area: 'pinghu', ...input } as FacilityInput, {

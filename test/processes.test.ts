@@ -5,26 +5,13 @@
 // across processes through Redis: test/plugins/rate-limit.test.ts.)
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
-import { buildApp } from '../src/app.js'
-import { openPostgresDatabase } from '../src/db/database.js'
-import { enforceContract } from './contract.js'
-import { create, keyFor, patch, postStatus, postgresUrlOf, preparedTestDatabase, testEngines, type App } from './helper.js'
+import { appOnPostgres, create, keyFor, patch, postStatus, postgresUrlOf, preparedTestDatabase, testEngines, type App } from './helper.js'
 
 t.test('two server processes on one PostgreSQL database', { skip: !testEngines.includes('postgresql') }, async (t) => {
   const shared = await preparedTestDatabase(t, 'postgresql')
   let now = new Date('2026-11-28T02:00:00Z')
   /** A process of its own: its own connections, its own app, the same clock for the test. */
-  async function serverProcess(): Promise<App> {
-    const database = await openPostgresDatabase(postgresUrlOf(shared), 3)
-    const app = (await buildApp({ database, logLevel: 'silent', clock: () => now })) as unknown as App
-    t.teardown(async () => {
-      await app.close()
-      await database.close()
-    })
-    await app.ready()
-    enforceContract(app)
-    return app
-  }
+  const serverProcess = () => appOnPostgres(t, postgresUrlOf(shared), { clock: () => now })
   const first = await serverProcess()
   const second = await serverProcess()
   const editor = await keyFor(first, 'editor')

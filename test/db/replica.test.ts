@@ -13,11 +13,9 @@ import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pg from 'pg'
 import t, { type Test } from 'tap'
-import { buildApp } from '../../src/app.js'
 import { openPostgresDatabase } from '../../src/db/database.js'
 import { prepareDatabase } from '../../src/prepare.js'
-import { enforceContract } from '../contract.js'
-import { create, keyFor, patch, type App } from '../helper.js'
+import { appOnPostgres, create, keyFor, patch, type App } from '../helper.js'
 
 /** Where the server binaries are: PG_BINDIR, pg_config's answer, or Debian's folders. */
 function findBinaries(): string | undefined {
@@ -132,17 +130,7 @@ t.test(
     t.same(await query(replicaUrl, 'SELECT pg_is_in_recovery() AS standby'), [{ standby: true }], 'a hot standby')
 
     /** A server process on the primary with the replica for its lagging reads. */
-    async function serverProcess(): Promise<App> {
-      const database = await openPostgresDatabase(primaryUrl, 3, replicaUrl)
-      const app = (await buildApp({ database, logLevel: 'silent' })) as unknown as App
-      t.teardown(async () => {
-        await app.close()
-        await database.close()
-      })
-      await app.ready()
-      enforceContract(app)
-      return app
-    }
+    const serverProcess = () => appOnPostgres(t, primaryUrl, { replicaUrl })
     const writer = await serverProcess()
     const reader = await serverProcess()
     const editor = await keyFor(writer, 'editor')
