@@ -204,6 +204,7 @@ export default async function consoleRoutes(fastify: FastifyInstance) {
       areas: await areasOf(),
       csrfToken: session.csrfToken,
       message: done === '1' ? w.saved : done === '0' ? w.unchanged : undefined,
+      now: fastify.clock(),
     })
     return sendPage(reply, { language, title: w.editTitle(facility.name), path: request.url, body, section: 'facilities' }, request)
   })
@@ -318,6 +319,7 @@ export default async function consoleRoutes(fastify: FastifyInstance) {
         reason,
         areas: await areasOf(),
         csrfToken: session.csrfToken,
+        now: fastify.clock(),
       })
       return sendPage(
         reply,

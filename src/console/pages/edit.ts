@@ -7,6 +7,7 @@ import { DateBases, Milestones } from '../../facilities/schemas.js'
 import { ElderCareTier } from '../../generated/prisma/enums.js'
 import { html, type Html } from '../../web/html.js'
 import { accessibilityLabels, capacityUnitLabels, elderCareTierLabels, label } from '../../web/i18n.js'
+import { weekTable } from '../../web/pages/facility.js'
 import { accessibilityFeatures, capacityUnits } from '../facility-form.js'
 import { categoryLabel, consoleWords, statusLabel, type Language } from '../i18n.js'
 import { checkboxes, csrfField, errorSummary, type FormState, notice, selectField, textArea, textField } from '../layout.js'
@@ -20,6 +21,8 @@ export interface EditData {
   areas: { id: string; nameZh: string; nameEn: string }[]
   csrfToken: string
   message?: string
+  /** The week the hours preview shows is the one this falls in. */
+  now: Date
 }
 
 /** The label of each form field, for the error summary and the merge view. */
@@ -139,7 +142,7 @@ ${
   hours === null
     ? null
     : html`<section aria-labelledby="week"><h2 id="week">${w.hoursPreview}</h2>
-<ul>${hours.weekdayHours.map((day, index) => html`<li>${weekdays(language)[index]}: ${day.intervals.length === 0 ? '—' : day.intervals.join(', ')}</li>`)}</ul></section>`
+${weekTable(facility, language, data.now)}</section>`
 }
 <form method="post" action="${staffPath}/facilities/${facility.id}" novalidate>
 ${csrfField({ csrfToken: data.csrfToken })}
@@ -149,11 +152,6 @@ ${textField('reason', w.reason, { values: { reason: data.reason }, errors: {} })
 <button type="submit">${w.save}</button>
 </form>`
 }
-
-const weekdays = (language: Language) =>
-  language === 'en'
-    ? ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']
-    : ['星期一', '星期二', '星期三', '星期四', '星期五', '星期六', '星期日']
 
 export interface MergeRow {
   field: string

@@ -42,15 +42,8 @@ function weekOrNull(facility: Facility, now: Date): Week | null {
 function hoursSection(facility: Facility, language: Language, now: Date): Html | null {
   const w = words[language]
   const hours = facility.hours
-  if (hours === null) return null
-  const week = weekOrNull(facility, now)
-  if (week === null) return null
-  const today = week.days.findIndex((day) => day.date === todayIn(now, facility.timeZone))
-  const times = (intervals: string[]) => (intervals.length === 0 ? w.closedDay : intervals.join(', '))
-  const unknownYear = week.days.find((day) => !day.calendarKnown)
-  const special = week.days.some((day) => day.holiday !== null || day.makeUpWorkday !== null)
-  const caption =
-    unknownYear !== undefined ? w.calendarUnknown(Number(unknownYear.date.slice(0, 4))) : special ? w.weekHolidays : w.weekPlain
+  const table = weekTable(facility, language, now)
+  if (hours === null || table === null) return null
   return html`<section aria-labelledby="hours"><h2 id="hours">${w.hours}${provenanceMark(facility, '/openingHours', language)}</h2>
 <p>${openState(hours, language)}${
     hours.openNow && hours.nextCloseAt !== null
@@ -59,7 +52,21 @@ function hoursSection(facility: Facility, language: Language, now: Date): Html |
         ? html` · ${w.nextOpen(instantInWords(hours.nextOpenAt, facility.timeZone, language))}`
         : null
   }</p>
-<table class="week"><caption class="hint">${caption}</caption>
+${table}</section>`
+}
+
+/** This week's hours, day by day (also the staff console's preview of what it saved). */
+export function weekTable(facility: Facility, language: Language, now: Date): Html | null {
+  const w = words[language]
+  const week = weekOrNull(facility, now)
+  if (week === null) return null
+  const today = week.days.findIndex((day) => day.date === todayIn(now, facility.timeZone))
+  const times = (intervals: string[]) => (intervals.length === 0 ? w.closedDay : intervals.join(', '))
+  const unknownYear = week.days.find((day) => !day.calendarKnown)
+  const special = week.days.some((day) => day.holiday !== null || day.makeUpWorkday !== null)
+  const caption =
+    unknownYear !== undefined ? w.calendarUnknown(Number(unknownYear.date.slice(0, 4))) : special ? w.weekHolidays : w.weekPlain
+  return html`<table class="week"><caption class="hint">${caption}</caption>
 <thead><tr><th scope="col">${w.hoursDay}</th><th scope="col">${w.hoursTimes}</th></tr></thead>
 <tbody>
 ${week.days.map((day, index) => {
@@ -77,7 +84,7 @@ ${week.days.map((day, index) => {
 <th scope="row"><span class="nowrap">${w.weekdays[index]}</span> <span class="nowrap">${w.dayDate(month, date)}${isToday ? (language === 'en' ? ` (${w.today})` : `（${w.today}）`) : null}</span></th>
 <td><span class="nowrap">${times(day.intervals)}</span>${differs ? html` <span class="hint nowrap">${language === 'en' ? `(${w.usually(times(day.regularIntervals))})` : `（${w.usually(times(day.regularIntervals))}）`}</span>` : null}${note === null ? null : html`<span class="day-note">${note}</span>`}</td></tr>`
 })}
-</tbody></table></section>`
+</tbody></table>`
 }
 
 /**
