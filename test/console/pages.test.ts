@@ -134,7 +134,7 @@ forEachDatabase(t, 'editing: field-by-field errors, saving with the version, a c
   t.match(page.body, /value="禾花阳光幼儿园"/)
   t.match(page.body, /value="Mo-Fr 07:30-17:30"/)
   t.match(page.body, /本周开放时间/, "this week's hours from the saved text")
-  t.match(page.body, /aria-current="date">[^]*?11月30日（今天）[^]*?07:30-17:30/, 'dated, today marked, the hours that apply')
+  t.match(page.body, /aria-current="date">[\s\S]*?11月30日（今天）[\s\S]*?07:30-17:30/, 'dated, today marked, the hours that apply')
   const fields = formFields(page.body, url)
   t.equal(fields.version, '1')
   t.equal(fields['cap.places.total'], '360')
