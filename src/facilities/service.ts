@@ -11,7 +11,7 @@ import type { Database } from '../db/database.js'
 import type { FacilityDocument } from './document.js'
 import { importFacilities, type ImportOptions } from './import.js'
 import { readFullRecords } from './records.js'
-import { countFacets, findPage, searchPage, type PageOptions } from './search/page.js'
+import { countFacets, countMatches, findPage, searchPage, type PageOptions } from './search/page.js'
 import type { SearchQuery } from './search/params.js'
 import { resolveTextMode, type SearchFilters } from './search/query.js'
 import {
@@ -45,6 +45,9 @@ export function facilityService(db: Database) {
     /** Whether text matches as a substring, or (nothing contains it) fuzzily. */
     textModeFor: async (filters: SearchFilters) => resolveTextMode((await db.reader()).prisma, filters),
     facets: async (filters: SearchFilters, options: { openNow?: boolean; now: Date }) => countFacets(await db.reader(), filters, options),
+    /** How many facilities match, up to a cap (`atLeast` when more do). */
+    countMatches: async (filters: SearchFilters, options: { openNow?: boolean; now: Date; cap: number }) =>
+      countMatches(await db.reader(), filters, options),
     /** Facilities in full, in id order; deleted ones are left out (the hits of a view=full list). */
     inFull: async (ids: string[]) => readFullRecords((await db.reader()).readRows, { ids }),
     /** One facility in full by its slug (the residents' pages), unless there is none. */

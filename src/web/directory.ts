@@ -16,9 +16,14 @@ export interface Results {
   items: FacilitySummary[]
   nextCursor: string | null
   fuzzy: boolean
-  /** How many facilities match in all (every page). */
+  /** How many facilities match in all (every page)… */
   total: number
+  /** …or at least, when more than the page counts to match. */
+  totalAtLeast: boolean
 }
+
+/** Results pages count matches up to this many: beyond it, "more than 1,000" says enough. */
+export const countCap = 1000
 
 export type Area = Awaited<ReturnType<FastifyInstance['areas']['all']>>[number]
 export type StatusChange = NonNullable<Awaited<ReturnType<FastifyInstance['facilities']['statusChanges']>>>[number]
@@ -35,13 +40,18 @@ export function directory(fastify: FastifyInstance) {
       const page = await fastify.facilities.searchPage(query, now)
       const context = { language, crs: query.crs, now }
       const items = page.hits.map((hit) => presentSummary(hit.row, context, hit.distanceMeters))
-      let total = items.length
+      let total = { count: items.length, atLeast: false }
       // Only a list longer than a page needs counting.
       if (options.count === true && (page.nextCursor !== null || query.cursor !== undefined)) {
-        const facets = await fastify.facilities.facets(page.filters, { openNow: query.openNow, now })
-        total = facets.category.reduce((sum, entry) => sum + entry.count, 0)
+        total = await fastify.facilities.countMatches(page.filters, { openNow: query.openNow, now, cap: countCap })
       }
-      return { items, nextCursor: page.nextCursor, fuzzy: page.filters.textMode === 'fuzzy', total }
+      return {
+        items,
+        nextCursor: page.nextCursor,
+        fuzzy: page.filters.textMode === 'fuzzy',
+        total: total.count,
+        totalAtLeast: total.atLeast,
+      }
     },
 
     async facility(slug: string, language: Language): Promise<Facility | null> {

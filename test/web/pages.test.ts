@@ -2,6 +2,7 @@
 // structured data, the sitemap and the page weight budget. (What a person sees in a browser is
 // in flows.test.ts; accessibility in accessibility.test.ts.)
 import t from 'tap'
+import { words } from '../../src/web/i18n.js'
 import { addFacility, build, forEachDatabase, keyFor, postStatus } from '../helper.js'
 
 const csp =
@@ -128,6 +129,23 @@ forEachDatabase(t, 'pages', async (t, engine) => {
     const response = await app.inject({ url: '/search?q=&category=&status=&area=&age=&sort=relevance' })
     t.equal(response.statusCode, 200)
     t.match(response.body, `找到 ${await directorySize()} 个结果`, 'every facility, as the API counts them')
+  })
+
+  t.test('a results page counts up to a cap, and says "more than" past it', async (t) => {
+    const size = await directorySize()
+    const now = app.clock()
+    const everything = {}
+    t.same(await app.facilities.countMatches(everything, { now, cap: 1000 }), { count: size, atLeast: false })
+    t.same(await app.facilities.countMatches(everything, { now, cap: 5 }), { count: 5, atLeast: true }, 'counted no further')
+    const kindergartens = (await app.inject({ url: `/v1/facilities/facets?q=${encodeURIComponent('幼儿园')}` })).json().total as number
+    t.ok(kindergartens < 5)
+    t.same(
+      await app.facilities.countMatches({ q: '幼儿园' }, { now, cap: 5 }),
+      { count: kindergartens, atLeast: false },
+      'as the API counts',
+    )
+    t.equal(words['zh-Hans'].resultCountAtLeast(1000), '找到 1000 个以上结果')
+    t.equal(words.en.resultCountAtLeast(1000), 'more than 1,000 results')
   })
 
   t.test('assets: fingerprinted, cached for a year; the results page within 30 KB with its stylesheet', async (t) => {

@@ -9,6 +9,7 @@ import { parseFilters, parseSort, type SearchQuery } from './params.js'
 import {
   facetCandidates,
   facetCounts,
+  matchCount,
   isSortValueOf,
   resolveTextMode,
   searchFacilities,
@@ -70,6 +71,20 @@ export async function countFacets(
         openingStateOf(c.status, c.openingHours, { timeZone: c.timeZone, now: options.now }).openNow === options.openNow,
     ),
   )
+}
+
+/** How many facilities match, up to a cap: `atLeast` when there are more than `cap`. */
+export async function countMatches(
+  db: Reader,
+  filters: SearchFilters,
+  options: { openNow?: boolean; now: Date; cap: number },
+): Promise<{ count: number; atLeast: boolean }> {
+  // Open now is decided by evaluating hours, row by row: counted as the facets count it.
+  const count =
+    options.openNow === undefined
+      ? await matchCount(db.prisma, filters, options.cap)
+      : (await countFacets(db, filters, options)).category.reduce((sum, entry) => sum + entry.count, 0)
+  return count > options.cap ? { count: options.cap, atLeast: true } : { count, atLeast: false }
 }
 
 function countBy(candidates: { category: string; status: string; areaId: string }[]) {

@@ -506,6 +506,16 @@ export async function facetCounts(prisma: PrismaClient, filters: SearchFilters) 
   return { category: plain(categories), status: plain(statuses), area: plain(areas) }
 }
 
+/**
+ * How many facilities match, counted up to `cap` + 1 and no further: a results page says "more
+ * than 1,000" rather than counting 20,000 matches of a common word for every page view.
+ */
+export async function matchCount(prisma: PrismaClient, filters: SearchFilters, cap: number): Promise<number> {
+  const [row] = await prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM (SELECT 1 FROM facility f
+    WHERE ${Prisma.join(whereSql(filters), ' AND ')} LIMIT ${cap + 1}) matches`
+  return row?.n ?? 0
+}
+
 /** The facilities matching the filters, with what facet counts need when hours must be evaluated. */
 export async function facetCandidates(prisma: PrismaClient, filters: SearchFilters) {
   const rows = await prisma.$queryRaw<

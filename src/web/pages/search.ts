@@ -197,7 +197,7 @@ export function resultsPage(
   return html`<h1>${w.results}${query.q === undefined ? null : html`${language === 'en' ? ': ' : '：'}<q>${query.q}</q>`}</h1>
 <div class="grid results-layout">
 <div>
-<p class="count" role="status">${w.resultCount(results.total)}</p>
+<p class="count" role="status">${results.totalAtLeast ? w.resultCountAtLeast(results.total) : w.resultCount(results.total)}</p>
 ${placeNotice(place, query, data.areas, language)}
 <p><a href="#filters-heading">${w.filters}</a></p>
 ${results.fuzzy && !nothing ? html`<p class="notice">${w.fuzzyNote}</p>` : null}
