@@ -91,6 +91,22 @@ export function findPlace(areas: Area[], text: string): Place | null {
   return null
 }
 
+/** The ids of areas within some areas (and those areas), at any depth. */
+export async function areasWithin(prisma: PrismaClient, roots: readonly string[]): Promise<string[]> {
+  const areas = await prisma.area.findMany({ select: { id: true, parentId: true } })
+  const within = new Set(roots)
+  for (let grew = true; grew; ) {
+    grew = false
+    for (const area of areas) {
+      if (area.parentId !== null && within.has(area.parentId) && !within.has(area.id)) {
+        within.add(area.id)
+        grew = true
+      }
+    }
+  }
+  return [...within]
+}
+
 export function areaDirectory(prisma: PrismaClient) {
   return {
     /** The street or community a resident typed, with the approximate centre to measure from (findPlace). */

@@ -6,6 +6,7 @@ import type { FacilityCategory, FacilityStatus } from '../generated/prisma/enums
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js'
 import { ProblemError } from '../http/problems.js'
 import type { FacilityDocument } from './document.js'
+import { areasWithin } from '../areas/directory.js'
 
 /** What an editor's key is limited to; empty lists mean everything. */
 export interface StaffScope {
@@ -19,22 +20,6 @@ export interface StaffListFilters {
   status?: FacilityStatus
   area?: string
   limit: number
-}
-
-/** The ids of areas within some areas (and those areas), at any depth. */
-async function areasWithin(prisma: PrismaClient, roots: readonly string[]): Promise<string[]> {
-  const areas = await prisma.area.findMany({ select: { id: true, parentId: true } })
-  const within = new Set(roots)
-  for (let grew = true; grew; ) {
-    grew = false
-    for (const area of areas) {
-      if (area.parentId !== null && within.has(area.parentId) && !within.has(area.id)) {
-        within.add(area.id)
-        grew = true
-      }
-    }
-  }
-  return [...within]
 }
 
 async function scopeWhere(prisma: PrismaClient, scope: StaffScope, area?: string): Promise<Prisma.FacilityWhereInput> {

@@ -4,6 +4,7 @@
 // with the suggestion's id in the reason the history and the change feed show). Folding,
 // validation against the facility's rules and the moderator's scope are decided here.
 import { createHash, randomBytes } from 'node:crypto'
+import { areasWithin } from '../areas/directory.js'
 import { isStatusOfCategory, nextStatuses, transitionRule } from '../domain/lifecycle.js'
 import { documentOf, type FacilityDocument } from '../facilities/document.js'
 import type { FacilityService, VersionedWrite } from '../facilities/service.js'
@@ -224,22 +225,8 @@ export function suggestionService(prisma: PrismaClient, facilities: FacilityServ
 
     /** Suggestions within a moderator's scope, newest first; one more than `limit` tells whether a next page exists. */
     async list(filters: { state?: SuggestionState; facilityId?: string; before?: string; limit: number }, scope: ModeratorScope) {
-      let areaIds: string[] | undefined
-      if (scope.areaIds.length > 0) {
-        // The areas within the scope's, at any depth.
-        const areas = await prisma.area.findMany({ select: { id: true, parentId: true } })
-        const within = new Set(scope.areaIds)
-        for (let grew = true; grew; ) {
-          grew = false
-          for (const area of areas) {
-            if (area.parentId !== null && within.has(area.parentId) && !within.has(area.id)) {
-              within.add(area.id)
-              grew = true
-            }
-          }
-        }
-        areaIds = [...within]
-      }
+      // The areas within the scope's, at any depth.
+      const areaIds = scope.areaIds.length > 0 ? await areasWithin(prisma, scope.areaIds) : undefined
       const rows = await prisma.suggestion.findMany({
         where: {
           state: filters.state,
