@@ -50,6 +50,10 @@ export interface RowResult {
   errors?: { field: string; message: string }[]
 }
 
+/** The refusal of a file above the size limit (also for a file read whole first, src/api/v1/imports.ts). */
+export const importTooLarge = (maxBytes: number) =>
+  new ProblemError('payload_too_large', `An import may have at most ${maxBytes} bytes; split the file`)
+
 /** Fails the stream on bytes that are not UTF-8, and on files above the size limit. */
 function checkedUtf8(maxBytes: number) {
   const decoder = new TextDecoder('utf-8', { fatal: true })
@@ -58,7 +62,7 @@ function checkedUtf8(maxBytes: number) {
     transform(chunk: Buffer, _encoding, callback) {
       bytes += chunk.length
       if (bytes > maxBytes) {
-        callback(new ProblemError('payload_too_large', `An import may have at most ${maxBytes} bytes; split the file`))
+        callback(importTooLarge(maxBytes))
         return
       }
       try {

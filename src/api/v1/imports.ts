@@ -3,8 +3,9 @@ import { createHash } from 'node:crypto'
 import { Readable } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { ProblemError, problemResponses } from '../../http/problems.js'
+import { problemResponses } from '../../http/problems.js'
 import { csvColumns, requiredCsvColumns } from '../../facilities/csv.js'
+import { importTooLarge } from '../../facilities/import.js'
 import { Nullable } from '../../facilities/schemas.js'
 import { actorOf } from '../../plugins/auth.js'
 import { access } from '../../http/access.js'
@@ -127,7 +128,7 @@ async function readAtMost(stream: Readable, maxBytes: number): Promise<Buffer> {
   let bytes = 0
   for await (const chunk of stream) {
     bytes += (chunk as Buffer).length
-    if (bytes > maxBytes) throw new ProblemError('payload_too_large', `An import may have at most ${maxBytes} bytes; split the file`)
+    if (bytes > maxBytes) throw importTooLarge(maxBytes)
     chunks.push(chunk as Buffer)
   }
   return Buffer.concat(chunks)
