@@ -11,6 +11,7 @@ import idempotencyPlugin from './http/idempotency.js'
 import inputGuardPlugin from './http/input-guard.js'
 import securityPlugin from './http/security.js'
 import openapiPlugin from './http/openapi.js'
+import { compilersFactory } from './http/compiled-schemas.js'
 import requestIdPlugin, { requestIdOf } from './http/request-id.js'
 import authPlugin from './plugins/auth.js'
 import { defaultRateLimits, type RateLimits } from './config.js'
@@ -147,6 +148,7 @@ export function serverOptions(
     frameworkErrors,
     clientErrorHandler,
     bodyLimit: 1024 * 1024,
+    schemaController: { compilersFactory },
   }
 }
 

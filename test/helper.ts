@@ -103,6 +103,17 @@ export function forEachDatabase(t: Test, name: string, fn: (t: Test, engine: Dat
   for (const engine of testEngines) t.test(`${name} (${engine})`, (t) => fn(t, engine))
 }
 
+/**
+ * Runs a subtest once, on the first engine under test (the embedded one when both are): for the
+ * tests in Chromium. What a page shows and how it behaves does not depend on the engine — every
+ * service a page calls is tested on both — while the browser and axe cost more than the rest of
+ * a file, so running them twice doubled the suite's slowest files for nothing.
+ */
+export function forOneDatabase(t: Test, name: string, fn: (t: Test, engine: DatabaseEngine) => Promise<void>) {
+  const engine = testEngines[0]
+  if (engine !== undefined) t.test(`${name} (${engine})`, (t) => fn(t, engine))
+}
+
 /** An empty folder, removed when the test ends. */
 export async function tempDir(t: Test): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'linli-test-'))

@@ -5,10 +5,10 @@
 // the change feed → sign out. Assertions are on what the pages show.
 import t from 'tap'
 import type { Page } from 'playwright-core'
-import { buildClocked, create, forEachDatabase, keyFor } from '../helper.js'
+import { buildClocked, create, forOneDatabase, keyFor } from '../helper.js'
 import { launchBrowser, listen } from '../web/browser.js'
 
-forEachDatabase(t, 'a staff member in Chromium', async (t, engine) => {
+forOneDatabase(t, 'a staff member in Chromium', async (t, engine) => {
   const { app } = await buildClocked(t, engine, '2026-11-30T02:00:00Z')
   const admin = await keyFor(app, 'admin')
   const anna = await keyFor(app, 'editor', { areaIds: ['hehua'] })

@@ -177,7 +177,9 @@ async function stdioClient(t: Test, env: Record<string, string>) {
     stderr: 'pipe',
   })
   const client = new Client({ name: 'linli-test', version: '1.0.0' })
-  await client.connect(transport)
+  // The server answers once its database is open: on a new data folder, after migrating and
+  // seeding it, which on a busy machine takes longer than the SDK's 60 s default.
+  await client.connect(transport, { timeout: 240_000 })
   t.teardown(() => client.close())
   return client
 }

@@ -3,7 +3,7 @@
 // public holidays and make-up working days (调休) around National Day 2026, by an injected clock.
 import t from 'tap'
 import type { Page } from 'playwright-core'
-import { addFacility, buildClocked, forEachDatabase } from '../helper.js'
+import { addFacility, buildClocked, forOneDatabase } from '../helper.js'
 import { launchBrowser, listen } from './browser.js'
 
 /** The rows of the hours table as a person reads them: the day, its hours, the note under them (if any). */
@@ -18,7 +18,7 @@ const weekRows = (page: Page) =>
     }),
   )
 
-forEachDatabase(t, 'a facility page in Chromium', async (t, engine) => {
+forOneDatabase(t, 'a facility page in Chromium', async (t, engine) => {
   // Wednesday 30 September 2026, 10:00 in Shenzhen: National Day (1–7 October) starts tomorrow.
   const { app, setNow } = await buildClocked(t, engine, '2026-09-30T02:00:00Z')
   await addFacility(app, {

@@ -3,7 +3,7 @@
 // of it again with JavaScript off. Assertions are on what the page shows.
 import t from 'tap'
 import type { Page } from 'playwright-core'
-import { addFacility, build, forEachDatabase, type App } from '../helper.js'
+import { addFacility, build, forOneDatabase, type App } from '../helper.js'
 import { launchBrowser, listen } from './browser.js'
 
 /** Three kindergartens / childcare centres with exact sites, ages and places, north of the seed's centre. */
@@ -36,7 +36,7 @@ async function addPlacesForChildren(app: App) {
 
 const cardNames = (page: Page) => page.locator('.card h3').allTextContents()
 
-forEachDatabase(t, 'a resident in Chromium', async (t, engine) => {
+forOneDatabase(t, 'a resident in Chromium', async (t, engine) => {
   const app = await build(t, engine)
   await addPlacesForChildren(app)
   await addFacility(app, {

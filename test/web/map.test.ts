@@ -6,9 +6,8 @@
 import http from 'node:http'
 import { gzipSync } from 'node:zlib'
 import t, { type Test } from 'tap'
-import { AxeBuilder } from '@axe-core/playwright'
-import { addFacility, build, forEachDatabase, type App } from '../helper.js'
-import { launchBrowser, listen } from './browser.js'
+import { addFacility, build, forOneDatabase, type App } from '../helper.js'
+import { axeViolations, launchBrowser, listen } from './browser.js'
 
 // A 1×1 PNG.
 const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64')
@@ -42,7 +41,7 @@ async function addExactKindergartens(app: App) {
   }
 }
 
-forEachDatabase(t, 'the map', async (t, engine) => {
+forOneDatabase(t, 'the map', async (t, engine) => {
   const tiles = await stubTileServer(t)
   const app = await build(t, engine, {
     mapTiles: { url: `${tiles.origin}/{z}/{x}/{y}.png`, attribution: '© Stub Tiles <b>not markup</b>', gcj02: false },
@@ -135,12 +134,7 @@ forEachDatabase(t, 'the map', async (t, engine) => {
     ]) {
       await page.goto(`${base}${path}`)
       await page.locator('.map .leaflet-tile-loaded').first().waitFor()
-      const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze()
-      t.same(
-        result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-        [],
-        path,
-      )
+      t.same(await axeViolations(page), [], path)
     }
   })
 
@@ -196,7 +190,7 @@ forEachDatabase(t, 'the map', async (t, engine) => {
   })
 })
 
-forEachDatabase(t, 'no tiles configured', async (t, engine) => {
+forOneDatabase(t, 'no tiles configured', async (t, engine) => {
   const app = await build(t, engine)
   await addExactKindergartens(app)
   const base = await listen(app)
