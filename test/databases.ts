@@ -304,13 +304,31 @@ async function ensurePGliteDumps(currentKey: string): Promise<string> {
 
 const pgliteDumps = new Map<DatabaseState, Promise<Blob>>()
 
+/**
+ * A dump held in memory, as PGlite reads it (it asks only for arrayBuffer()): each call answers a
+ * copy of the bytes. Node 20's own Blob.arrayBuffer() reads a blob in small chunks and joins them,
+ * which cost 0.9 s of CPU per test database for a 42 MB dump; a copy costs milliseconds.
+ */
+class DumpBlob extends Blob {
+  readonly #bytes: Uint8Array<ArrayBuffer>
+
+  constructor(bytes: Uint8Array<ArrayBuffer>) {
+    super([bytes], { type: 'application/x-tar' })
+    this.#bytes = bytes
+  }
+
+  override async arrayBuffer(): Promise<ArrayBuffer> {
+    return this.#bytes.slice().buffer
+  }
+}
+
 /** A dump of this code's PGlite database in the state asked for, built first when missing; read once per process. */
 export function pgliteDump(state: DatabaseState): Promise<Blob> {
   let dump = pgliteDumps.get(state)
   if (dump === undefined) {
     dump = templateKey()
       .then(ensurePGliteDumps)
-      .then(async (folder) => new Blob([await readFile(dumpFile(folder, state))]))
+      .then(async (folder) => new DumpBlob(await readFile(dumpFile(folder, state))))
     pgliteDumps.set(state, dump)
     dump.catch(() => pgliteDumps.delete(state))
   }

@@ -10,11 +10,12 @@ import { launchBrowser, listen } from './browser.js'
 const weekRows = (page: Page) =>
   page.locator('table.week tbody tr').evaluateAll((rows) =>
     rows.map((row) => {
-      const text = (node: Node | null | undefined) => (node?.textContent ?? '').replace(/\s+/g, ' ').trim()
       const hours = row.querySelector('td')?.cloneNode(true) as HTMLElement | undefined
       const note = hours?.querySelector('.day-note')
       note?.remove()
-      return [text(row.querySelector('th')), text(hours), text(note)]
+      // No named function in here: tsx (esbuild's keepNames) would wrap it in a __name() call,
+      // which the page, where this runs, does not have.
+      return [row.querySelector('th'), hours, note].map((node) => (node?.textContent ?? '').replace(/\s+/g, ' ').trim())
     }),
   )
 
