@@ -1275,7 +1275,7 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
-        /** @description A facility as listed: enough to show it in a list or on a map. `fields` asks for other fields of the full record (Facility): `hours`, `names` and `statusEffective` were list fields until 2026-11-30. */
+        /** @description A facility as listed: enough to show it in a list or on a map. `fields` asks for other fields of the full record (Facility). */
         FacilitySummary: {
             /** Format: uuid */
             id: string;
@@ -1291,6 +1291,11 @@ export interface components {
             kind: "service" | "project";
             /** @description In the response language (Content-Language), falling back to Chinese. */
             name: string;
+            /** @description Text in Simplified Chinese and, where known, English. */
+            names: {
+                "zh-Hans": string;
+                en: string | null;
+            };
             /**
              * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → launched (started; preparation or construction not reported) → under_construction ⇄ suspended → completed → in_service; cancelled.
              * @enum {unknown}
@@ -1298,6 +1303,22 @@ export interface components {
             status: "planned" | "in_preparation" | "launched" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
             /** @example 运营中 */
             statusLabel: string;
+            statusEffective: {
+                /** @description The date as published, in EDTF (2022-05, 2026-36 = Q4 2026, 2020/2022). */
+                edtf: string;
+                /** @enum {unknown} */
+                precision: "day" | "month" | "quarter" | "half_year" | "year" | "interval";
+                /**
+                 * Format: date
+                 * @description First day the date covers.
+                 */
+                earliest: string;
+                /**
+                 * Format: date
+                 * @description Last day the date covers.
+                 */
+                latest: string;
+            } | null;
             area: {
                 id: string;
                 /** @enum {unknown} */
@@ -1322,6 +1343,27 @@ export interface components {
             distanceMeters?: number;
             /** @description With distanceMeters: true when the location is approximate (e.g. the centre of the area), so the distance is only a rough guide. */
             distanceApproximate?: boolean;
+            /** @description Computed from openingHours in the facility time zone, honouring Chinese public holidays and make-up working days. */
+            hours: {
+                /** @description Only a facility that operates (operational, in_service) can be open. */
+                openNow: boolean;
+                /**
+                 * Format: date-time
+                 * @description Next opening, in the facility time zone; null when it does not operate.
+                 */
+                nextOpenAt: string | null;
+                /**
+                 * Format: date-time
+                 * @description Next closing, in the facility time zone.
+                 */
+                nextCloseAt: string | null;
+                /** @description The regular weekly hours, Monday first; no intervals = closed that day. */
+                weekdayHours: {
+                    /** @enum {unknown} */
+                    day: "mo" | "tu" | "we" | "th" | "fr" | "sa" | "su";
+                    intervals: string[];
+                }[];
+            } | null;
             /** @description Whether it is open at this moment (as `hours.openNow`); null when it publishes no hours. */
             openNow: boolean | null;
             dates: {

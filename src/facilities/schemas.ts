@@ -328,41 +328,11 @@ const listItemProperties = {
 export const FacilityListItem = Type.Object(listItemProperties)
 export type FacilityListItem = Static<typeof FacilityListItem>
 
-/**
- * The fields of a list item unless others are asked for (`fields`): what a results list or a map
- * shows — name, kind, status, place, distance, open now, dates. The week's hours, both names and
- * the status's date are the facility page's (`GET /v1/facilities/{id}`), or asked for with `fields`.
- */
-export const summaryFields = [
-  'id',
-  'slug',
-  'category',
-  'categoryLabel',
-  'kind',
-  'name',
-  'status',
-  'statusLabel',
-  'area',
-  'location',
-  'distanceMeters',
-  'distanceApproximate',
-  'openNow',
-  'dates',
-  'updatedAt',
-] as const satisfies readonly (keyof typeof listItemProperties)[]
-
-export const FacilitySummary = Type.Object(
-  Object.fromEntries(summaryFields.map((name) => [name, listItemProperties[name]])) as Pick<
-    typeof listItemProperties,
-    (typeof summaryFields)[number]
-  >,
-  {
-    $id: 'FacilitySummary',
-    description:
-      'A facility as listed: enough to show it in a list or on a map. `fields` asks for other fields of the full record ' +
-      '(Facility): `hours`, `names` and `statusEffective` were list fields until 2026-11-30.',
-  },
-)
+export const FacilitySummary = Type.Object(listItemProperties, {
+  $id: 'FacilitySummary',
+  description:
+    'A facility as listed: enough to show it in a list or on a map. `fields` asks for other fields of the full record (Facility).',
+})
 
 export const Facility = Type.Object(
   {

@@ -7,7 +7,7 @@ import type { Crs } from '../../domain/geo.js'
 import { csvOfFacilities } from '../../facilities/csv.js'
 import { documentOf } from '../../facilities/document.js'
 import { distanceOf, presentFacility, presentListItem, type PresentationContext } from '../../facilities/presenter.js'
-import { FacilityListItem, summaryFields } from '../../facilities/schemas.js'
+import { FacilityListItem } from '../../facilities/schemas.js'
 import { SearchQuery } from '../../facilities/search/params.js'
 import type { SearchHit } from '../../facilities/service.js'
 import { access } from '../../http/access.js'
@@ -105,8 +105,7 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const lastModified = clockDependent ? undefined : await fastify.facilities.lastModified()
       if (lastModified !== undefined) reply.header('last-modified', httpDate(lastModified))
       const page = { limit, nextCursor }
-      if (format === 'geojson')
-        return reply.type('application/geo+json').send(geoJsonOf(items, page, fields ?? (view === 'full' ? undefined : summaryFields)))
+      if (format === 'geojson') return reply.type('application/geo+json').send(geoJsonOf(items, page, fields))
       if (format === 'csv') {
         // Rows an import takes back as they are: each facility's document beside its summary.
         const records = new Map((await fastify.facilities.inFull(items.map((item) => item.id))).map((r) => [r.id, r]))
