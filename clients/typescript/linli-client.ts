@@ -7,6 +7,8 @@ import type { components, paths } from './schema.js'
 
 export type Facility = components['schemas']['Facility']
 export type FacilitySummary = components['schemas']['FacilitySummary']
+/** A list item asked for with `fields`: its id and those fields. */
+export type FacilityFields = components['schemas']['FacilityFields']
 export type Problem = components['schemas']['Problem']
 
 /** Answers as JSON (and errors as problems); GeoJSON and CSV are there for clients that ask for them. */
@@ -56,14 +58,15 @@ export class LinliProblem extends Error {
 
 /** What a resident asks: kindergartens and childcare within 2 km of a point (WGS-84), every page. */
 export async function childcareNear(client: ReturnType<typeof linliClient>, lat: number, lng: number) {
-  const found: (Facility | FacilitySummary)[] = []
+  const found: FacilitySummary[] = []
   let cursor: string | undefined
   do {
     const { data, error } = await client.GET('/v1/facilities', {
       params: { query: { near: `${lat},${lng}`, radius: 2000, category: ['kindergarten', 'childcare'], limit: 100, cursor } },
     })
     if (error !== undefined) throw new LinliProblem(error)
-    found.push(...data.data)
+    // Neither `view` nor `fields`: the items are summaries (the document's union names all three kinds).
+    found.push(...(data.data as FacilitySummary[]))
     cursor = data.page.nextCursor ?? undefined
   } while (cursor !== undefined)
   return found

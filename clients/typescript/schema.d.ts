@@ -1024,6 +1024,8 @@ export interface components {
                     intervals: string[];
                 }[];
             } | null;
+            /** @description Whether it is open at this moment (as `hours.openNow`); null when it publishes no hours. */
+            openNow: boolean | null;
             dates: {
                 constructionStart?: {
                     planned?: {
@@ -1273,7 +1275,7 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
-        /** @description A facility as listed: enough to show it in a list or on a map. */
+        /** @description A facility as listed: enough to show it in a list or on a map. `fields` asks for other fields of the full record (Facility). */
         FacilitySummary: {
             /** Format: uuid */
             id: string;
@@ -1362,6 +1364,8 @@ export interface components {
                     intervals: string[];
                 }[];
             } | null;
+            /** @description Whether it is open at this moment (as `hours.openNow`); null when it publishes no hours. */
+            openNow: boolean | null;
             dates: {
                 constructionStart?: {
                     planned?: {
@@ -1540,6 +1544,346 @@ export interface components {
             };
             /** Format: date-time */
             updatedAt: string;
+        };
+        /** @description A list item with `fields`: the id and the fields asked for, each as in the full record (Facility). */
+        FacilityFields: {
+            /** Format: uuid */
+            id: string;
+            slug?: string;
+            /**
+             * @description What the facility is. Hospitals … markets follow the service lifecycle; roads … buildings the project lifecycle.
+             * @enum {unknown}
+             */
+            category?: "hospital" | "school" | "kindergarten" | "childcare" | "elder_care" | "culture_venue" | "sports_venue" | "public_service" | "market" | "road" | "bridge" | "expressway" | "intercity_rail" | "metro" | "logistics_hub" | "utility" | "commercial_building";
+            /** @example 幼儿园 */
+            categoryLabel?: string;
+            /** @enum {unknown} */
+            kind?: "service" | "project";
+            /** @description In the response language (Content-Language), falling back to Chinese. */
+            name?: string;
+            /** @description Text in Simplified Chinese and, where known, English. */
+            names?: {
+                "zh-Hans": string;
+                en: string | null;
+            };
+            /**
+             * @description Services: planned → under_construction → operational ⇄ temporarily_closed → permanently_closed. Projects: planned → in_preparation → launched (started; preparation or construction not reported) → under_construction ⇄ suspended → completed → in_service; cancelled.
+             * @enum {unknown}
+             */
+            status?: "planned" | "in_preparation" | "launched" | "under_construction" | "suspended" | "completed" | "in_service" | "cancelled" | "operational" | "temporarily_closed" | "permanently_closed";
+            /** @example 运营中 */
+            statusLabel?: string;
+            statusEffective?: {
+                /** @description The date as published, in EDTF (2022-05, 2026-36 = Q4 2026, 2020/2022). */
+                edtf: string;
+                /** @enum {unknown} */
+                precision: "day" | "month" | "quarter" | "half_year" | "year" | "interval";
+                /**
+                 * Format: date
+                 * @description First day the date covers.
+                 */
+                earliest: string;
+                /**
+                 * Format: date
+                 * @description Last day the date covers.
+                 */
+                latest: string;
+            } | null;
+            area?: {
+                id: string;
+                /** @enum {unknown} */
+                level: "city" | "district" | "street" | "community";
+                /** @description In the response language. */
+                name: string;
+            };
+            /** @description A point in WGS-84; `approximate` when the site is not known exactly. */
+            location?: {
+                lat: number;
+                lng: number;
+                /**
+                 * @description As asked with `crs`; WGS84 unless asked.
+                 * @enum {unknown}
+                 */
+                crs: "WGS84" | "GCJ02";
+                /** @enum {unknown} */
+                precision: "exact" | "approximate";
+                note: string | null;
+            } | null;
+            /** @description From the `near` point; only when searching near one. Approximate when distanceApproximate is true. */
+            distanceMeters?: number;
+            /** @description With distanceMeters: true when the location is approximate (e.g. the centre of the area), so the distance is only a rough guide. */
+            distanceApproximate?: boolean;
+            /** @description Computed from openingHours in the facility time zone, honouring Chinese public holidays and make-up working days. */
+            hours?: {
+                /** @description Only a facility that operates (operational, in_service) can be open. */
+                openNow: boolean;
+                /**
+                 * Format: date-time
+                 * @description Next opening, in the facility time zone; null when it does not operate.
+                 */
+                nextOpenAt: string | null;
+                /**
+                 * Format: date-time
+                 * @description Next closing, in the facility time zone.
+                 */
+                nextCloseAt: string | null;
+                /** @description The regular weekly hours, Monday first; no intervals = closed that day. */
+                weekdayHours: {
+                    /** @enum {unknown} */
+                    day: "mo" | "tu" | "we" | "th" | "fr" | "sa" | "su";
+                    intervals: string[];
+                }[];
+            } | null;
+            /** @description Whether it is open at this moment (as `hours.openNow`); null when it publishes no hours. */
+            openNow?: boolean | null;
+            dates?: {
+                constructionStart?: {
+                    planned?: {
+                        /** @description The date as published, in EDTF (2022-05, 2026-36 = Q4 2026, 2020/2022). */
+                        edtf: string;
+                        /** @enum {unknown} */
+                        precision: "day" | "month" | "quarter" | "half_year" | "year" | "interval";
+                        /**
+                         * Format: date
+                         * @description First day the date covers.
+                         */
+                        earliest: string;
+                        /**
+                         * Format: date
+                         * @description Last day the date covers.
+                         */
+                        latest: string;
+                        /** @description The source's own words for the date. */
+                        sourceText: string | null;
+                    };
+                    expected?: {
+                        /** @description The date as published, in EDTF (2022-05, 2026-36 = Q4 2026, 2020/2022). */
+                        edtf: string;
+                        /** @enum {unknown} */
+                        precision: "day" | "month" | "quarter" | "half_year" | "year" | "interval";
+                        /**
+                         * Format: date
+                         * @description First day the date covers.
+                         */
+                        earliest: string;
+                        /**
+                         * Format: date
+                         * @description Last day the date covers.
+                         */
+                        latest: string;
+                        /** @description The source's own words for the date. */
+                        sourceText: string | null;
+                    };
+                    actual?: {
+                        /** @description The date as published, in EDTF (2022-05, 2026-36 = Q4 2026, 2020/2022). */
+                        edtf: string;
+                        /** @enum {unknown} */
+                        precision: "day" | "month" | "quarter" | "half_year" | "year" | "interval";
+                        /**
+                         * Format: date
+                         * @description First day the date covers.
+                         */
+                        earliest: string;
+                        /**
+                         * Format: date
+                         * @description Last day the date covers.
+                         */
+                        latest: string;
+                        /** @description The source's own words for the date. */
+                        sourceText: string | null;
+                    };
+                    /** @description Whether the actual (or else expected) date ends later than the first published (planned) one; null without a planned date. */
+                    delayed: boolean | null;
+                };
+                completion?: {
+                    planned?: {
+                        /** @description The date as published, in EDTF (2022-05, 2026-36 = Q4 2026, 2020/2022). */
+                        edtf: string;
+                        /** @enum {unknown} */
+                        precision: "day" | "month" | "quarter" | "half_year" | "year" | "interval";
+                        /**
+                         * Format: date
+                         * @description First day the date covers.
+                         */
+                        earliest: string;
+                        /**
+                         * Format: date
+                         * @description Last day the date covers.
+                         */
+                        latest: string;
+                        /** @description The source's own words for the date. */
+                        sourceText: string | null;
+                    };
+                    expected?: {
+                        /** @description The date as published, in EDTF (2022-05, 2026-36 = Q4 2026, 2020/2022). */
+                        edtf: string;
+                        /** @enum {unknown} */
+                        precision: "day" | "month" | "quarter" | "half_year" | "year" | "interval";
+                        /**
+                         * Format: date
+                         * @description First day the date covers.
+                         */
+                        earliest: string;
+                        /**
+                         * Format: date
+                         * @description Last day the date covers.
+                         */
+                        latest: string;
+                        /** @description The source's own words for the date. */
+                        sourceText: string | null;
+                    };
+                    actual?: {
+                        /** @description The date as published, in EDTF (2022-05, 2026-36 = Q4 2026, 2020/2022). */
+                        edtf: string;
+                        /** @enum {unknown} */
+                        precision: "day" | "month" | "quarter" | "half_year" | "year" | "interval";
+                        /**
+                         * Format: date
+                         * @description First day the date covers.
+                         */
+                        earliest: string;
+                        /**
+                         * Format: date
+                         * @description Last day the date covers.
+                         */
+                        latest: string;
+                        /** @description The source's own words for the date. */
+                        sourceText: string | null;
+                    };
+                    /** @description Whether the actual (or else expected) date ends later than the first published (planned) one; null without a planned date. */
+                    delayed: boolean | null;
+                };
+                opening?: {
+                    planned?: {
+                        /** @description The date as published, in EDTF (2022-05, 2026-36 = Q4 2026, 2020/2022). */
+                        edtf: string;
+                        /** @enum {unknown} */
+                        precision: "day" | "month" | "quarter" | "half_year" | "year" | "interval";
+                        /**
+                         * Format: date
+                         * @description First day the date covers.
+                         */
+                        earliest: string;
+                        /**
+                         * Format: date
+                         * @description Last day the date covers.
+                         */
+                        latest: string;
+                        /** @description The source's own words for the date. */
+                        sourceText: string | null;
+                    };
+                    expected?: {
+                        /** @description The date as published, in EDTF (2022-05, 2026-36 = Q4 2026, 2020/2022). */
+                        edtf: string;
+                        /** @enum {unknown} */
+                        precision: "day" | "month" | "quarter" | "half_year" | "year" | "interval";
+                        /**
+                         * Format: date
+                         * @description First day the date covers.
+                         */
+                        earliest: string;
+                        /**
+                         * Format: date
+                         * @description Last day the date covers.
+                         */
+                        latest: string;
+                        /** @description The source's own words for the date. */
+                        sourceText: string | null;
+                    };
+                    actual?: {
+                        /** @description The date as published, in EDTF (2022-05, 2026-36 = Q4 2026, 2020/2022). */
+                        edtf: string;
+                        /** @enum {unknown} */
+                        precision: "day" | "month" | "quarter" | "half_year" | "year" | "interval";
+                        /**
+                         * Format: date
+                         * @description First day the date covers.
+                         */
+                        earliest: string;
+                        /**
+                         * Format: date
+                         * @description Last day the date covers.
+                         */
+                        latest: string;
+                        /** @description The source's own words for the date. */
+                        sourceText: string | null;
+                    };
+                    /** @description Whether the actual (or else expected) date ends later than the first published (planned) one; null without a planned date. */
+                    delayed: boolean | null;
+                };
+            };
+            /** Format: date-time */
+            updatedAt?: string;
+            externalId?: string | null;
+            aliases?: string[];
+            /** @description In the response language. */
+            description?: string | null;
+            /** @description In the response language. */
+            address?: string | null;
+            /** @description GeoJSON geometry of a linear project. */
+            geometry?: {
+                [key: string]: unknown;
+            } | null;
+            /** @enum {string|null} */
+            elderCareTier?: "street_centre" | "community_station" | "residential_point" | null;
+            ageRange?: {
+                minMonths: number | null;
+                maxMonths: number | null;
+            } | null;
+            accessibility?: ("step_free_entrance" | "lift" | "accessible_toilet" | "accessible_parking" | "hearing_loop" | "braille_signage" | "wheelchair_loan")[];
+            /** @description OpenStreetMap opening_hours syntax. */
+            openingHours?: string | null;
+            /** @example Asia/Shanghai */
+            timeZone?: string;
+            contact?: {
+                phone: string | null;
+                website: string | null;
+            };
+            capacity?: {
+                /** @enum {unknown} */
+                unit: "beds" | "places" | "school_places" | "childcare_places" | "elder_care_beds" | "parking_spaces";
+                total: number | null;
+                available: number | null;
+                /** Format: date-time */
+                asOf: string;
+            }[];
+            attributes?: {
+                [key: string]: unknown;
+            };
+            citations?: {
+                source: {
+                    id: string;
+                    title: string;
+                    publishedOn: string | null;
+                };
+                quote: string;
+            }[];
+            /** @description Where each field's value comes from: the source and its sentence, staff, or a translation or inference. */
+            provenance?: {
+                /**
+                 * @description A JSON Pointer into the facility as written (FacilityInput).
+                 * @example /name/en
+                 */
+                field: string;
+                /**
+                 * @description source: the value is in the quoted sentence of the source; summary: written by the editors from the cited sentences; translation: translated from the Chinese (English names); descriptive: a description where the source gives no name; inferred: read from the source but not said in these words (see note); staff: entered or verified by staff (by, at).
+                 * @enum {unknown}
+                 */
+                basis: "source" | "summary" | "translation" | "descriptive" | "inferred" | "staff";
+                /** @description A source id (see citations). */
+                source: string | null;
+                /** @description The sentence of the source, verbatim. */
+                quote: string | null;
+                note: string | null;
+                by: string | null;
+                /** Format: date-time */
+                at: string | null;
+            }[];
+            /** Format: date-time */
+            verifiedAt?: string | null;
+            version?: number;
+            /** Format: date-time */
+            createdAt?: string;
         };
         /** @description A status change, in effect, scheduled or discarded. */
         StatusChange: {
@@ -2860,6 +3204,15 @@ export interface operations {
                 /** @description The compact list item or the full record. */
                 view?: "summary" | "full";
                 /**
+                 * @description Only these fields of each item (and its `id`), any of the full record, comma-separated: `fields=name,location,openNow`. Replaces the view. GeoJSON takes them as the properties (the point is always there); CSV always has every import column.
+                 * @example [
+                 *       "name",
+                 *       "location",
+                 *       "openNow"
+                 *     ]
+                 */
+                fields?: ("id" | "slug" | "category" | "categoryLabel" | "kind" | "name" | "names" | "status" | "statusLabel" | "statusEffective" | "area" | "location" | "distanceMeters" | "distanceApproximate" | "hours" | "openNow" | "dates" | "updatedAt" | "externalId" | "aliases" | "description" | "address" | "geometry" | "elderCareTier" | "ageRange" | "accessibility" | "openingHours" | "timeZone" | "contact" | "capacity" | "attributes" | "citations" | "provenance" | "verifiedAt" | "version" | "createdAt")[];
+                /**
                  * @description Page size, 1–100.
                  * @example 20
                  */
@@ -2896,8 +3249,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description List items (`view=summary`) or full records (`view=full`). */
-                        data: (components["schemas"]["Facility"] | components["schemas"]["FacilitySummary"])[];
+                        /** @description List items (`view=summary`), full records (`view=full`), or the fields asked for (`fields`). */
+                        data: (components["schemas"]["Facility"] | components["schemas"]["FacilitySummary"] | components["schemas"]["FacilityFields"])[];
                         page: {
                             /** @description The page size asked for. */
                             limit: number;

@@ -11,6 +11,7 @@ import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@p
 import pg from 'pg'
 import lockfile from 'proper-lockfile'
 import { type Prisma, PrismaClient } from '../generated/prisma/client.js'
+import { readTemplate } from './embedded-template.js'
 
 export type DatabaseEngine = 'pglite' | 'postgresql'
 
@@ -85,11 +86,16 @@ export class DataDirInUseError extends Error {
 }
 
 /**
- * A database in memory (the tests' copies) already holds every page in the process's memory:
- * PostgreSQL's default 128 MB buffer pool would only copy them, and setting it up took half of
- * each start (1.1 of 2.1 s of CPU per test database).
+/**
+ * PostgreSQL's buffer cache in the embedded database. PGlite keeps PostgreSQL's default of 128 MB,
+ * and touches all of it as it starts, inside its Wasm memory, which never shrinks: 126 MiB of the
+ * server's resident memory before the first query, for a database of a few megabytes (the seed's
+ * is 41 MB on disk with its indexes). Pages it does not hold are read from the data folder through
+ * the operating system's file cache (docs/operations.md has the measurements) — or, for a database
+ * in memory (the tests' copies), are in memory already. Setting up 128 MB also took half of each
+ * start: 1.1 of 2.1 s of CPU per test database.
  */
-const inMemoryStartParams = (pglite: { defaultStartParams: string[] }) => [...pglite.defaultStartParams, '-c', 'shared_buffers=16MB']
+export const embeddedSharedBuffers = '16MB'
 
 // PGlite is loaded only when the embedded database is used: a server on PostgreSQL does not
 // carry its Wasm build.
@@ -104,8 +110,8 @@ async function loadPGlite() {
   // A data folder must always be opened with the same extensions (ENVIRONMENT.md): a folder whose
   // tables use pg_trgm cannot be written without it.
   const extensions = { pg_trgm, cube, earthdistance }
-  const newPGlite = (dataDir?: string, loadDataDir?: Blob) =>
-    new PGlite({ dataDir, extensions, loadDataDir, startParams: dataDir === undefined ? inMemoryStartParams(PGlite) : undefined })
+  const startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${embeddedSharedBuffers}`]
+  const newPGlite = (dataDir?: string, loadDataDir?: Blob) => new PGlite({ dataDir, extensions, loadDataDir, startParams })
   /** PGlite's own shadow database lacks the extensions; migrations may need them. */
   const adapterFactory = (pglite: PGlite): SqlMigrationAwareDriverAdapterFactory => {
     const factory = new PrismaPGlite(pglite)
@@ -150,7 +156,8 @@ export interface EmbeddedDatabase extends Database {
 
 /**
  * Opens the embedded database in `dataDir` (in memory when undefined, or in memory from a tarball
- * made by `dumpDataDir`: `options.loadDataDir`). The folder is locked for
+ * made by `dumpDataDir`: `options.loadDataDir`). A new folder is unpacked from the install's
+ * template of an empty database when there is one (embedded-template.ts). The folder is locked for
  * this process: two processes on one PGlite folder silently lose writes. A lock left by a process
  * of this machine that is gone (killed with -9, or the machine's power cut) is taken over at once,
  * and the log says so; one whose holder runs, or cannot be checked, is refused.
@@ -158,7 +165,10 @@ export interface EmbeddedDatabase extends Database {
 export async function openEmbeddedDatabase(
   dataDir?: string,
   log: { warn: (message: string) => void } = { warn: (message) => console.warn(message) },
-  options: { loadDataDir?: Blob } = {},
+  options: {
+    loadDataDir?: Blob /** The template a new data folder starts from (embedded-template.ts); the install's by default. */
+    template?: string
+  } = {},
 ): Promise<EmbeddedDatabase> {
   const { newPGlite, adapterFactory: pgliteAdapterFactory } = await loadPGlite()
   let releaseLock = async () => {}
@@ -209,7 +219,12 @@ export async function openEmbeddedDatabase(
       await rm(ownerFile(lockPath), { force: true })
       await release()
     }
-    pglite = newPGlite(path.join(root, 'pgdata'))
+    const pgdata = path.join(root, 'pgdata')
+    const isNew = !(await stat(path.join(pgdata, 'PG_VERSION')).then(
+      () => true,
+      () => false,
+    ))
+    pglite = newPGlite(pgdata, isNew ? await readTemplate(options.template) : undefined)
   }
   await pglite.waitReady
   await pglite.exec(`SET random_page_cost = ${randomPageCost}`)

@@ -5,7 +5,7 @@
 import { stringify } from 'csv-stringify/sync'
 import { type Crs, fromWgs84, toWgs84 } from '../domain/geo.js'
 import type { FacilityDocument } from './document.js'
-import type { FacilitySummary } from './schemas.js'
+import type { FacilityListItem } from './schemas.js'
 
 /** Columns an import reads; an import needs the four after the first two, and `id` or `external_id`. */
 export const csvColumns = [
@@ -56,7 +56,7 @@ export const legacyCsvColumns = ['location_note'] as const
 /** What a row of the search's CSV is made of: the facility's document and its presented summary. */
 export interface CsvSource {
   document: FacilityDocument
-  summary: FacilitySummary
+  summary: FacilityListItem
 }
 
 const joined = (values: readonly string[] | undefined) => (values === undefined || values.length === 0 ? '' : values.join('; '))

@@ -41,7 +41,7 @@ export type SummarySource = Pick<
   area: Pick<Area, 'id' | 'level' | 'nameZh' | 'nameEn'>
   dates: Pick<FacilityDate, 'milestone' | 'basis' | 'edtf' | 'precision' | 'earliest' | 'latest' | 'sourceText'>[]
 }
-import type { Facility, FacilitySummary, ProvenanceEntry, StatusChange } from './schemas.js'
+import type { Facility, FacilityListItem, ProvenanceEntry, StatusChange } from './schemas.js'
 
 export interface PresentationContext {
   language: Language
@@ -50,7 +50,7 @@ export interface PresentationContext {
   now: Date
 }
 
-const milestoneKeys: Record<Milestone, keyof FacilitySummary['dates']> = {
+const milestoneKeys: Record<Milestone, keyof FacilityListItem['dates']> = {
   construction_start: 'constructionStart',
   completion: 'completion',
   opening: 'opening',
@@ -58,8 +58,8 @@ const milestoneKeys: Record<Milestone, keyof FacilitySummary['dates']> = {
 
 const isoDay = (date: Date) => date.toISOString().slice(0, 10)
 
-function presentDates(rows: SummarySource['dates']): FacilitySummary['dates'] {
-  const dates: FacilitySummary['dates'] = {}
+function presentDates(rows: SummarySource['dates']): FacilityListItem['dates'] {
+  const dates: FacilityListItem['dates'] = {}
   for (const row of rows) {
     const key = milestoneKeys[row.milestone]
     const milestone = dates[key] ?? { delayed: null }
@@ -93,7 +93,7 @@ const presentArea = (area: SummarySource['area'], language: Language) => ({
   name: pick({ zh: area.nameZh, en: area.nameEn }, language),
 })
 
-function presentLocation(row: SummarySource, crs: Crs, language: Language): FacilitySummary['location'] {
+function presentLocation(row: SummarySource, crs: Crs, language: Language): FacilityListItem['location'] {
   if (row.latitude === null || row.longitude === null || row.locationPrecision === 'unknown') return null
   const { lat, lng } = fromWgs84({ lat: row.latitude, lng: row.longitude }, crs)
   return { lat, lng, crs: crs === 'gcj02' ? 'GCJ02' : 'WGS84', precision: row.locationPrecision, note: locationNoteIn(row, language) }
@@ -108,7 +108,7 @@ function locationNoteIn(row: Pick<SummarySource, 'locationNoteZh' | 'locationNot
  * Hours are validated on every write; a text that still does not evaluate (written before a rule
  * existed, or by hand) is shown as unknown hours rather than failing the whole response.
  */
-function hoursOf(row: SummarySource, now: Date): FacilitySummary['hours'] {
+function hoursOf(row: SummarySource, now: Date): FacilityListItem['hours'] {
   if (row.openingHours === null) return null
   try {
     return openingStateOf(row.status, row.openingHours, { timeZone: row.timeZone, now })
@@ -123,8 +123,9 @@ export const distanceOf = (row: Pick<SummarySource, 'locationPrecision'>, distan
   distanceApproximate: row.locationPrecision !== 'exact',
 })
 
-export function presentSummary(row: SummarySource, context: PresentationContext, distanceMeters?: number | null): FacilitySummary {
+export function presentListItem(row: SummarySource, context: PresentationContext, distanceMeters?: number | null): FacilityListItem {
   const { language } = context
+  const hours = hoursOf(row, context.now)
   return {
     id: row.id,
     slug: row.slug,
@@ -139,7 +140,8 @@ export function presentSummary(row: SummarySource, context: PresentationContext,
     area: presentArea(row.area, language),
     location: presentLocation(row, context.crs, language),
     ...(distanceMeters === undefined || distanceMeters === null ? {} : distanceOf(row, distanceMeters)),
-    hours: hoursOf(row, context.now),
+    hours,
+    openNow: hours?.openNow ?? null,
     dates: presentDates(row.dates),
     updatedAt: row.updatedAt.toISOString(),
   }
@@ -176,7 +178,7 @@ export function presentFacility(row: FullSource, context: PresentationContext): 
   const { language } = context
   // Object.assign rather than a spread: the export presents 100,000 rows, and V8 copies a spread
   // of these varied shapes through its slow path (37 µs a row against 4).
-  return Object.assign(presentSummary(row, context), {
+  return Object.assign(presentListItem(row, context), {
     externalId: row.externalId,
     aliases: row.aliases,
     description: row.descriptionZh === null ? null : pick({ zh: row.descriptionZh, en: row.descriptionEn }, language),

@@ -289,7 +289,7 @@ export const OpeningState = Type.Object(
   },
 )
 
-const summaryProperties = {
+const listItemProperties = {
   id: Type.String({ format: 'uuid' }),
   slug: Type.String(),
   category: Category,
@@ -314,18 +314,29 @@ const summaryProperties = {
     }),
   ),
   hours: Nullable(OpeningState),
+  openNow: Nullable(
+    Type.Boolean({ description: 'Whether it is open at this moment (as `hours.openNow`); null when it publishes no hours.' }),
+  ),
   dates: FacilityDates,
   updatedAt: Type.String({ format: 'date-time' }),
 }
 
-export const FacilitySummary = Type.Object(summaryProperties, {
+/**
+ * What the presenter makes of a search's row (presenter.ts), which the residents' pages and the
+ * CSV read whole; the API sends the fields of FacilitySummary, or those asked for.
+ */
+export const FacilityListItem = Type.Object(listItemProperties)
+export type FacilityListItem = Static<typeof FacilityListItem>
+
+export const FacilitySummary = Type.Object(listItemProperties, {
   $id: 'FacilitySummary',
-  description: 'A facility as listed: enough to show it in a list or on a map.',
+  description:
+    'A facility as listed: enough to show it in a list or on a map. `fields` asks for other fields of the full record (Facility).',
 })
 
 export const Facility = Type.Object(
   {
-    ...summaryProperties,
+    ...listItemProperties,
     externalId: Nullable(Type.String()),
     aliases: Type.Array(Type.String()),
     description: Nullable(Type.String({ description: 'In the response language.' })),
@@ -372,6 +383,20 @@ export const Facility = Type.Object(
 )
 export type Facility = Static<typeof Facility>
 export type FacilitySummary = Static<typeof FacilitySummary>
+
+/** The fields a list item may be asked for with `fields`: those of the full record. */
+export const facilityFieldNames = Object.keys(Facility.properties) as (keyof Facility)[]
+
+/** A list item with the fields asked for (`fields`): the id and those fields, each as in the full record. */
+export const FacilityFields = Type.Object(
+  Object.fromEntries(
+    Object.entries(Facility.properties).map(([name, schema]) => [name, name === 'id' ? schema : Type.Optional(schema)]),
+  ) as Record<string, TSchema>,
+  {
+    $id: 'FacilityFields',
+    description: 'A list item with `fields`: the id and the fields asked for, each as in the full record (Facility).',
+  },
+)
 
 /** A status change, done or scheduled. */
 export const StatusChange = Type.Object(

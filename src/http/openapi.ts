@@ -5,7 +5,7 @@ import { stringify } from 'yaml'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import fp from 'fastify-plugin'
-import { Facility, FacilitySummary, StatusChange } from '../facilities/schemas.js'
+import { Facility, FacilityFields, FacilitySummary, StatusChange } from '../facilities/schemas.js'
 import { unlimitedPaths } from '../plugins/rate-limit.js'
 import { webhookPayloads } from '../webhooks/events.js'
 
@@ -126,6 +126,7 @@ export default fp(
   async (fastify) => {
     fastify.addSchema(Facility)
     fastify.addSchema(FacilitySummary)
+    fastify.addSchema(FacilityFields)
     fastify.addSchema(StatusChange)
     for (const payload of Object.values(webhookPayloads)) fastify.addSchema(payload)
     await fastify.register(swagger, {

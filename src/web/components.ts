@@ -1,21 +1,21 @@
 // Small pieces several pages show: a status badge, the open-now state, an opening date in words,
 // a result card, breadcrumbs.
-import type { FacilitySummary } from '../facilities/schemas.js'
+import type { FacilityListItem } from '../facilities/schemas.js'
 import { html, type Html } from './html.js'
 import { dateInWords, prefixOf, words, type Language } from './i18n.js'
 import { placeAttributes, type MapTiles } from './map.js'
 
-export const statusBadge = (item: Pick<FacilitySummary, 'status' | 'statusLabel'>) =>
+export const statusBadge = (item: Pick<FacilityListItem, 'status' | 'statusLabel'>) =>
   html`<span class="badge s-${item.status}">${item.statusLabel}</span>`
 
-export function openState(hours: FacilitySummary['hours'], language: Language): Html {
+export function openState(hours: FacilityListItem['hours'], language: Language): Html {
   const w = words[language].openState
   if (hours === null) return html`<span>${w.unknown}</span>`
   return hours.openNow ? html`<span class="open">${w.open}</span>` : html`<span class="closed">${w.closed}</span>`
 }
 
 /** The opening date worth telling: the actual one, else the expected, else the planned; in words. */
-export function openingLine(item: Pick<FacilitySummary, 'dates'>, language: Language): string | null {
+export function openingLine(item: Pick<FacilityListItem, 'dates'>, language: Language): string | null {
   const w = words[language]
   const opening = item.dates.opening
   if (opening === undefined) return null
@@ -31,7 +31,7 @@ export const facilityHref = (slug: string, language: Language) => `${prefixOf(la
  * A result: with `mapTiles`, it carries its place for the map to draw. `approximateOrigin`: the
  * distance was measured from an approximate point (a typed place's centre), so it says so.
  */
-export function facilityCard(item: FacilitySummary, language: Language, mapTiles?: MapTiles, approximateOrigin = false): Html {
+export function facilityCard(item: FacilityListItem, language: Language, mapTiles?: MapTiles, approximateOrigin = false): Html {
   const w = words[language]
   const opening = openingLine(item, language)
   const exact = item.location?.precision === 'exact'

@@ -3,8 +3,8 @@
 // question, presented by the same presenter.
 import type { FastifyInstance } from 'fastify'
 import { categories, kindOfCategory } from '../domain/categories.js'
-import { presentFacility, presentSummary } from '../facilities/presenter.js'
-import type { Facility, FacilitySummary } from '../facilities/schemas.js'
+import { presentFacility, presentListItem } from '../facilities/presenter.js'
+import type { Facility, FacilityListItem } from '../facilities/schemas.js'
 import type { SearchQuery } from '../facilities/search/params.js'
 import type { Language } from '../http/language.js'
 import { ProblemError } from '../http/problems.js'
@@ -13,7 +13,7 @@ export const projectCategories = categories.filter((category) => kindOfCategory[
 export const serviceCategories = categories.filter((category) => kindOfCategory[category] === 'service')
 
 export interface Results {
-  items: FacilitySummary[]
+  items: FacilityListItem[]
   nextCursor: string | null
   fuzzy: boolean
   /** How many facilities match in all (every page)… */
@@ -39,7 +39,7 @@ export function directory(fastify: FastifyInstance) {
       const now = fastify.clock()
       const page = await fastify.facilities.searchPage(query, now)
       const context = { language, crs: query.crs, now }
-      const items = page.hits.map((hit) => presentSummary(hit.row, context, hit.distanceMeters))
+      const items = page.hits.map((hit) => presentListItem(hit.row, context, hit.distanceMeters))
       let total = { count: items.length, atLeast: false }
       // Only a list longer than a page needs counting.
       if (options.count === true && (page.nextCursor !== null || query.cursor !== undefined)) {

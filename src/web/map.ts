@@ -3,7 +3,7 @@
 // element; the map script (assets/map.js, with Leaflet served by the app) shows it and draws
 // them. Without JavaScript, or without tiles configured, nothing of the map is on the page.
 import { fromWgs84 } from '../domain/geo.js'
-import type { FacilitySummary } from '../facilities/schemas.js'
+import type { FacilityListItem } from '../facilities/schemas.js'
 import { assets } from './assets.js'
 import { html, type Html } from './html.js'
 import { words, type Language } from './i18n.js'
@@ -26,7 +26,7 @@ export function tileSource(url: string): string {
   return origin.replace(/\{s\}/g, '*')
 }
 
-type Located = Pick<FacilitySummary, 'location'>
+type Located = Pick<FacilityListItem, 'location'>
 
 /**
  * The data attributes of a place the map draws, in the tiles' coordinate system; nothing for

@@ -4,6 +4,8 @@ import os from 'node:os'
 import path from 'node:path'
 import t from 'tap'
 import { DataDirInUseError, openEmbeddedDatabase } from '../../src/db/database.js'
+import { writeTemplate } from '../../src/db/embedded-template.js'
+import { Prisma } from '../../src/generated/prisma/client.js'
 import { prepareDatabase } from '../../src/prepare.js'
 import { tempDir } from '../helper.js'
 
@@ -19,6 +21,23 @@ t.test('the embedded database keeps its data across restarts, seeded once', asyn
   await prepareDatabase(second, { seed: true, log: { info() {} } })
   t.equal(await second.prisma.facility.count(), 30, 'not seeded a second time')
   t.equal(await second.prisma.change.count(), 30)
+})
+
+t.test('a new data folder starts from the template of an empty database, then is migrated and seeded', async (t) => {
+  const template = await writeTemplate(path.join(await tempDir(t), 'empty.tar.gz'))
+  const systemOf = async (database: Awaited<ReturnType<typeof openEmbeddedDatabase>>) =>
+    (await database.readRows<{ id: string }>(Prisma.sql`SELECT system_identifier::text AS id FROM pg_control_system()`))[0]?.id
+  const identifiers: (string | undefined)[] = []
+  for (const _ of [1, 2]) {
+    const database = await openEmbeddedDatabase(await tempDir(t), undefined, { template })
+    await prepareDatabase(database, { seed: true, log: { info() {} } })
+    t.equal(await database.prisma.facility.count(), 30)
+    identifiers.push(await systemOf(database))
+    await database.close()
+  }
+  // initdb gives every cluster an identifier of its own; unpacked from one tarball, they share it.
+  t.equal(identifiers[0], identifiers[1], 'both unpacked from the template, not made by initdb')
+  t.ok(identifiers[0])
 })
 
 t.test('a second process on the same data folder is refused while the first has it', async (t) => {

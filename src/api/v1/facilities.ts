@@ -6,7 +6,8 @@ import { Type } from 'typebox'
 import type { Crs } from '../../domain/geo.js'
 import { csvOfFacilities } from '../../facilities/csv.js'
 import { documentOf } from '../../facilities/document.js'
-import { distanceOf, presentFacility, presentSummary, type PresentationContext } from '../../facilities/presenter.js'
+import { distanceOf, presentFacility, presentListItem, type PresentationContext } from '../../facilities/presenter.js'
+import { FacilityListItem } from '../../facilities/schemas.js'
 import { SearchQuery } from '../../facilities/search/params.js'
 import type { SearchHit } from '../../facilities/service.js'
 import { access } from '../../http/access.js'
@@ -14,7 +15,14 @@ import { cacheHeaders, httpDate, lastModifiedHeader, notModified } from '../../h
 import { languageHeaders, negotiateLanguage, setLanguage } from '../../http/language.js'
 import { nextLinkHeader } from '../../http/paging.js'
 import { problemResponses } from '../../http/problems.js'
-import { FacilityFeatureCollection, FacilityPage, geoJsonOf, negotiateListFormat, pageSerializers } from './facility-list-formats.js'
+import {
+  FacilityFeatureCollection,
+  FacilityPage,
+  geoJsonOf,
+  negotiateListFormat,
+  pageSerializers,
+  pickFields,
+} from './facility-list-formats.js'
 import { refuseUnknownArea, splitMultiValued } from './params.js'
 
 const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -24,9 +32,17 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     now: fastify.clock(),
   })
 
-  /** The rows of the hits, presented in the hits' order; a row deleted meanwhile is left out. */
-  async function presentHits(hits: SearchHit[], view: 'summary' | 'full', presentation: PresentationContext) {
-    if (view === 'full') {
+  /**
+   * The rows of the hits, presented in the hits' order; a row deleted meanwhile is left out. The
+   * search's own row has the list item's fields; the full records are read only for others.
+   */
+  async function presentHits(
+    hits: SearchHit[],
+    view: 'summary' | 'full',
+    fields: readonly string[] | undefined,
+    presentation: PresentationContext,
+  ) {
+    if (fields === undefined ? view === 'full' : fields.some((field) => !(field in FacilityListItem.properties))) {
       const records = new Map((await fastify.facilities.inFull(hits.map((hit) => hit.id))).map((r) => [r.id, r]))
       return hits.flatMap((hit) => {
         const record = records.get(hit.id)
@@ -35,7 +51,7 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           : [{ ...presentFacility(record, presentation), ...(hit.distanceMeters === null ? {} : distanceOf(record, hit.distanceMeters)) }]
       })
     }
-    return hits.map((hit) => presentSummary(hit.row, presentation, hit.distanceMeters))
+    return hits.map((hit) => presentListItem(hit.row, presentation, hit.distanceMeters))
   }
 
   fastify.get(
@@ -69,12 +85,13 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const format = negotiateListFormat(request.headers.accept)
-      const { view, ...query } = request.query
+      const { view, fields: asked, ...query } = request.query
+      const fields = asked === undefined ? undefined : ['id', ...asked.filter((field) => field !== 'id')]
       const { limit, openNow } = query
       const presentation = context(request, query.crs)
       await refuseUnknownArea(fastify.areas, query.area)
       const { hits: pageHits, nextCursor } = await fastify.facilities.searchPage(query, presentation.now)
-      const items = await presentHits(pageHits, view, presentation)
+      const items = await presentHits(pageHits, view, fields, presentation)
 
       if (nextCursor !== null) {
         const next = new URLSearchParams(request.url.split('?')[1] ?? '')
@@ -88,7 +105,7 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const lastModified = clockDependent ? undefined : await fastify.facilities.lastModified()
       if (lastModified !== undefined) reply.header('last-modified', httpDate(lastModified))
       const page = { limit, nextCursor }
-      if (format === 'geojson') return reply.type('application/geo+json').send(geoJsonOf(items, page))
+      if (format === 'geojson') return reply.type('application/geo+json').send(geoJsonOf(items, page, fields))
       if (format === 'csv') {
         // Rows an import takes back as they are: each facility's document beside its summary.
         const records = new Map((await fastify.facilities.inFull(items.map((item) => item.id))).map((r) => [r.id, r]))
@@ -99,7 +116,10 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         return reply.type('text/csv; charset=utf-8').send(csvOfFacilities(rows, query.crs))
       }
       // A serializer of one's own leaves the charset off: it is set here as Fastify sets it.
-      return reply.type('application/json; charset=utf-8').serializer(pageSerializers[view]).send({ data: items, page })
+      reply.type('application/json; charset=utf-8')
+      if (fields !== undefined)
+        return reply.serializer(pageSerializers.fields).send({ data: items.map((item) => pickFields(item, fields)), page })
+      return reply.serializer(pageSerializers[view]).send({ data: items, page })
     },
   )
 }

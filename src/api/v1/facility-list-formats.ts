@@ -2,7 +2,7 @@
 // spreadsheets, and which one a request asks for.
 import fastJson from 'fast-json-stringify'
 import { Type } from 'typebox'
-import { Facility, FacilitySummary, Nullable } from '../../facilities/schemas.js'
+import { Facility, FacilityFields, type FacilityListItem, FacilitySummary, Nullable } from '../../facilities/schemas.js'
 import { negotiateMediaType } from '../../http/negotiation.js'
 import { ProblemError } from '../../http/problems.js'
 
@@ -12,8 +12,8 @@ const Page = Type.Object({
 })
 
 export const FacilityPage = Type.Object({
-  data: Type.Array(Type.Union([Type.Ref('Facility'), Type.Ref('FacilitySummary')]), {
-    description: 'List items (`view=summary`) or full records (`view=full`).',
+  data: Type.Array(Type.Union([Type.Ref('Facility'), Type.Ref('FacilitySummary'), Type.Ref('FacilityFields')]), {
+    description: 'List items (`view=summary`), full records (`view=full`), or the fields asked for (`fields`).',
   }),
   page: Page,
 })
@@ -26,6 +26,16 @@ export const FacilityPage = Type.Object({
 export const pageSerializers = {
   summary: fastJson(Type.Object({ data: Type.Array(FacilitySummary), page: Page })),
   full: fastJson(Type.Object({ data: Type.Array(Facility), page: Page })),
+  fields: fastJson(Type.Object({ data: Type.Array(FacilityFields), page: Page })),
+}
+
+/** A list item with only the named fields (the others are not sent). */
+export function pickFields<Item extends object>(item: Item, fields: readonly string[]): Partial<Item> {
+  const picked: Partial<Item> = {}
+  for (const field of fields) {
+    if (field in item) picked[field as keyof Item] = item[field as keyof Item]
+  }
+  return picked
 }
 
 export const FacilityFeatureCollection = Type.Object(
@@ -58,15 +68,22 @@ export function negotiateListFormat(accept: string | undefined): (typeof formats
   return formats[mediaType]
 }
 
-export function geoJsonOf(items: FacilitySummary[], page: { limit: number; nextCursor: string | null }) {
+/**
+ * A page as GeoJSON: each feature's point is the item's location, whether or not `fields` asks for
+ * it (a map needs it); its properties are the item's fields (all of them when `fields` is undefined).
+ */
+export function geoJsonOf(items: FacilityListItem[], page: { limit: number; nextCursor: string | null }, fields?: readonly string[]) {
   return {
     type: 'FeatureCollection' as const,
-    features: items.map(({ location, ...properties }) => ({
-      type: 'Feature' as const,
-      id: properties.id,
-      geometry: location === null ? null : { type: 'Point' as const, coordinates: [location.lng, location.lat] },
-      properties: { ...properties, ...(location === null ? {} : { locationPrecision: location.precision, crs: location.crs }) },
-    })),
+    features: items.map((item) => {
+      const { location, ...properties } = fields === undefined ? item : { ...pickFields(item, fields), location: item.location }
+      return {
+        type: 'Feature' as const,
+        id: item.id,
+        geometry: location === null ? null : { type: 'Point' as const, coordinates: [location.lng, location.lat] },
+        properties: { ...properties, ...(location === null ? {} : { locationPrecision: location.precision, crs: location.crs }) },
+      }
+    }),
     page,
   }
 }

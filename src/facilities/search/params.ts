@@ -5,6 +5,7 @@ import { Type, type Static } from 'typebox'
 import { ProblemError } from '../../http/problems.js'
 import { toWgs84, type Crs } from '../../domain/geo.js'
 import { AccessibilityFeature, FacilityCategory, FacilityStatus } from '../../generated/prisma/enums.js'
+import { facilityFieldNames } from '../schemas.js'
 import type { SearchFilters, Sort } from './query.js'
 import { sorts } from './query.js'
 
@@ -120,6 +121,17 @@ export const SearchQuery = Type.Object(
       }),
     ),
     view: Type.Enum(['summary', 'full'], { default: 'summary', description: 'The compact list item or the full record.' }),
+    fields: Type.Optional(
+      Type.Array(Type.Enum(facilityFieldNames), {
+        minItems: 1,
+        style: 'form',
+        explode: false,
+        description:
+          'Only these fields of each item (and its `id`), any of the full record, comma-separated: `fields=name,location,openNow`. ' +
+          'Replaces the view. GeoJSON takes them as the properties (the point is always there); CSV always has every import column.',
+        examples: [['name', 'location', 'openNow']],
+      }),
+    ),
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size, 1–100.', examples: [20] }),
     cursor: Type.Optional(
       Type.String({
@@ -135,7 +147,7 @@ export type FacetQuery = Static<typeof FacetQuery>
 export type SearchQuery = Static<typeof SearchQuery>
 
 /** Parameters that may hold several values, as repeats or comma-separated. */
-export const multiValued = ['category', 'status', 'accessibility'] as const
+export const multiValued = ['category', 'status', 'accessibility', 'fields'] as const
 
 const invalid = (name: string, message: string) =>
   new ProblemError('validation_failed', `Invalid query parameter: ${name}`, [{ in: 'query', name, message }])

@@ -1,5 +1,5 @@
 // An area (street or community): what is in it, and the areas within it.
-import type { FacilitySummary } from '../../facilities/schemas.js'
+import type { FacilityListItem } from '../../facilities/schemas.js'
 import type { Area } from '../directory.js'
 import { breadcrumbs, facilityCard } from '../components.js'
 import { html, type Html } from '../html.js'
@@ -34,7 +34,7 @@ export function areaPage(
   data: {
     area: Area
     areas: Area[]
-    items: FacilitySummary[]
+    items: FacilityListItem[]
     more: boolean
     sources: Map<string, { title: string; publishedOn: string | null }>
   },

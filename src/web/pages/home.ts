@@ -1,6 +1,6 @@
 // The home page: one search box, categories, "open now", "near me" and the projects that changed last.
 import type { Area } from '../directory.js'
-import type { FacilitySummary } from '../../facilities/schemas.js'
+import type { FacilityListItem } from '../../facilities/schemas.js'
 import { categoryLabels } from '../../domain/categories.js'
 import { facilityCard } from '../components.js'
 import { serviceCategories } from '../directory.js'
@@ -59,7 +59,7 @@ export function nearMe(language: Language, areas: Area[]): Html {
 </form>`
 }
 
-export function homePage(language: Language, data: { areas: Area[]; recentProjects: FacilitySummary[] }): Html {
+export function homePage(language: Language, data: { areas: Area[]; recentProjects: FacilityListItem[] }): Html {
   const w = words[language]
   const prefix = prefixOf(language)
   return html`<h1>${w.siteName}</h1>

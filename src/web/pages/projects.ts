@@ -1,6 +1,6 @@
 // Projects grouped by stage, each with its planned, expected and actual dates and whether it is late.
 import { statusLabels } from '../../domain/lifecycle.js'
-import type { FacilitySummary } from '../../facilities/schemas.js'
+import type { FacilityListItem } from '../../facilities/schemas.js'
 import type { FacilityStatus } from '../../generated/prisma/enums.js'
 import { facilityHref, statusBadge } from '../components.js'
 import { html, type Html } from '../html.js'
@@ -8,7 +8,7 @@ import { dateInWords, label, words, type Language } from '../i18n.js'
 
 const stages: FacilityStatus[] = ['planned', 'in_preparation', 'under_construction', 'suspended', 'completed', 'in_service', 'cancelled']
 
-function datesOf(item: FacilitySummary, language: Language): Html {
+function datesOf(item: FacilityListItem, language: Language): Html {
   const w = words[language]
   const rows = (['constructionStart', 'completion', 'opening'] as const).flatMap((key) => {
     const m = item.dates[key]
@@ -23,7 +23,7 @@ function datesOf(item: FacilitySummary, language: Language): Html {
   return rows.length === 0 ? html`` : html`<ul class="meta">${rows}</ul>`
 }
 
-export function projectsPage(language: Language, projects: FacilitySummary[]): Html {
+export function projectsPage(language: Language, projects: FacilityListItem[]): Html {
   const w = words[language]
   return html`<h1>${w.projects}</h1>
 <p class="lead">${w.projectsIntro}</p>

@@ -9,7 +9,7 @@ import { AccessibilityFeature, FacilityCategory, FacilityStatus } from '../../ge
 import type { Area } from '../directory.js'
 import { facilityCard } from '../components.js'
 import { mapFigure, type MapOrigin, type MapTiles } from '../map.js'
-import type { FacilitySummary } from '../../facilities/schemas.js'
+import type { FacilityListItem } from '../../facilities/schemas.js'
 import type { Results } from '../directory.js'
 import { html, type Html } from '../html.js'
 import { accessibilityLabels, label, prefixOf, words, type Language } from '../i18n.js'
@@ -149,7 +149,7 @@ function resultList(
   roughDistances: boolean,
 ): Html {
   const w = words[language]
-  const card = (item: FacilitySummary) => facilityCard(item, language, mapTiles, roughDistances)
+  const card = (item: FacilityListItem) => facilityCard(item, language, mapTiles, roughDistances)
   if (query.near === undefined) return html`<ul class="results">${results.items.map(card)}</ul>`
   // Near a point, only exact locations are ranked by distance; approximate ones are listed apart.
   const exact = results.items.filter((item) => item.location?.precision === 'exact')
