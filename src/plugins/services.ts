@@ -42,6 +42,9 @@ export default fp<{ database: Database; sessionLifetimes?: SessionLifetimes }>(
     const { prisma } = database
     const facilities = facilityService(database)
     fastify.decorate('facilities', facilities)
+    // The app is ready once the read index is built (after the server prepared the database).
+    fastify.addHook('onReady', () => facilities.readIndex.start())
+    fastify.addHook('onClose', () => facilities.readIndex.close())
     fastify.decorate('suggestions', suggestionService(prisma, facilities))
     fastify.decorate('staffSessions', staffSessions(prisma, sessionLifetimes))
     fastify.decorate('changeFeed', changeFeed(database))
