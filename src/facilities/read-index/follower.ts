@@ -8,7 +8,17 @@
 import type { Database, Reader } from '../../db/database.js'
 import { Prisma } from '../../generated/prisma/client.js'
 import type { FacilityCategory, FacilityStatus } from '../../generated/prisma/enums.js'
-import { hitsOf, type SearchFilters, type Searcher, type Sort, type SortKey, sqlSearcher } from '../search/query.js'
+import {
+  type IndexedHit,
+  type ListItem,
+  listItemsOf,
+  type SearchFilters,
+  type SearchHit,
+  type Searcher,
+  type Sort,
+  type SortKey,
+  sqlSearcher,
+} from '../search/query.js'
 import { normalizeSearch } from '../search/text.js'
 import { attributeSynonyms, type EarthPoint, FacilityIndex, type IndexedFacility } from './index.js'
 
@@ -18,6 +28,8 @@ const buildBatch = 10_000
 const changeBatch = 1_000
 /** How often the change log is read without a notice. */
 const pollMs = 1_000
+/** List items kept (about a kilobyte each): the facilities of the most recent answers. */
+const listItemCacheSize = 10_000
 
 interface FacilityRow {
   id: string
@@ -54,17 +66,26 @@ const facilityRowsSql = (where: Prisma.Sql, limit?: number) => Prisma.sql`SELECT
   FROM facility f WHERE f.deleted_at IS NULL AND ${where}
   ORDER BY f.id ${limit === undefined ? Prisma.empty : Prisma.sql`LIMIT ${limit}`}`
 
+/** One string for the few values a column has (categories, statuses, tie-breaks), not one a row. */
+const interned = new Map<string, string>()
+const intern = <Value extends string>(value: Value): Value => {
+  const known = interned.get(value)
+  if (known !== undefined) return known as Value
+  interned.set(value, value)
+  return value
+}
+
 const indexed = (row: FacilityRow): IndexedFacility => ({
   id: row.id,
   searchText: row.search_text ?? '',
-  category: row.category,
-  status: row.status,
+  category: intern(row.category),
+  status: intern(row.status),
   exact: row.exact,
   latitude: row.latitude,
   longitude: row.longitude,
   point: row.x === null || row.y === null || row.z === null ? null : [row.x, row.y, row.z],
   hasOpeningHours: row.has_opening_hours,
-  shorterNameBonus: row.shorter_name_bonus,
+  shorterNameBonus: intern(row.shorter_name_bonus),
   attributeSynonyms: Number(row.attribute_synonyms),
 })
 
@@ -85,6 +106,31 @@ export function facilityReadIndex(db: Database) {
   let changeId = 0n
   const stats = { builds: 0, lastBuildMs: 0, answered: 0, declined: 0 }
 
+  // The list items of recent hits, by id, as last read from the primary. The follower drops a
+  // facility's as it applies a change of it; a read that overlapped a change is not kept.
+  const listItems = new Map<string, ListItem>()
+  let applied = 0
+  function forget(ids: Iterable<string> | 'all') {
+    applied += 1
+    if (ids === 'all') listItems.clear()
+    else for (const id of ids) listItems.delete(id)
+  }
+  async function hitsOf(found: IndexedHit[]): Promise<SearchHit[]> {
+    const missing = found.filter((hit) => !listItems.has(hit.id)).map((hit) => hit.id)
+    const before = applied
+    const read = await listItemsOf(db, missing)
+    if (applied === before) {
+      for (const [id, item] of read) {
+        if (listItems.size >= listItemCacheSize) listItems.delete(listItems.keys().next().value as string)
+        listItems.set(id, item)
+      }
+    }
+    return found.flatMap((hit) => {
+      const item = read.get(hit.id) ?? listItems.get(hit.id)
+      return item === undefined ? [] : [{ ...hit, ...item }]
+    })
+  }
+
   async function build() {
     const started = performance.now()
     // The log's end first: a change committed while the facilities are read is read again after.
@@ -99,6 +145,7 @@ export function facilityReadIndex(db: Database) {
       if (rows.length < buildBatch) break
     }
     index = next
+    forget('all')
     changeId = BigInt(newest?.id ?? '0')
     stats.builds += 1
     stats.lastBuildMs = Math.round(performance.now() - started)
@@ -125,6 +172,7 @@ export function facilityReadIndex(db: Database) {
         live.add(row.id)
       }
       for (const id of ids) if (!live.has(id)) index.remove(id)
+      forget(ids)
       changeId = BigInt((changes.at(-1) as { id: string }).id)
       if (changes.length < changeBatch) return
     }
@@ -214,7 +262,7 @@ export function facilityReadIndex(db: Database) {
           }
           stats.answered += 1
           const point = await pointFor(filters)
-          return hitsOf(db, current.search(filters, options, point))
+          return hitsOf(current.search(filters, options, point))
         },
         async textMode(filters) {
           const current = index

@@ -112,6 +112,15 @@ export class FacilityIndex {
   private readonly freeSlots: number[] = []
   private signatures = new Uint32Array(signatureWords * 1024)
   private readonly cells = new Map<number, Set<number>>()
+  /**
+   * Slots by the first three characters (UTF-16 units) of each word of their search text, and by
+   * the first one to four of the name (its first word): the top relevance band's candidates.
+   * Entries of a facility since removed stay until there are many (a lookup checks each anyway).
+   */
+  private wordStarts = new Map<string, number[]>()
+  private nameStarts = new Map<string, number[]>()
+  private postings = 0
+  private stalePostings = 0
   /** Slots in id order (uuid order is the order of their lower-case text); rebuilt after writes. */
   private idOrder: number[] | undefined = []
   /** Facilities whose tie-break text the relevance score cannot read (never seen): relevance goes to SQL. */
@@ -133,6 +142,7 @@ export class FacilityIndex {
       this.signatures = grown
     }
     signatureOf(facility.searchText, this.signatures, slot * signatureWords)
+    this.addStarts(slot, facility)
     if (facility.latitude !== null && facility.longitude !== null) {
       const cell = cellOf(facility.latitude, facility.longitude)
       const members = this.cells.get(cell)
@@ -145,6 +155,7 @@ export class FacilityIndex {
     const last = order?.at(-1)
     if (order !== undefined && (last === undefined || (this.slots[last] as IndexedFacility).id < facility.id)) order.push(slot)
     else this.idOrder = undefined
+    this.rank = undefined
   }
 
   /** Removes a facility (deleted), if the index has it. */
@@ -160,6 +171,63 @@ export class FacilityIndex {
     this.slotOf.delete(id)
     this.freeSlots.push(slot)
     this.idOrder = undefined
+    this.rank = undefined
+    this.stalePostings += this.startsOf(facility).length
+    if (this.stalePostings > 100_000 && this.stalePostings * 3 > this.postings) this.rebuildStarts()
+  }
+
+  private startsOf(facility: IndexedFacility): [Map<string, number[]>, string][] {
+    const [, name = '', ...rest] = facility.searchText.split(' ')
+    // A word shorter than three units cannot start a text of three characters (the Chinese
+    // character words are most of the words, and none is needed here).
+    const keys = new Set<string>([name, ...rest].filter((word) => word.length >= 3).map((word) => word.slice(0, 3)))
+    const starts: [Map<string, number[]>, string][] = [...keys].map((key) => [this.wordStarts, key])
+    for (const length of [1, 2, 3, 4]) if (name.length >= length) starts.push([this.nameStarts, name.slice(0, length)])
+    return starts
+  }
+
+  private addStarts(slot: number, facility: IndexedFacility) {
+    for (const [map, key] of this.startsOf(facility)) {
+      const slots = map.get(key)
+      if (slots === undefined) map.set(key, [slot])
+      else slots.push(slot)
+      this.postings += 1
+    }
+  }
+
+  private rebuildStarts() {
+    this.wordStarts = new Map()
+    this.nameStarts = new Map()
+    this.postings = 0
+    this.stalePostings = 0
+    for (const slot of this.slotOf.values()) this.addStarts(slot, this.slots[slot] as IndexedFacility)
+  }
+
+  /** The top band's candidates (each once): slots with a word (long text) or the name (short) starting as the text does. */
+  private topCandidates(text: NonNullable<Plan['text']>): number[] {
+    const slots = text.short ? this.nameStarts.get(text.q) : this.wordStarts.get(text.q.slice(0, 3))
+    if (slots === undefined) return []
+    const seen = new Set<number>()
+    for (const slot of slots) if (this.slots[slot] !== undefined) seen.add(slot)
+    return [...seen]
+  }
+
+  /** Each slot's position in id order. */
+  private rank: Int32Array | undefined
+
+  private rankOf(): Int32Array {
+    if (this.rank === undefined) {
+      const rank = new Int32Array(this.slots.length)
+      for (const [position, slot] of this.inIdOrder().entries()) rank[slot] = position
+      this.rank = rank
+    }
+    return this.rank
+  }
+
+  /** Slots sorted in id order. */
+  private sortedById(slots: number[]): number[] {
+    const rank = this.rankOf()
+    return slots.sort((a, b) => (rank[a] as number) - (rank[b] as number))
   }
 
   private inIdOrder(): number[] {
@@ -223,6 +291,23 @@ export class FacilityIndex {
     return plan
   }
 
+  /** The slots whose signatures have the bits: one pass over the signatures, no facility read. */
+  private withBits(bits: [number, number][]): number[] {
+    const found: number[] = []
+    const signatures = this.signatures
+    const end = this.slots.length
+    const [first, ...rest] = bits
+    if (first === undefined) return [...this.slotOf.values()]
+    const [firstWord, firstMask] = first
+    next: for (let slot = 0; slot < end; slot += 1) {
+      const base = slot * signatureWords
+      if (((signatures[base + firstWord] as number) & firstMask) !== firstMask) continue
+      for (const [word, mask] of rest) if (((signatures[base + word] as number) & mask) !== mask) continue next
+      if (this.slots[slot] !== undefined) found.push(slot)
+    }
+    return found
+  }
+
   private hasBits(slot: number, bits: [number, number][]): boolean {
     const base = slot * signatureWords
     for (const [word, mask] of bits) if (((this.signatures[base + word] as number) & mask) !== mask) return false
@@ -270,26 +355,105 @@ export class FacilityIndex {
       const distance = Math.sqrt(dx * dx + dy * dy + dz * dz)
       if (distance <= chord) found.set(slot, distance)
     }
-    // The cells the circle can reach, with a margin; near a pole or the antimeridian, all.
-    const angle = (near.radius / earthRadiusMeters) * 1.01 + 1e-9
-    const latitudeReach = (angle * 180) / Math.PI
-    const sinReach = Math.sin(angle) / Math.cos((near.latitude * Math.PI) / 180)
-    const longitudeReach = sinReach >= 1 ? 360 : ((Math.asin(sinReach) * 180) / Math.PI) * 1.01
-    const south = near.latitude - latitudeReach
-    const north = near.latitude + latitudeReach
-    const west = near.longitude - longitudeReach
-    const east = near.longitude + longitudeReach
-    if (south < -89 || north > 89 || west < -180 || east > 180) {
+    const reach = this.reachOf(near)
+    if (reach === undefined) {
       for (const slot of this.slotOf.values()) consider(slot)
       return found
     }
-    for (let row = Math.floor(south / cellDegrees); row <= Math.floor(north / cellDegrees); row += 1) {
-      for (let column = Math.floor(west / cellDegrees); column <= Math.floor(east / cellDegrees); column += 1) {
+    for (let row = reach.south; row <= reach.north; row += 1) {
+      for (let column = reach.west; column <= reach.east; column += 1) {
         const members = this.cells.get((row + 9_000) * 40_000 + (column + 18_000))
         if (members !== undefined) for (const slot of members) consider(slot)
       }
     }
     return found
+  }
+
+  /**
+   * The first `wanted` matches within the circle that `accept` takes, nearest first (then by id):
+   * the grid's cells ring by ring from the centre, until no cell of the next ring can hold
+   * anything nearer than the last of them.
+   */
+  private nearest(plan: Plan, accept: (facility: IndexedFacility, chord: number) => boolean, wanted: number): Candidate[] {
+    const near = plan.near as NonNullable<Plan['near']>
+    const [qx, qy, qz] = near.point
+    const { chord } = near
+    const best: Candidate[] = []
+    if (wanted <= 0) return best
+    const order = (a: Candidate, b: Candidate) => (a.chord as number) - (b.chord as number) || (a.facility.id < b.facility.id ? -1 : 1)
+    const consider = (slot: number) => {
+      const facility = this.slots[slot] as IndexedFacility
+      const point = facility.point
+      if (point === null) return
+      const x = point[0]
+      const y = point[1]
+      const z = point[2]
+      if (x < qx - chord || x > qx + chord || y < qy - chord || y > qy + chord || z < qz - chord || z > qz + chord) return
+      const dx = x - qx
+      const dy = y - qy
+      const dz = z - qz
+      const distance = Math.sqrt(dx * dx + dy * dy + dz * dz)
+      if (distance > chord || !accept(facility, distance) || !this.matches(slot, facility, plan)) return
+      const worst = best[wanted - 1]
+      const candidate = { facility, chord: distance }
+      if (best.length === wanted && worst !== undefined && order(candidate, worst) >= 0) return
+      best.push(candidate)
+      best.sort(order)
+      if (best.length > wanted) best.pop()
+    }
+    const reach = this.reachOf(near)
+    if (reach === undefined) {
+      for (const slot of this.slotOf.values()) consider(slot)
+      return best
+    }
+    const row = Math.floor(near.latitude / cellDegrees)
+    const column = Math.floor(near.longitude / cellDegrees)
+    const rings = Math.max(row - reach.south, reach.north - row, column - reach.west, reach.east - column)
+    // A point k rings out is k - 1 cells away in latitude or longitude: its chord is at least
+    // 2·cos(φmax)·sin(Δ/2) (haversine), φmax the largest latitude within reach.
+    const cosMax = Math.cos(((Math.abs(near.latitude) + reach.latitudeDegrees) * Math.PI) / 180)
+    const visit = (r: number, c: number) => {
+      if (r < reach.south || r > reach.north || c < reach.west || c > reach.east) return
+      const members = this.cells.get((r + 9_000) * 40_000 + (c + 18_000))
+      if (members !== undefined) for (const slot of members) consider(slot)
+    }
+    for (let k = 0; k <= rings; k += 1) {
+      const last = best[wanted - 1]
+      if (k > 0 && last !== undefined) {
+        const lower = 2 * cosMax * Math.sin(((k - 1) * cellDegrees * Math.PI) / 180 / 2) * (1 - 1e-9)
+        if (lower > (last.chord as number)) break
+      }
+      if (k === 0) visit(row, column)
+      for (let c = column - k; c <= column + k && k > 0; c += 1) {
+        visit(row - k, c)
+        visit(row + k, c)
+      }
+      for (let r = row - k + 1; r <= row + k - 1 && k > 0; r += 1) {
+        visit(r, column - k)
+        visit(r, column + k)
+      }
+    }
+    return best
+  }
+
+  /** The grid rows and columns the circle can reach, with a margin; undefined near a pole or the antimeridian. */
+  private reachOf(near: NonNullable<Plan['near']>) {
+    const angle = (near.radius / earthRadiusMeters) * 1.01 + 1e-9
+    const latitudeDegrees = (angle * 180) / Math.PI
+    const sinReach = Math.sin(angle) / Math.cos((near.latitude * Math.PI) / 180)
+    const longitudeDegrees = sinReach >= 1 ? 360 : ((Math.asin(sinReach) * 180) / Math.PI) * 1.01
+    const south = near.latitude - latitudeDegrees
+    const north = near.latitude + latitudeDegrees
+    const west = near.longitude - longitudeDegrees
+    const east = near.longitude + longitudeDegrees
+    if (south < -89 || north > 89 || west < -180 || east > 180) return undefined
+    return {
+      latitudeDegrees,
+      south: Math.floor(south / cellDegrees),
+      north: Math.floor(north / cellDegrees),
+      west: Math.floor(west / cellDegrees),
+      east: Math.floor(east / cellDegrees),
+    }
   }
 
   /** Sort key order as the SQL's: by value (descending or not), then id; keyset "after" as afterSql. */
@@ -308,7 +472,8 @@ export class FacilityIndex {
    */
   search(filters: SearchFilters, options: { sort: Sort; limit: number; after?: SortKey }, point?: EarthPoint): IndexedHit[] {
     const plan = this.plan(filters, point)
-    const near = this.nearCandidates(plan)
+    // Nearest first reads the circle from its centre outwards; other sorts read all of it.
+    const near = options.sort === 'distance' ? undefined : this.nearCandidates(plan)
     const distanceOf = (chord: number | null | undefined) =>
       chord == null ? null : Math.round(2 * earthRadiusMeters * Math.asin(Math.min(chord / 2, 1)))
     const hit = (candidate: Candidate, key: SortKey): IndexedHit => ({
@@ -322,21 +487,14 @@ export class FacilityIndex {
       if (wanted <= 0) return found
       for (const slot of slots) {
         const facility = this.slots[slot] as IndexedFacility
-        if (!this.matches(slot, facility, plan) || !accept(slot, facility)) continue
+        if (!accept(slot, facility) || !this.matches(slot, facility, plan)) continue
         found.push({ facility, chord: near?.get(slot) ?? null })
         if (found.length === wanted) break
       }
       return found
     }
     /** The candidate slots in id order: the circle's, or all. */
-    const inIdOrder = (): Iterable<number> => {
-      if (near === undefined) return this.inIdOrder()
-      return [...near.keys()].sort((a, b) => {
-        const x = (this.slots[a] as IndexedFacility).id
-        const y = (this.slots[b] as IndexedFacility).id
-        return x < y ? -1 : x > y ? 1 : 0
-      })
-    }
+    const inIdOrder = (): Iterable<number> => (near === undefined ? this.inIdOrder() : this.sortedById([...near.keys()]))
     const { limit, after } = options
 
     if (options.sort === 'created') {
@@ -347,17 +505,12 @@ export class FacilityIndex {
     }
 
     if (options.sort === 'distance') {
-      const circle = near as Map<number, number>
-      const byDistance = (exact: boolean, bandAfter: SortKey | undefined, wanted: number) => {
-        if (wanted <= 0) return []
-        const found = collect(
-          circle.keys(),
-          (slot, facility) => facility.exact === exact && FacilityIndex.after(circle.get(slot) as number, facility.id, bandAfter, false),
-          Number.POSITIVE_INFINITY,
+      const byDistance = (exact: boolean, bandAfter: SortKey | undefined, wanted: number) =>
+        this.nearest(
+          plan,
+          (facility, chord) => facility.exact === exact && FacilityIndex.after(chord, facility.id, bandAfter, false),
+          wanted,
         )
-        found.sort((a, b) => (a.chord as number) - (b.chord as number) || (a.facility.id < b.facility.id ? -1 : 1))
-        return found.slice(0, wanted)
-      }
       const inSecondBand = after !== undefined && typeof after[0] === 'number' && after[0] >= approximateBand
       const hits = inSecondBand ? [] : byDistance(true, after, limit).map((c) => hit(c, [c.chord, c.facility.id]))
       const secondAfter: SortKey | undefined = inSecondBand ? [Number(after[0]) - approximateBand, after[1]] : undefined
@@ -374,20 +527,27 @@ export class FacilityIndex {
     const hits: IndexedHit[] = []
     if (after === undefined || after[0] !== bottomScore) {
       const top = collect(
-        near?.keys() ?? this.slotOf.values(),
+        near?.keys() ?? this.topCandidates(text),
         (slot, facility) => this.inTopBand(slot, facility, plan),
         Number.POSITIVE_INFINITY,
       )
       const scored = top
         .map((candidate) => ({ candidate, score: relevanceOf(candidate.facility, text.q) }))
         .filter(({ candidate, score }) => FacilityIndex.after(score, candidate.facility.id, after, true))
-      scored.sort((a, b) => b.score - a.score || (a.candidate.facility.id < b.candidate.facility.id ? -1 : 1))
-      for (const { candidate, score } of scored.slice(0, limit)) hits.push(hit(candidate, [score, candidate.facility.id]))
+      const best = smallest(scored, limit, (a, b) => b.score - a.score || (a.candidate.facility.id < b.candidate.facility.id ? -1 : 1))
+      for (const { candidate, score } of best) hits.push(hit(candidate, [score, candidate.facility.id]))
     }
     if (hits.length < limit) {
       const afterId = after !== undefined && after[0] === bottomScore ? after[1] : undefined
+      // A rare text: its few candidates, sorted; a common one (or a synonym): every facility in
+      // id order, until the page is full.
+      let slots =
+        near === undefined && text.synonymCategories === undefined && text.synonymAttributeBits === 0
+          ? this.withBits(text.matchBits)
+          : undefined
+      slots = slots !== undefined && slots.length <= 5_000 ? this.sortedById(slots) : undefined
       const bottom = collect(
-        inIdOrder(),
+        slots ?? inIdOrder(),
         (slot, facility) => (afterId === undefined || idAfter(facility.id, afterId)) && !this.inTopBand(slot, facility, plan),
         limit - hits.length,
       )
@@ -402,6 +562,28 @@ export class FacilityIndex {
   }
 }
 
+/** The first `limit` of `items` in `compare` order, without sorting them all. */
+function smallest<T>(items: T[], limit: number, compare: (a: T, b: T) => number): T[] {
+  const best: T[] = []
+  if (limit <= 0) return best
+  for (const item of items) {
+    if (best.length === limit && compare(item, best[limit - 1] as T) >= 0) continue
+    let low = 0
+    let high = best.length
+    while (low < high) {
+      const middle = (low + high) >>> 1
+      if (compare(best[middle] as T, item) <= 0) low = middle + 1
+      else high = middle
+    }
+    best.splice(low, 0, item)
+    if (best.length > limit) best.pop()
+  }
+  return best
+}
+
+/** Scores by their decimal spelling: few distinct ones (steps, half, name length). */
+const scores = new Map<string, number>()
+
 /**
  * The relevance score as relevanceSql computes it for a substring match: whole word 2, a word
  * starting with the text 1, the name starting with it 1; a service 0.5; the shorter-name
@@ -413,5 +595,11 @@ export function relevanceOf(facility: IndexedFacility, q: string): number {
   const steps = (text.includes(` ${q} `) ? 2 : 0) + (text.includes(` ${q}`) ? 1 : 0) + (text.startsWith(` ${q}`) ? 1 : 0)
   const half = serviceCategory.has(facility.category) ? '5' : '0'
   // shorterNameBonus is "0.0…" (under 0.01): its digits after "0.0" follow the half.
-  return Number.parseFloat(`${steps}.${half}${facility.shorterNameBonus.slice(3)}`)
+  const spelled = `${steps}.${half}${facility.shorterNameBonus.slice(3)}`
+  let score = scores.get(spelled)
+  if (score === undefined) {
+    score = Number.parseFloat(spelled)
+    if (scores.size < 100_000) scores.set(spelled, score)
+  }
+  return score
 }

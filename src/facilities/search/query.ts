@@ -441,21 +441,16 @@ const listItemColumns = Prisma.sql`f.id::text AS id, f.slug, f.category::text AS
 /** A hit as an index found it: which facility, its sort key and distance, without the columns it shows. */
 export type IndexedHit = Pick<SearchHit, 'id' | 'key' | 'distanceMeters'>
 
-/**
- * The list items of hits an index found, in the index's order, read by primary key. A facility
- * deleted since the index answered is left out, as a query a moment later would leave it out.
- */
-export async function hitsOf(db: Reader, found: IndexedHit[]): Promise<SearchHit[]> {
-  if (found.length === 0) return []
-  const ids = Prisma.join(found.map((hit) => Prisma.sql`CAST(${hit.id} AS uuid)`))
+/** What a hit shows of its facility. */
+export type ListItem = Omit<SearchHit, 'id' | 'key' | 'distanceMeters'>
+
+/** The list items of facilities, read by primary key; a deleted facility has none. */
+export async function listItemsOf(db: Reader, ids: string[]): Promise<Map<string, ListItem>> {
+  if (ids.length === 0) return new Map()
   const rows = await db.readRows<Omit<HitRow, 'sort_key' | 'distance'>>(Prisma.sql`SELECT ${listItemColumns}
     FROM facility f JOIN area a ON a.id = f.area_id
-    WHERE f.id IN (${ids}) AND f.deleted_at IS NULL`)
-  const byId = new Map(rows.map((row) => [row.id, row]))
-  return found.flatMap((hit) => {
-    const row = byId.get(hit.id)
-    return row === undefined ? [] : [{ ...hit, openingHours: row.opening_hours, timeZone: row.time_zone, row: summarySourceOf(row) }]
-  })
+    WHERE f.id IN (${Prisma.join(ids.map((id) => Prisma.sql`CAST(${id} AS uuid)`))}) AND f.deleted_at IS NULL`)
+  return new Map(rows.map((row) => [row.id, { openingHours: row.opening_hours, timeZone: row.time_zone, row: summarySourceOf(row) }]))
 }
 
 async function selectHits(
