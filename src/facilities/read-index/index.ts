@@ -71,10 +71,13 @@ function requiredBits(text: string): [number, number][] {
   return [...words]
 }
 
-/** Grid cells of a hundredth of a degree, for the facilities near a point. */
-const cellDegrees = 0.01
-const cellOf = (latitude: number, longitude: number) =>
-  (Math.floor(latitude / cellDegrees) + 9_000) * 40_000 + (Math.floor(longitude / cellDegrees) + 18_000)
+/**
+ * Grid cells of 0.002° (about 220 m), for the facilities near a point: small enough that a cell
+ * of a dense town centre holds tens of facilities, not thousands.
+ */
+const cellDegrees = 0.002
+const cellKey = (row: number, column: number) => (row + 50_000) * 200_000 + (column + 100_000)
+const cellOf = (latitude: number, longitude: number) => cellKey(Math.floor(latitude / cellDegrees), Math.floor(longitude / cellDegrees))
 
 const serviceCategory = new Set<string>(serviceCategories)
 const idAfter = (id: string, after: string) => id > after
@@ -120,6 +123,9 @@ export class FacilityIndex {
   private wordStarts = new Map<string, number[]>()
   private nameStarts = new Map<string, number[]>()
   private postings = 0
+  /** Marks of the slots seen by one lookup (`stamp` is the lookup's). */
+  private seen = new Int32Array(0)
+  private stamp = 0
   private stalePostings = 0
   /** Slots in id order (uuid order is the order of their lower-case text); rebuilt after writes. */
   private idOrder: number[] | undefined = []
@@ -207,9 +213,16 @@ export class FacilityIndex {
   private topCandidates(text: NonNullable<Plan['text']>): number[] {
     const slots = text.short ? this.nameStarts.get(text.q) : this.wordStarts.get(text.q.slice(0, 3))
     if (slots === undefined) return []
-    const seen = new Set<number>()
-    for (const slot of slots) if (this.slots[slot] !== undefined) seen.add(slot)
-    return [...seen]
+    // Each slot once (a replaced facility's old entries may repeat it), bigrams checked first.
+    this.stamp += 1
+    if (this.seen.length < this.slots.length) this.seen = new Int32Array(this.slots.length * 2)
+    const found: number[] = []
+    for (const slot of slots) {
+      if (this.seen[slot] === this.stamp || this.slots[slot] === undefined || !this.hasBits(slot, text.topBits)) continue
+      this.seen[slot] = this.stamp
+      found.push(slot)
+    }
+    return found
   }
 
   /** Each slot's position in id order. */
@@ -362,7 +375,7 @@ export class FacilityIndex {
     }
     for (let row = reach.south; row <= reach.north; row += 1) {
       for (let column = reach.west; column <= reach.east; column += 1) {
-        const members = this.cells.get((row + 9_000) * 40_000 + (column + 18_000))
+        const members = this.cells.get(cellKey(row, column))
         if (members !== undefined) for (const slot of members) consider(slot)
       }
     }
@@ -414,7 +427,7 @@ export class FacilityIndex {
     const cosMax = Math.cos(((Math.abs(near.latitude) + reach.latitudeDegrees) * Math.PI) / 180)
     const visit = (r: number, c: number) => {
       if (r < reach.south || r > reach.north || c < reach.west || c > reach.east) return
-      const members = this.cells.get((r + 9_000) * 40_000 + (c + 18_000))
+      const members = this.cells.get(cellKey(r, c))
       if (members !== undefined) for (const slot of members) consider(slot)
     }
     for (let k = 0; k <= rings; k += 1) {
