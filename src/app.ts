@@ -55,7 +55,7 @@ export interface AppOptions {
   metricsToken?: string
   /** Webhook delivery: private targets refused and the defaults of src/plugins/webhook-delivery.ts unless given. */
   webhooks?: WebhookDeliveryOptions
-  /** Whether searches are answered from the in-memory read index where it can (true unless given). */
+  /** Whether searches are answered from the in-memory read index where it can (not unless given). */
   searchIndex?: boolean
 }
 
@@ -77,7 +77,7 @@ export const app = fp<AppOptions>(
     await fastify.register(servicesPlugin, {
       database: options.database,
       sessionLifetimes: options.sessionLifetimes,
-      searchIndex: options.searchIndex ?? true,
+      searchIndex: options.searchIndex ?? false,
     })
     await fastify.register(metricsPlugin)
     await fastify.register(authPlugin)
@@ -169,6 +169,7 @@ export async function buildApp(
     mapTiles: options.mapTiles,
     metricsToken: options.metricsToken,
     webhooks: options.webhooks,
+    searchIndex: options.searchIndex,
   })
   return fastify
 }

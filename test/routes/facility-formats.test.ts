@@ -418,7 +418,7 @@ forEachDatabase(t, 'HTTP caching', async (t, engine) => {
     t.equal(english.statusCode, 200)
     t.not(english.headers.etag, first.headers.etag)
     // A change to a listed facility changes the list's ETag. Written through the service, as every
-    // write is: the list is answered from the read index, which follows the app's writes.
+    // write is (a read index, SEARCH_INDEX, follows the app's writes, not the table's).
     const listed = (first.json().data as { id: string; slug: string }[]).find((item) => item.slug === 'scnu-affiliated-pinghu-school')
     await app.facilities.update(String(listed?.id), (current) => ({ ...current, name: { ...current.name, en: 'SCNU Pinghu School' } }), {
       actor: { name: 'test' },

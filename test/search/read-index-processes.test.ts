@@ -33,8 +33,8 @@ async function answers(app: App, reader: Reader, sql: (filters: SearchFilters, s
 
 t.test('a second process follows the first one’s writes', { skip: !testEngines.includes('postgresql') }, async (t) => {
   const shared = await preparedTestDatabase(t, 'postgresql')
-  const writer = await appOnPostgres(t, postgresUrlOf(shared))
-  const follower = await appOnPostgres(t, postgresUrlOf(shared))
+  const writer = await appOnPostgres(t, postgresUrlOf(shared), { searchIndex: true })
+  const follower = await appOnPostgres(t, postgresUrlOf(shared), { searchIndex: true })
   const sql = (filters: SearchFilters, sort: Sort) => searchFacilities(shared, { ...filters, textMode: 'substring' }, { sort, limit: 50 })
   t.ok(await answers(follower, shared, sql), 'both built from the same database')
 

@@ -231,12 +231,6 @@ export function facilityReadIndex(db: Database) {
       poll()
     },
     catchUp,
-    /** Builds the index again (it cannot tell what it missed). */
-    rebuild: () => {
-      const rebuilt = running.catch(() => {}).then(build)
-      running = rebuilt
-      return rebuilt
-    },
     async close() {
       closed = true
       clearTimeout(timer)
