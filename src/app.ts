@@ -56,6 +56,8 @@ export interface AppOptions {
   metricsToken?: string
   /** Webhook delivery: private targets refused and the defaults of src/plugins/webhook-delivery.ts unless given. */
   webhooks?: WebhookDeliveryOptions
+  /** Whether searches are answered from the in-memory read index where it can (not unless given). */
+  searchIndex?: boolean
 }
 
 declare module 'fastify' {
@@ -73,7 +75,11 @@ export const app = fp<AppOptions>(
     await fastify.register(inputGuardPlugin)
     await fastify.register(securityPlugin, { writeOrigins: options.corsOrigins ?? [] })
     await fastify.register(cachingPlugin)
-    await fastify.register(servicesPlugin, { database: options.database, sessionLifetimes: options.sessionLifetimes })
+    await fastify.register(servicesPlugin, {
+      database: options.database,
+      sessionLifetimes: options.sessionLifetimes,
+      searchIndex: options.searchIndex ?? false,
+    })
     await fastify.register(metricsPlugin)
     await fastify.register(authPlugin)
     // After caching: the answer it stores carries the ETag caching sets.
@@ -165,6 +171,7 @@ export async function buildApp(
     mapTiles: options.mapTiles,
     metricsToken: options.metricsToken,
     webhooks: options.webhooks,
+    searchIndex: options.searchIndex,
   })
   return fastify
 }

@@ -87,6 +87,12 @@ const ConfigSchema = Type.Object({
    * this machine or network). Off: such URLs are refused when subscribed and at each delivery.
    */
   WEBHOOK_ALLOW_PRIVATE_TARGETS: Type.Boolean({ default: false }),
+  /**
+   * Answer the list, nearby and text searches from an in-memory index of this process (built at
+   * start-up, following the change log; src/facilities/read-index). Off (the default until it
+   * measures faster than the SQL: bench/README.md): every search is SQL.
+   */
+  SEARCH_INDEX: Type.Boolean({ default: false }),
 })
 
 export type Config = Static<typeof ConfigSchema>

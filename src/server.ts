@@ -34,6 +34,7 @@ const app = await buildApp({
   mapTiles: mapTilesOf(config),
   metricsToken: config.METRICS_TOKEN,
   webhooks: { allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS },
+  searchIndex: config.SEARCH_INDEX,
 }).catch(async (error: Error) => {
   console.error(`Linli cannot start: ${error.message}`)
   await database.close()

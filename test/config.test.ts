@@ -23,6 +23,7 @@ t.test('defaults', async (t) => {
     TRUST_PROXY: 'false',
     MAP_TILES_GCJ02: false,
     WEBHOOK_ALLOW_PRIVATE_TARGETS: false,
+    SEARCH_INDEX: false,
   })
   t.equal(mapTilesOf(loadConfig({})), undefined, 'no tiles, no map')
 })
@@ -44,6 +45,11 @@ t.test('the map: a tile URL template with its attribution, and whether the tiles
   t.throws(() => loadConfig({ MAP_TILE_URL: 'https://tiles.example.org/{z}/{x}/{y}.png' }), /MAP_TILE_ATTRIBUTION is required/)
   t.throws(() => loadConfig({ MAP_TILE_ATTRIBUTION: '© Example Maps' }), /MAP_TILE_ATTRIBUTION is set but MAP_TILE_URL is not/)
   t.throws(() => loadConfig({ MAP_TILES_GCJ02: 'maybe' }), /MAP_TILES_GCJ02/)
+})
+
+t.test('SEARCH_INDEX: true or false', async (t) => {
+  t.equal(loadConfig({ SEARCH_INDEX: 'true' }).SEARCH_INDEX, true)
+  t.throws(() => loadConfig({ SEARCH_INDEX: 'yes please' }), /SEARCH_INDEX/)
 })
 
 t.test('WEBHOOK_ALLOW_PRIVATE_TARGETS: true or false', async (t) => {

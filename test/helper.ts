@@ -88,9 +88,9 @@ export function databaseOf(app: object): Database {
 }
 
 /** The app on a fresh, migrated and (unless told otherwise) seeded database. */
-export async function build(t: Test, engine: DatabaseEngine, options: { seed?: boolean; mapTiles?: MapTiles } = {}) {
+export async function build(t: Test, engine: DatabaseEngine, options: { seed?: boolean; mapTiles?: MapTiles; searchIndex?: boolean } = {}) {
   const database = await preparedTestDatabase(t, engine, options)
-  const app = await buildApp({ database, logLevel: 'silent', mapTiles: options.mapTiles })
+  const app = await buildApp({ database, logLevel: 'silent', mapTiles: options.mapTiles, searchIndex: options.searchIndex })
   databases.set(app, database)
   t.teardown(() => app.close())
   await app.ready()
@@ -144,9 +144,13 @@ export type App = Awaited<ReturnType<typeof buildClocked>>['app']
  * The app of another server process on a PostgreSQL: its own connections (and, given one, its
  * read replica), the test's clock, the contract enforced; closed when the test ends.
  */
-export async function appOnPostgres(t: Test, url: string, options: { replicaUrl?: string; clock?: () => Date } = {}): Promise<App> {
+export async function appOnPostgres(
+  t: Test,
+  url: string,
+  options: { replicaUrl?: string; clock?: () => Date; searchIndex?: boolean } = {},
+): Promise<App> {
   const database = await openPostgresDatabase(url, 3, options.replicaUrl)
-  const app = (await buildApp({ database, logLevel: 'silent', clock: options.clock })) as unknown as App
+  const app = (await buildApp({ database, logLevel: 'silent', clock: options.clock, searchIndex: options.searchIndex })) as unknown as App
   t.teardown(async () => {
     await app.close()
     await database.close()

@@ -55,6 +55,12 @@ export interface Database extends Reader {
   wrote(): Promise<void>
   /** Whether the database, and its replica if any, answer a query. */
   ping(): Promise<void>
+  /**
+   * Calls `onNotice` at each NOTIFY on the channel (on PostgreSQL, through a connection of its
+   * own, outside the pool; a notice lost when it drops is for the caller's polling to find).
+   * Resolves to a function that stops listening.
+   */
+  listen(channel: string, onNotice: () => void): Promise<() => Promise<void>>
   /** Connections in use, idle and awaited, by pool (none for the embedded database). */
   pools(): PoolUse[]
   /** Closes the database; closing it again does nothing. */
@@ -245,6 +251,7 @@ export async function openEmbeddedDatabase(
       await prisma.$queryRaw`SELECT 1`
     },
     pools: () => [],
+    listen: (channel, onNotice) => pglite.listen(channel, onNotice),
     close: once(async () => {
       await prisma.$disconnect()
       await pglite.close()
@@ -388,6 +395,16 @@ export async function openPostgresDatabase(url: string, poolSize = 10, readUrl?:
       await replica?.pool.query('SELECT 1')
     },
     pools: () => [poolUseOf('primary', pool), ...(replica === undefined ? [] : [poolUseOf('replica', replica.pool)])],
+    async listen(channel, onNotice) {
+      const client = new pg.Client({ connectionString: url })
+      client.on('error', () => {})
+      client.on('notification', (notice) => {
+        if (notice.channel === channel) onNotice()
+      })
+      await client.connect()
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`)
+      return once(() => client.end())
+    },
     close: once(async () => {
       await prisma.$disconnect()
       await pool.end()

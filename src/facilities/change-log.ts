@@ -7,6 +7,7 @@ import type { ChangeAction } from '../generated/prisma/enums.js'
 import type { changedFields, FieldValue } from './document.js'
 import type { Actor } from './writes.js'
 import { changeLogLock, enqueueChangeEvent } from '../webhooks/outbox.js'
+import { changeChannel } from './read-index/follower.js'
 
 type Tx = Prisma.TransactionClient
 
@@ -35,10 +36,14 @@ export async function recordChange(
     SELECT CAST(${change.facilityId} AS uuid), CAST(${change.action} AS "ChangeAction"), ${change.reason ?? null},
       CAST(${change.actor.clientId ?? null} AS uuid), ${change.actor.name ?? null}, ${change.version}, ${change.at}
     FROM lock`
-  const lock = Prisma.sql`WITH lock AS (SELECT pg_advisory_xact_lock(${changeLogLock}))`
+  // The notice wakes other processes' read indexes at commit (src/facilities/read-index); the
+  // notices of one transaction are delivered as one.
+  const lock = Prisma.sql`WITH lock AS (SELECT pg_advisory_xact_lock(${changeLogLock})),
+    notified AS (SELECT pg_notify(${changeChannel}, ''))`
   let inserted: { id: bigint }[]
   if (change.fields.length === 0) {
-    inserted = await tx.$queryRaw<{ id: bigint }[]>`${lock} ${insertChange} RETURNING id`
+    inserted = await tx.$queryRaw<{ id: bigint }[]>`${lock}, inserted AS (${insertChange} RETURNING id)
+      SELECT id FROM inserted, notified`
   } else {
     const fields = Prisma.join(change.fields.map((f) => Prisma.sql`(${f.field}, ${json(f.oldValue)}, ${json(f.newValue)})`))
     inserted = await tx.$queryRaw<{ id: bigint }[]>`
@@ -48,7 +53,7 @@ export async function recordChange(
         SELECT inserted.id, f.field, f.old_value, f.new_value
         FROM inserted, (VALUES ${fields}) AS f(field, old_value, new_value)
       )
-      SELECT id FROM inserted`
+      SELECT id FROM inserted, notified`
   }
   const [row] = inserted
   if (row === undefined) throw new Error('the change log returned no id')

@@ -13,7 +13,8 @@ import { importFacilities, type ImportOptions } from './import.js'
 import { readFullRecords } from './records.js'
 import { countFacets, countMatches, findPage, searchPage, type PageOptions } from './search/page.js'
 import type { SearchQuery } from './search/params.js'
-import { resolveTextMode, type SearchFilters } from './search/query.js'
+import type { SearchFilters } from './search/query.js'
+import { facilityReadIndex } from './read-index/follower.js'
 import {
   applyDueStatusChanges,
   changeStatus,
@@ -29,21 +30,31 @@ import { createFacility, deleteFacility, updateFacility, type VersionedWrite, ty
 export function facilityService(db: Database) {
   const { prisma } = db
   const staff = staffView(prisma)
-  /** Runs a write, then tells the database, so this process's next lagging reads wait for the replica to have it. */
+  const readIndex = facilityReadIndex(db)
+  /**
+   * Searches through this process's read index where it answers them (its list items read from
+   * the primary, which it follows), through the SQL on the reader otherwise.
+   */
+  const searcher = async () => readIndex.searcher(await db.reader())
+  /**
+   * Runs a write, then tells the database, so this process's next lagging reads wait for the
+   * replica to have it, and brings the read index up to it before the write is answered.
+   */
   const written = async <Result>(write: Promise<Result>): Promise<Result> => {
     const result = await write
     await db.wrote()
+    await readIndex.catchUp()
     return result
   }
   return {
     // ------------------------------------------------------------ reads that may lag (the replica's)
 
     /** A page of search hits (and one more, to tell whether a next page exists). */
-    search: async (filters: SearchFilters, options: PageOptions) => findPage(await db.reader(), filters, options),
+    search: async (filters: SearchFilters, options: PageOptions) => findPage(await searcher(), filters, options),
     /** A page of a search from its query parameters: cursor read, fuzzy when nothing matches, the next cursor. */
-    searchPage: async (query: Omit<SearchQuery, 'view'>, now: Date) => searchPage(await db.reader(), query, now),
+    searchPage: async (query: Omit<SearchQuery, 'view'>, now: Date) => searchPage(await searcher(), query, now),
     /** Whether text matches as a substring, or (nothing contains it) fuzzily. */
-    textModeFor: async (filters: SearchFilters) => resolveTextMode((await db.reader()).prisma, filters),
+    textModeFor: async (filters: SearchFilters) => (await searcher()).textMode(filters),
     facets: async (filters: SearchFilters, options: { openNow?: boolean; now: Date }) => countFacets(await db.reader(), filters, options),
     /** How many facilities match, up to a cap (`atLeast` when more do). */
     countMatches: async (filters: SearchFilters, options: { openNow?: boolean; now: Date; cap: number }) =>
@@ -82,6 +93,9 @@ export function facilityService(db: Database) {
     },
     /** Scheduled status changes not applied yet, and how many of them are due at `now`. */
     scheduledChanges: (now: Date) => countScheduledChanges(prisma, now),
+
+    /** The in-memory read index of searches: built when the app is ready, closed with it (plugins/services.ts). */
+    readIndex,
 
     // ------------------------------------------------------------ writes
 

@@ -37,11 +37,17 @@ declare module 'fastify' {
   }
 }
 
-export default fp<{ database: Database; sessionLifetimes?: SessionLifetimes }>(
-  async (fastify, { database, sessionLifetimes }) => {
+export default fp<{ database: Database; sessionLifetimes?: SessionLifetimes; searchIndex?: boolean }>(
+  async (fastify, { database, sessionLifetimes, searchIndex = false }) => {
     const { prisma } = database
     const facilities = facilityService(database)
     fastify.decorate('facilities', facilities)
+    if (searchIndex) {
+      // The app is ready once the read index is built (after the server prepared the database).
+      // Never started, the index declines every search, and the SQL answers.
+      fastify.addHook('onReady', () => facilities.readIndex.start())
+      fastify.addHook('onClose', () => facilities.readIndex.close())
+    }
     fastify.decorate('suggestions', suggestionService(prisma, facilities))
     fastify.decorate('staffSessions', staffSessions(prisma, sessionLifetimes))
     fastify.decorate('changeFeed', changeFeed(database))

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { databaseOf, build, forEachDatabase } from '../helper.js'
+import { addFacility, build, databaseOf, forEachDatabase } from '../helper.js'
 
 forEachDatabase(t, 'GET /v1/facilities', async (t, engine) => {
   const app = await build(t, engine)
@@ -102,9 +102,7 @@ forEachDatabase(t, 'GET /v1/facilities', async (t, engine) => {
 
   t.test('a facility created between pages appears exactly once', async (t) => {
     const first = (await app.inject({ url: '/v1/facilities?limit=10' })).json()
-    await databaseOf(app).prisma.facility.create({
-      data: { slug: 'late-arrival', category: 'school', nameZh: '新学校', status: 'planned', areaId: 'pinghu' },
-    })
+    await addFacility(app, { slug: 'late-arrival', category: 'school', name: { zh: '新学校' }, status: 'operational' })
     const rest: string[] = []
     let cursor: string | null = first.page.nextCursor
     while (cursor !== null) {
@@ -176,7 +174,8 @@ forEachDatabase(t, 'GET /v1/facilities', async (t, engine) => {
   })
 
   t.test('deleted facilities are not listed', async (t) => {
-    await databaseOf(app).prisma.facility.update({ where: { slug: 'late-arrival' }, data: { deletedAt: new Date() } })
+    const late = await databaseOf(app).prisma.facility.findUniqueOrThrow({ where: { slug: 'late-arrival' } })
+    await app.facilities.remove(late.id, { actor: { name: 'test' }, ifMatch: 'any' })
     const { data } = (await app.inject({ url: '/v1/facilities?category=school&limit=100' })).json()
     t.notOk(data.some((facility: { slug: string }) => facility.slug === 'late-arrival'))
   })

@@ -11,10 +11,9 @@ import {
   facetCounts,
   matchCount,
   isSortValueOf,
-  resolveTextMode,
-  searchFacilities,
   type SearchFilters,
   type SearchHit,
+  type Searcher,
   type Sort,
   type SortKey,
 } from './query.js'
@@ -29,16 +28,16 @@ export interface PageOptions {
 }
 
 /** One page of hits, and one more to tell whether there is a next page. */
-export async function findPage(db: Reader, filters: SearchFilters, options: PageOptions): Promise<SearchHit[]> {
+export async function findPage(searcher: Searcher, filters: SearchFilters, options: PageOptions): Promise<SearchHit[]> {
   if (options.openNow === undefined) {
-    return searchFacilities(db, filters, { sort: options.sort, limit: options.limit + 1, after: options.after })
+    return searcher.hits(filters, { sort: options.sort, limit: options.limit + 1, after: options.after })
   }
   const wanted = options.limit + 1
   const batchSize = 200
   const hits: SearchHit[] = []
   let after = options.after
   for (;;) {
-    const batch = await searchFacilities(db, { ...filters, hasOpeningHours: true }, { sort: options.sort, limit: batchSize, after })
+    const batch = await searcher.hits({ ...filters, hasOpeningHours: true }, { sort: options.sort, limit: batchSize, after })
     for (const hit of batch) {
       if (hit.openingHours === null) continue
       const { openNow } = openingStateOf(hit.row.status, hit.openingHours, { timeZone: hit.timeZone, now: options.now })
@@ -119,7 +118,7 @@ export interface SearchPage {
  * fuzzily, for a typo), and the cursor of the next page. (Whether an `area` exists is the
  * caller's question: an unknown one is a 400.)
  */
-export async function searchPage(db: Reader, query: Omit<SearchQuery, 'view'>, now: Date): Promise<SearchPage> {
+export async function searchPage(searcher: Searcher, query: Omit<SearchQuery, 'view'>, now: Date): Promise<SearchPage> {
   const { limit, cursor, sort: _sort, openNow, ...filterQuery } = query
   const filters = parseFilters(filterQuery)
   const sort = parseSort(query, filters)
@@ -131,10 +130,10 @@ export async function searchPage(db: Reader, query: Omit<SearchQuery, 'view'>, n
   // Text matches substrings unless nothing contains it (then fuzzily, for a typo); a first page
   // with substring hits answers that question without asking the database separately.
   filters.textMode = position?.mode === 'fuzzy' ? 'fuzzy' : 'substring'
-  let hits = await findPage(db, filters, pageOptions)
-  if (hits.length === 0 && position === undefined && (await resolveTextMode(db.prisma, filters)) === 'fuzzy') {
+  let hits = await findPage(searcher, filters, pageOptions)
+  if (hits.length === 0 && position === undefined && (await searcher.textMode(filters)) === 'fuzzy') {
     filters.textMode = 'fuzzy'
-    hits = await findPage(db, filters, pageOptions)
+    hits = await findPage(searcher, filters, pageOptions)
   }
   const pageHits = hits.slice(0, limit)
   const last = pageHits.at(-1)

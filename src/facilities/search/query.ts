@@ -107,7 +107,7 @@ interface HitRow {
 
 const asDate = (value: Date | string) => (value instanceof Date ? value : new Date(value))
 
-function summarySourceOf(row: HitRow): SummarySource {
+function summarySourceOf(row: Omit<HitRow, 'sort_key' | 'distance'>): SummarySource {
   const dates = typeof row.dates === 'string' ? (JSON.parse(row.dates) as Exclude<HitRow['dates'], string>) : row.dates
   return {
     id: row.id,
@@ -131,7 +131,7 @@ function summarySourceOf(row: HitRow): SummarySource {
   }
 }
 
-const earthRadiusMeters = 6_371_008.8
+export const earthRadiusMeters = 6_371_008.8
 
 /** The point on the unit sphere, as the generated column earth_point holds facilities (migration earth_point). */
 const earthPointSql = (lat: number, lng: number) => Prisma.sql`earth_point_of(${lat}::float8, ${lng}::float8)`
@@ -143,7 +143,7 @@ const earthPointSql = (lat: number, lng: number) => Prisma.sql`earth_point_of(${
 const chordSql = (lat: number, lng: number) => Prisma.sql`(f.earth_point <-> ${earthPointSql(lat, lng)})`
 
 /** Metres on the ground (great circle) ↔ the chord of the unit sphere. */
-const chordOfMeters = (meters: number) => 2 * Math.sin(meters / (2 * earthRadiusMeters))
+export const chordOfMeters = (meters: number) => 2 * Math.sin(meters / (2 * earthRadiusMeters))
 const metersSql = (chord: Prisma.Sql) => Prisma.sql`(2 * ${earthRadiusMeters}::float8 * asin(least(${chord} / 2, 1)))`
 
 /**
@@ -177,7 +177,7 @@ function substringScoreSql(q: string): Prisma.Sql {
  * Between matches that score the same, a place people use (a service) comes before a project that
  * only mentions it: less than any step of the score, so it never lifts a weaker match.
  */
-const serviceCategories = (Object.keys(kindOfCategory) as FacilityCategory[]).filter((c) => kindOfCategory[c] === 'service')
+export const serviceCategories = (Object.keys(kindOfCategory) as FacilityCategory[]).filter((c) => kindOfCategory[c] === 'service')
 const serviceBonusSql = Prisma.sql`(CASE WHEN f.category = ANY(ARRAY[${Prisma.join(serviceCategories)}]::"FacilityCategory"[]) THEN 0.5 ELSE 0 END)`
 
 /** The text with each pair of neighbouring characters swapped (huanna → huanan), for short texts. */
@@ -390,7 +390,7 @@ export async function searchFacilities(
  * A cursor's distance key past this is in the second band: the chord of the unit sphere is at most
  * 2, so an approximate location's key is its chord plus this.
  */
-const approximateBand = 10
+export const approximateBand = 10
 
 /**
  * Nearest first — among exact locations. A facility placed approximately (the centre of its area,
@@ -428,6 +428,31 @@ function relevanceBands(filters: SearchFilters): { top: Prisma.Sql; bottomScore:
     : { top: Prisma.sql`f.search_text LIKE ${`% ${q}%`}`, bottomScore: 0 }
 }
 
+/** What a list item shows of a facility (f) and its area (a), dates as JSON. */
+const listItemColumns = Prisma.sql`f.id::text AS id, f.slug, f.category::text AS category, f.name_zh, f.name_en,
+      f.status::text AS status, f.status_effective_at, f.status_effective_edtf, f.latitude, f.longitude,
+      f.location_precision::text AS location_precision, f.location_note_zh, f.location_note_en, f.opening_hours, f.time_zone,
+      f.updated_at, a.id AS area_id, a.level::text AS area_level, a.name_zh AS area_name_zh,
+      a.name_en AS area_name_en,
+      (SELECT coalesce(json_agg(json_build_object('milestone', d.milestone, 'basis', d.basis, 'edtf', d.edtf,
+          'precision', d.precision, 'earliest', d.earliest, 'latest', d.latest, 'sourceText', d.source_text)), '[]')
+        FROM facility_date d WHERE d.facility_id = f.id)::text AS dates`
+
+/** A hit as an index found it: which facility, its sort key and distance, without the columns it shows. */
+export type IndexedHit = Pick<SearchHit, 'id' | 'key' | 'distanceMeters'>
+
+/** What a hit shows of its facility. */
+export type ListItem = Omit<SearchHit, 'id' | 'key' | 'distanceMeters'>
+
+/** The list items of facilities, read by primary key; a deleted facility has none. */
+export async function listItemsOf(db: Reader, ids: string[]): Promise<Map<string, ListItem>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db.readRows<Omit<HitRow, 'sort_key' | 'distance'>>(Prisma.sql`SELECT ${listItemColumns}
+    FROM facility f JOIN area a ON a.id = f.area_id
+    WHERE f.id IN (${Prisma.join(ids.map((id) => Prisma.sql`CAST(${id} AS uuid)`))}) AND f.deleted_at IS NULL`)
+  return new Map(rows.map((row) => [row.id, { openingHours: row.opening_hours, timeZone: row.time_zone, row: summarySourceOf(row) }]))
+}
+
 async function selectHits(
   db: Reader,
   filters: SearchFilters,
@@ -460,15 +485,8 @@ async function selectHits(
   const isDate = ordering.type === 'date'
   const sortKey = isDate ? Prisma.sql`(${ordering.value})::timestamp AT TIME ZONE 'UTC'` : ordering.value
   const orderBy = isDate ? ordering.value : Prisma.sql`sort_key`
-  const rows = await db.readRows<HitRow>(Prisma.sql`${nearest} SELECT f.id::text AS id, ${sortKey} AS sort_key,
-      ${distance} AS distance, f.slug, f.category::text AS category, f.name_zh, f.name_en,
-      f.status::text AS status, f.status_effective_at, f.status_effective_edtf, f.latitude, f.longitude,
-      f.location_precision::text AS location_precision, f.location_note_zh, f.location_note_en, f.opening_hours, f.time_zone,
-      f.updated_at, a.id AS area_id, a.level::text AS area_level, a.name_zh AS area_name_zh,
-      a.name_en AS area_name_en,
-      (SELECT coalesce(json_agg(json_build_object('milestone', d.milestone, 'basis', d.basis, 'edtf', d.edtf,
-          'precision', d.precision, 'earliest', d.earliest, 'latest', d.latest, 'sourceText', d.source_text)), '[]')
-        FROM facility_date d WHERE d.facility_id = f.id)::text AS dates
+  const rows = await db.readRows<HitRow>(Prisma.sql`${nearest} SELECT ${sortKey} AS sort_key,
+      ${distance} AS distance, ${listItemColumns}
     FROM facility f JOIN area a ON a.id = f.area_id
     WHERE ${Prisma.join(where, ' AND ')}
     ORDER BY ${orderBy} ${direction} NULLS LAST, f.id ASC
@@ -490,6 +508,19 @@ export async function resolveTextMode(prisma: PrismaClient, filters: SearchFilte
     WHERE ${Prisma.join(whereSql({ ...filters, textMode: 'substring' }), ' AND ')} LIMIT 1`
   return rows.length > 0 ? 'substring' : 'fuzzy'
 }
+
+/** Where search hits come from: the SQL (sqlSearcher), or an index that falls back on it. */
+export interface Searcher {
+  /** A page of hits, as searchFacilities answers it. */
+  hits(filters: SearchFilters, options: { sort: Sort; limit: number; after?: SortKey }): Promise<SearchHit[]>
+  /** Whether text matches as a substring, or (nothing contains it) fuzzily. */
+  textMode(filters: SearchFilters): Promise<TextMode>
+}
+
+export const sqlSearcher = (db: Reader): Searcher => ({
+  hits: (filters, options) => searchFacilities(db, filters, options),
+  textMode: (filters) => resolveTextMode(db.prisma, filters),
+})
 
 /** Counts by category, status and area for the filters (each facet ignores nothing else). */
 export async function facetCounts(prisma: PrismaClient, filters: SearchFilters) {

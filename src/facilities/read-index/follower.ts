@@ -1,0 +1,279 @@
+// The read index of this process, kept in step with the database. Built at start-up by reading
+// every facility in id order; then it follows the change log (every write appends to it in the
+// writer's transaction, in commit order): after a change id it re-reads the facilities changed
+// since. The process that writes catches up before it answers (read-your-writes); others are woken
+// by NOTIFY (recordChange sends it with each change) and poll in case a notice is lost. When the log
+// is behind what the index has seen (a database restored or replaced), it cannot tell what it
+// missed, and builds again.
+import type { Database, Reader } from '../../db/database.js'
+import { Prisma } from '../../generated/prisma/client.js'
+import type { FacilityCategory, FacilityStatus } from '../../generated/prisma/enums.js'
+import {
+  type IndexedHit,
+  type ListItem,
+  listItemsOf,
+  type SearchFilters,
+  type SearchHit,
+  type Searcher,
+  type Sort,
+  type SortKey,
+  sqlSearcher,
+} from '../search/query.js'
+import { normalizeSearch } from '../search/text.js'
+import { attributeSynonyms, type EarthPoint, FacilityIndex, type IndexedFacility } from './index.js'
+
+/** The channel recordChange notifies on. */
+export const changeChannel = 'facility_change'
+const buildBatch = 10_000
+const changeBatch = 1_000
+/** How often the change log is read without a notice. */
+const pollMs = 1_000
+/** List items kept (about a kilobyte each): the facilities of the most recent answers. */
+const listItemCacheSize = 10_000
+
+interface FacilityRow {
+  id: string
+  search_text: string | null
+  category: FacilityCategory
+  status: FacilityStatus
+  exact: boolean
+  latitude: number | null
+  longitude: number | null
+  x: number | null
+  y: number | null
+  z: number | null
+  has_opening_hours: boolean
+  shorter_name_bonus: string
+  attribute_synonyms: number
+}
+
+const attributeSynonymsSql =
+  attributeSynonyms.length === 0
+    ? Prisma.sql`0`
+    : Prisma.join(
+        attributeSynonyms.map(
+          (synonym, i) =>
+            Prisma.sql`(CASE WHEN f.attributes @> CAST(${JSON.stringify(synonym.attributes)} AS jsonb) THEN ${2 ** i} ELSE 0 END)`,
+        ),
+        ' + ',
+      )
+
+const facilityRowsSql = (where: Prisma.Sql, limit?: number) => Prisma.sql`SELECT f.id::text AS id, f.search_text,
+    f.category::text AS category, f.status::text AS status, f.location_precision = 'exact' AS exact,
+    f.latitude, f.longitude, cube_ll_coord(f.earth_point, 1) AS x, cube_ll_coord(f.earth_point, 2) AS y,
+    cube_ll_coord(f.earth_point, 3) AS z, f.opening_hours IS NOT NULL AS has_opening_hours,
+    (0.005 / char_length(f.name_zh))::text AS shorter_name_bonus, (${attributeSynonymsSql})::int AS attribute_synonyms
+  FROM facility f WHERE f.deleted_at IS NULL AND ${where}
+  ORDER BY f.id ${limit === undefined ? Prisma.empty : Prisma.sql`LIMIT ${limit}`}`
+
+/** One string for the few values a column has (categories, statuses, tie-breaks), not one a row. */
+const interned = new Map<string, string>()
+const intern = <Value extends string>(value: Value): Value => {
+  const known = interned.get(value)
+  if (known !== undefined) return known as Value
+  interned.set(value, value)
+  return value
+}
+
+const indexed = (row: FacilityRow): IndexedFacility => ({
+  id: row.id,
+  searchText: row.search_text ?? '',
+  category: intern(row.category),
+  status: intern(row.status),
+  exact: row.exact,
+  latitude: row.latitude,
+  longitude: row.longitude,
+  point: row.x === null || row.y === null || row.z === null ? null : [row.x, row.y, row.z],
+  hasOpeningHours: row.has_opening_hours,
+  shorterNameBonus: intern(row.shorter_name_bonus),
+  attributeSynonyms: Number(row.attribute_synonyms),
+})
+
+/** What the index has done, for tests and /metrics. */
+export interface ReadIndexStats {
+  facilities: number
+  /** The last change applied. */
+  changeId: string
+  builds: number
+  lastBuildMs: number
+  /** Searches answered by the index, and by the SQL (shapes the index does not answer). */
+  answered: number
+  declined: number
+}
+
+export function facilityReadIndex(db: Database) {
+  let index: FacilityIndex | undefined
+  let changeId = 0n
+  const stats = { builds: 0, lastBuildMs: 0, answered: 0, declined: 0 }
+
+  // The list items of recent hits, by id, as last read from the primary. The follower drops a
+  // facility's as it applies a change of it; a read that overlapped a change is not kept.
+  const listItems = new Map<string, ListItem>()
+  let applied = 0
+  function forget(ids: Iterable<string> | 'all') {
+    applied += 1
+    if (ids === 'all') listItems.clear()
+    else for (const id of ids) listItems.delete(id)
+  }
+  async function hitsOf(found: IndexedHit[]): Promise<SearchHit[]> {
+    const missing = found.filter((hit) => !listItems.has(hit.id)).map((hit) => hit.id)
+    const before = applied
+    const read = await listItemsOf(db, missing)
+    if (applied === before) {
+      for (const [id, item] of read) {
+        if (listItems.size >= listItemCacheSize) listItems.delete(listItems.keys().next().value as string)
+        listItems.set(id, item)
+      }
+    }
+    return found.flatMap((hit) => {
+      const item = read.get(hit.id) ?? listItems.get(hit.id)
+      return item === undefined ? [] : [{ ...hit, ...item }]
+    })
+  }
+
+  async function build() {
+    const started = performance.now()
+    // The log's end first: a change committed while the facilities are read is read again after.
+    const [newest] = await db.readRows<{ id: string }>(Prisma.sql`SELECT coalesce(max(id), 0)::text AS id FROM change`)
+    const next = new FacilityIndex()
+    let after: string | undefined
+    for (;;) {
+      const where = after === undefined ? Prisma.sql`true` : Prisma.sql`f.id > CAST(${after} AS uuid)`
+      const rows = await db.readRows<FacilityRow>(facilityRowsSql(where, buildBatch))
+      for (const row of rows) next.put(indexed(row))
+      after = rows.at(-1)?.id
+      if (rows.length < buildBatch) break
+    }
+    index = next
+    forget('all')
+    changeId = BigInt(newest?.id ?? '0')
+    stats.builds += 1
+    stats.lastBuildMs = Math.round(performance.now() - started)
+  }
+
+  /** Reads the facilities changed after the last change applied, until the log's end. */
+  async function follow() {
+    if (index === undefined) return
+    for (;;) {
+      const changes = await db.readRows<{ id: string; facility_id: string }>(Prisma.sql`SELECT id::text AS id,
+          facility_id::text AS facility_id FROM change WHERE id > CAST(${changeId.toString()} AS bigint) ORDER BY id LIMIT ${changeBatch}`)
+      if (changes.length === 0) {
+        const [newest] = await db.readRows<{ id: string }>(Prisma.sql`SELECT coalesce(max(id), 0)::text AS id FROM change`)
+        if (BigInt(newest?.id ?? '0') < changeId) await build()
+        return
+      }
+      const ids = [...new Set(changes.map((change) => change.facility_id))]
+      const rows = await db.readRows<FacilityRow>(
+        facilityRowsSql(Prisma.sql`f.id IN (${Prisma.join(ids.map((id) => Prisma.sql`CAST(${id} AS uuid)`))})`),
+      )
+      const live = new Set<string>()
+      for (const row of rows) {
+        index.put(indexed(row))
+        live.add(row.id)
+      }
+      for (const id of ids) if (!live.has(id)) index.remove(id)
+      forget(ids)
+      changeId = BigInt((changes.at(-1) as { id: string }).id)
+      if (changes.length < changeBatch) return
+    }
+  }
+
+  // One reading of the log at a time; calls made while one runs share the next, which starts
+  // after they were made (so a writer's catchUp sees its own commit).
+  let running: Promise<void> = Promise.resolve()
+  let pending: Promise<void> | undefined
+  function catchUp(): Promise<void> {
+    pending ??= running
+      .catch(() => {})
+      .then(() => {
+        pending = undefined
+        return follow()
+      })
+    running = pending
+    return pending
+  }
+
+  // earth_point_of(near) as the database computes it (its trigonometry may differ from this
+  // engine's in the last bit, and the sort keys must be the SQL's): asked once per point.
+  const points = new Map<string, EarthPoint>()
+  async function earthPointOf(latitude: number, longitude: number): Promise<EarthPoint> {
+    const key = `${latitude},${longitude}`
+    const known = points.get(key)
+    if (known !== undefined) return known
+    const [row] = await db.readRows<{ x: number; y: number; z: number }>(Prisma.sql`SELECT cube_ll_coord(p, 1) AS x,
+        cube_ll_coord(p, 2) AS y, cube_ll_coord(p, 3) AS z
+      FROM (SELECT earth_point_of(CAST(${latitude} AS float8), CAST(${longitude} AS float8)) AS p) point`)
+    if (row === undefined) throw new Error('earth_point_of returned nothing')
+    if (points.size >= 10_000) points.clear()
+    const point: EarthPoint = [row.x, row.y, row.z]
+    points.set(key, point)
+    return point
+  }
+
+  let timer: NodeJS.Timeout | undefined
+  let unlisten: (() => Promise<void>) | undefined
+  let closed = false
+
+  return {
+    /** Builds the index and starts following the log. */
+    async start() {
+      await build()
+      unlisten = await db.listen(changeChannel, () => void catchUp().catch(() => {}))
+      const poll = () => {
+        timer = setTimeout(() => {
+          void catchUp()
+            .catch(() => {})
+            .finally(() => {
+              if (!closed) poll()
+            })
+        }, pollMs).unref()
+      }
+      poll()
+    },
+    catchUp,
+    async close() {
+      closed = true
+      clearTimeout(timer)
+      await unlisten?.()
+      await running.catch(() => {})
+    },
+    stats: (): ReadIndexStats => ({ facilities: index?.size ?? 0, changeId: changeId.toString(), ...stats }),
+
+    /**
+     * Searches through the index where it answers them, else through the SQL; the list items are
+     * read from `db` (the primary, which the index follows).
+     */
+    searcher(reader: Reader): Searcher {
+      const sql = sqlSearcher(reader)
+      const pointFor = (filters: SearchFilters) =>
+        filters.near === undefined ? undefined : earthPointOf(filters.near.lat, filters.near.lng)
+      return {
+        async hits(filters, options: { sort: Sort; limit: number; after?: SortKey }) {
+          const current = index
+          if (current === undefined || !current.supports(filters, options.sort)) {
+            stats.declined += 1
+            return sql.hits(filters, options)
+          }
+          stats.answered += 1
+          const point = await pointFor(filters)
+          return hitsOf(current.search(filters, options, point))
+        },
+        async textMode(filters) {
+          const current = index
+          const substring = { ...filters, textMode: 'substring' as const }
+          if (
+            filters.q === undefined ||
+            [...normalizeSearch(filters.q)].length < 3 ||
+            current === undefined ||
+            !current.supports(substring, 'created')
+          ) {
+            return sql.textMode(filters)
+          }
+          return current.hasMatch(substring, await pointFor(filters)) ? 'substring' : 'fuzzy'
+        },
+      }
+    },
+  }
+}
+
+export type FacilityReadIndex = ReturnType<typeof facilityReadIndex>

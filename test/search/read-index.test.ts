@@ -1,0 +1,156 @@
+// The read index against its oracle, the SQL search: random writes (creates, updates, status
+// changes, deletes) through the service, and after each batch the same pages (every page, by
+// cursor) of a fixed set of searches from both — text in Chinese, pinyin and English, nearby,
+// filters — must be equal, and the index must have answered every one of them itself.
+import t, { type Test } from 'tap'
+import { searchFacilities, resolveTextMode, type SearchFilters, type Sort, type SortKey } from '../../src/facilities/search/query.js'
+import type { FacilityInput } from '../../src/facilities/schemas.js'
+import { build, databaseOf, forEachDatabase, type App } from '../helper.js'
+
+const near = { lat: 22.69, lng: 114.12, radius: 3000 }
+/** The searches compared: [filters, sort]. */
+const searches: [SearchFilters, Sort][] = [
+  [{}, 'created'],
+  [{ categories: ['kindergarten'], statuses: ['operational'] }, 'created'],
+  [{ hasOpeningHours: true }, 'created'],
+  [{ near }, 'distance'],
+  [{ near: { ...near, radius: 800 }, categories: ['kindergarten', 'hospital'], statuses: ['operational'] }, 'distance'],
+  [{ near }, 'created'],
+  [{ q: '幼儿园' }, 'relevance'],
+  [{ q: '园' }, 'relevance'],
+  [{ q: '阳光' }, 'relevance'],
+  [{ q: 'youeryuan' }, 'relevance'],
+  [{ q: 'yey' }, 'relevance'],
+  [{ q: 'pinghu' }, 'relevance'],
+  [{ q: 'hospital' }, 'relevance'],
+  [{ q: 'Sunshine Kindergarten' }, 'relevance'],
+  [{ q: '医院' }, 'relevance'],
+  [{ q: '儿童友好' }, 'relevance'],
+  [{ q: 'yanglao' }, 'relevance'],
+  [{ q: '华南', statuses: ['operational'] }, 'relevance'],
+  [{ q: 'yuan', near }, 'relevance'],
+  [{ q: 'ditie', near }, 'distance'],
+  // Near a pole and across the antimeridian the grid is not read by cells: every facility is checked.
+  [{ near: { lat: 89.9, lng: 179.99, radius: 50_000 } }, 'distance'],
+  [{ near: { lat: -10, lng: -179.99, radius: 50_000 }, q: 'yuan' }, 'relevance'],
+]
+
+const names = [
+  ['阳光幼儿园', 'Sunshine Kindergarten'],
+  ['华南医院', 'Huanan Hospital'],
+  ['平湖长者服务中心', 'Pinghu Elder Care Centre'],
+  ['禾花社区图书馆', null],
+  ['园', null],
+  ['幼儿园', 'Kindergarten'],
+  ['深大城际', 'Shenda Intercity'],
+  ['深大城际宝龙站', null],
+  ['平湖地铁站', 'Pinghu Metro Station'],
+  ['华南城', 'China South City'],
+  ['阳光托育园', 'Sunshine Daycare'],
+] as const
+const categories = ['kindergarten', 'hospital', 'elder_care', 'culture_venue', 'childcare', 'metro', 'road'] as const
+const projects = new Set(['metro', 'road'])
+
+/** A small deterministic generator, so a failure can be replayed. */
+function random(seed: number) {
+  let state = seed
+  const next = () => {
+    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0
+    return state / 2 ** 32
+  }
+  return { next, pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)] as T }
+}
+
+function documentOf(rng: ReturnType<typeof random>, n: number): FacilityInput {
+  const [zh, en] = rng.pick(names)
+  const category = rng.pick(categories)
+  const located = rng.next() < 0.85
+  return {
+    slug: `oracle-${n}`,
+    category,
+    status: projects.has(category) ? 'planned' : 'operational',
+    area: 'pinghu',
+    name: { zh: rng.next() < 0.5 ? zh : `${zh}${n}`, ...(en === null ? {} : { en }) },
+    ...(rng.next() < 0.3 ? { aliases: [rng.pick(names)[0]] } : {}),
+    ...(located && {
+      location: {
+        lat: near.lat + (rng.next() - 0.5) * 0.06,
+        lng: near.lng + (rng.next() - 0.5) * 0.06,
+        precision: rng.next() < 0.8 ? 'exact' : 'approximate',
+      },
+    }),
+    ...(rng.next() < 0.5 ? { openingHours: 'Mo-Fr 08:00-18:00' } : {}),
+    ...(rng.next() < 0.2 ? { attributes: { childFriendly: true } } : {}),
+  } as FacilityInput
+}
+
+const actor = { actor: { name: 'oracle test' } }
+
+async function randomWrites(app: App, rng: ReturnType<typeof random>, ids: string[], count: number, serial: { n: number }) {
+  for (let i = 0; i < count; i += 1) {
+    const roll = rng.next()
+    if (roll < 0.45 || ids.length === 0) {
+      serial.n += 1
+      const created = await app.facilities.create(documentOf(rng, serial.n), actor)
+      ids.push(created.id)
+      continue
+    }
+    const id = rng.pick(ids)
+    if (roll < 0.7) {
+      serial.n += 1
+      const next = documentOf(rng, serial.n)
+      await app.facilities.update(
+        id,
+        (current) => ({ ...current, name: next.name, location: next.location, openingHours: next.openingHours, aliases: next.aliases }),
+        { ...actor, ifMatch: 'any' },
+      )
+    } else if (roll < 0.85) {
+      const status = rng.pick(['temporarily_closed', 'operational', 'under_construction', 'permanently_closed'] as const)
+      await app.facilities.changeStatus(id, { status, reason: 'oracle test' }, { ...actor, ifMatch: 'any' }).catch(() => {})
+    } else {
+      await app.facilities.remove(id, { ...actor, ifMatch: 'any' })
+      ids.splice(ids.indexOf(id), 1)
+    }
+  }
+}
+
+/** Every page (of 4) of a search from both, compared page by page; how many pages. */
+async function comparePages(t: Test, app: App, filters: SearchFilters, sort: Sort, label: string) {
+  const db = databaseOf(app)
+  const searcher = app.facilities.readIndex.searcher(db)
+  let after: SortKey | undefined
+  for (let page = 1; page <= 30; page += 1) {
+    const options = { sort, limit: 4, after }
+    const answered = app.facilities.readIndex.stats().answered
+    const fromIndex = await searcher.hits({ ...filters, textMode: 'substring' }, options)
+    t.equal(app.facilities.readIndex.stats().answered, answered + 1, `${label}: the index answered`)
+    const fromSql = await searchFacilities(db, { ...filters, textMode: 'substring' }, options)
+    t.same(fromIndex, fromSql, `${label}, page ${page}`)
+    const last = fromSql.at(-1)
+    if (fromSql.length < 4 || last === undefined) return page
+    after = last.key
+  }
+  return 30
+}
+
+forEachDatabase(t, 'the read index answers as the SQL does, through random writes', async (t, engine) => {
+  const app = await build(t, engine, { searchIndex: true })
+  const db = databaseOf(app)
+  const rng = random(engine === 'pglite' ? 7 : 11)
+  const ids: string[] = []
+  const serial = { n: 0 }
+  const batches = engine === 'pglite' ? 4 : 6
+  for (let batch = 0; batch <= batches; batch += 1) {
+    if (batch > 0) await randomWrites(app, rng, ids, 15, serial)
+    let pages = 0
+    for (const [filters, sort] of searches) {
+      pages += await comparePages(t, app, filters, sort, `batch ${batch}: ${JSON.stringify(filters)} by ${sort}`)
+      if (filters.q !== undefined) {
+        const searcher = app.facilities.readIndex.searcher(db)
+        t.equal(await searcher.textMode(filters), await resolveTextMode(db.prisma, filters), `text mode of ${filters.q}`)
+      }
+    }
+    t.ok(pages >= searches.length, `batch ${batch}: ${pages} pages compared`)
+  }
+  t.equal(app.facilities.readIndex.stats().facilities, await db.prisma.facility.count({ where: { deletedAt: null } }))
+})
