@@ -154,3 +154,30 @@ forEachDatabase(t, 'the read index answers as the SQL does, through random write
   }
   t.equal(app.facilities.readIndex.stats().facilities, await db.prisma.facility.count({ where: { deletedAt: null } }))
 })
+
+forEachDatabase(t, 'a change log behind the index (a database restored from a backup) makes the index build again', async (t, engine) => {
+  const app = await build(t, engine, { searchIndex: true })
+  const db = databaseOf(app)
+  const before = app.facilities.readIndex.stats()
+  const created = await app.facilities.create(documentOf(random(3), 1), actor)
+  t.equal(app.facilities.readIndex.stats().facilities, before.facilities + 1, 'the write is in the index')
+
+  // The backup was taken before that write: its change and its facility are not in it, and the
+  // change log's sequence is where it was then.
+  await db.prisma.$transaction([
+    db.prisma.change.deleteMany({ where: { facilityId: created.id } }),
+    db.prisma.facility.delete({ where: { id: created.id } }),
+    db.prisma.$queryRaw`SELECT setval(pg_get_serial_sequence('change', 'id'), (SELECT max(id) FROM change))`,
+  ])
+  // The next look at the log (the poll's, each second) finds its end before the index's change:
+  // the index cannot tell what it missed, and builds from the database. (A write made before that
+  // look would take the missing change's id again, and go unnoticed: the closing note of
+  // 2026-11-30 says so.)
+  const deadline = Date.now() + 10_000
+  while (app.facilities.readIndex.stats().builds === before.builds && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  t.equal(app.facilities.readIndex.stats().builds, before.builds + 1, 'built again')
+  t.equal(app.facilities.readIndex.stats().facilities, before.facilities, 'the restored facilities, no more')
+  for (const [filters, sort] of searches.slice(0, 4))
+    await comparePages(t, app, filters, sort, `after the rebuild: ${JSON.stringify(filters)} by ${sort}`)
+})
