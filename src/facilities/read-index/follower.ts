@@ -26,6 +26,8 @@ import { attributeSynonyms, type EarthPoint, FacilityIndex, type IndexedFacility
 export const changeChannel = 'facility_change'
 const buildBatch = 10_000
 const changeBatch = 1_000
+/** A change as the log recorded it, to recognise it again: its facility and its moment. */
+const changeOf = Prisma.sql`facility_id::text || ' ' || (extract(epoch FROM at) * 1000)::bigint::text`
 /** How often the change log is read without a notice. */
 const pollMs = 1_000
 /** List items kept (about a kilobyte each): the facilities of the most recent answers. */
@@ -104,6 +106,11 @@ export interface ReadIndexStats {
 export function facilityReadIndex(db: Database) {
   let index: FacilityIndex | undefined
   let changeId = 0n
+  /**
+   * The last change applied, as the log recorded it (its facility and moment): a log restored from a
+   * backup may give its id to another change, so the id alone cannot tell the index it missed one.
+   */
+  let lastChange = ''
   const stats = { builds: 0, lastBuildMs: 0, answered: 0, declined: 0 }
 
   // The list items of recent hits, by id, as last read from the primary. The follower drops a
@@ -134,7 +141,8 @@ export function facilityReadIndex(db: Database) {
   async function build() {
     const started = performance.now()
     // The log's end first: a change committed while the facilities are read is read again after.
-    const [newest] = await db.readRows<{ id: string }>(Prisma.sql`SELECT coalesce(max(id), 0)::text AS id FROM change`)
+    const [newest] = await db.readRows<{ id: string; change: string }>(Prisma.sql`SELECT id::text AS id, ${changeOf} AS change
+      FROM change ORDER BY change.id DESC LIMIT 1`)
     const next = new FacilityIndex()
     let after: string | undefined
     for (;;) {
@@ -147,6 +155,7 @@ export function facilityReadIndex(db: Database) {
     index = next
     forget('all')
     changeId = BigInt(newest?.id ?? '0')
+    lastChange = newest?.change ?? ''
     stats.builds += 1
     stats.lastBuildMs = Math.round(performance.now() - started)
   }
@@ -154,14 +163,21 @@ export function facilityReadIndex(db: Database) {
   /** Reads the facilities changed after the last change applied, until the log's end. */
   async function follow() {
     if (index === undefined) return
+    // The log no longer holds the last change applied as it was (restored from a backup, or
+    // replaced): the index cannot tell what it missed, and builds again.
+    if (changeId > 0n) {
+      const [applied] = await db.readRows<{ change: string }>(
+        Prisma.sql`SELECT ${changeOf} AS change FROM change WHERE id = CAST(${changeId.toString()} AS bigint)`,
+      )
+      if (applied?.change !== lastChange) return build()
+    }
     for (;;) {
-      const changes = await db.readRows<{ id: string; facility_id: string }>(Prisma.sql`SELECT id::text AS id,
-          facility_id::text AS facility_id FROM change WHERE id > CAST(${changeId.toString()} AS bigint) ORDER BY id LIMIT ${changeBatch}`)
-      if (changes.length === 0) {
-        const [newest] = await db.readRows<{ id: string }>(Prisma.sql`SELECT coalesce(max(id), 0)::text AS id FROM change`)
-        if (BigInt(newest?.id ?? '0') < changeId) await build()
-        return
-      }
+      // `change.id`, not `id`: ORDER BY a bare name sorts by the output column of that name, here
+      // text, and "10" comes before "9".
+      const changes = await db.readRows<{ id: string; facility_id: string; change: string }>(Prisma.sql`SELECT id::text AS id,
+          facility_id::text AS facility_id, ${changeOf} AS change FROM change WHERE id > CAST(${changeId.toString()} AS bigint)
+          ORDER BY change.id LIMIT ${changeBatch}`)
+      if (changes.length === 0) return
       const ids = [...new Set(changes.map((change) => change.facility_id))]
       const rows = await db.readRows<FacilityRow>(
         facilityRowsSql(Prisma.sql`f.id IN (${Prisma.join(ids.map((id) => Prisma.sql`CAST(${id} AS uuid)`))})`),
@@ -173,7 +189,9 @@ export function facilityReadIndex(db: Database) {
       }
       for (const id of ids) if (!live.has(id)) index.remove(id)
       forget(ids)
-      changeId = BigInt((changes.at(-1) as { id: string }).id)
+      const last = changes.at(-1) as { id: string; change: string }
+      changeId = BigInt(last.id)
+      lastChange = last.change
       if (changes.length < changeBatch) return
     }
   }
