@@ -2,6 +2,7 @@
 // PostgreSQL service, copied from a template that is migrated (and seeded) once per change of the
 // code and data that build it (test/databases.ts) — and an app built exactly as the server builds
 // it, whose every injected response is checked against its OpenAPI document (test/contract.ts).
+import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
@@ -112,6 +113,19 @@ export function forEachDatabase(t: Test, name: string, fn: (t: Test, engine: Dat
 export function forOneDatabase(t: Test, name: string, fn: (t: Test, engine: DatabaseEngine) => Promise<void>) {
   const engine = testEngines[0]
   if (engine !== undefined) t.test(`${name} (${engine})`, (t) => fn(t, engine))
+}
+
+let distBuilt = false
+
+/**
+ * Compiles dist/ as `npm start` and `npm run mcp` do first, once per process: the tests that start
+ * the real server or MCP server never run a stale build, and tests sharing a process (test/groups.ts)
+ * never rewrite it under a server another one started.
+ */
+export function buildDist() {
+  if (distBuilt) return
+  execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' })
+  distBuilt = true
 }
 
 /** An empty folder, removed when the test ends. */

@@ -1,12 +1,12 @@
 // The real server process, started as `npm start` starts it: embedded by default, PostgreSQL
 // with DATABASE_URL, stopped by a signal.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import http from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pg from 'pg'
 import t from 'tap'
-import { createPostgresDatabase, tempDir, testEngines } from './helper.js'
+import { buildDist, createPostgresDatabase, tempDir, testEngines } from './helper.js'
 
 /** Node's arguments in `npm start`: the process is started exactly as users start it. */
 const startArguments = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start
@@ -14,7 +14,7 @@ const startArguments = (JSON.parse(readFileSync('package.json', 'utf8')) as { sc
   .slice(1)
 
 // `npm start` compiles first (prestart); so does this test, so it never runs a stale dist/.
-execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' })
+buildDist()
 
 interface RunningServer {
   url: string
