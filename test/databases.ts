@@ -263,15 +263,30 @@ async function removeStaleDumps(currentKey: string) {
   }
 }
 
+/**
+ * The dumps leave out the template databases (template0, template1), which no test connects to,
+ * and are taken after a checkpoint: a dump is 27 MB instead of 42, and loading it into a new PGlite
+ * (every test database) costs about 0.5 s of CPU instead of 0.75–0.9 — most of a load is writing
+ * the dump's files into PGlite's in-memory file system.
+ */
 async function buildPGliteDumps(folder: string) {
   const { openEmbeddedDatabase, prepare } = await builders()
   const database = await openEmbeddedDatabase()
+  const sql = (statement: string) => database.prisma.$executeRawUnsafe(statement)
+  const dump = async (state: DatabaseState) => {
+    await sql('CHECKPOINT')
+    await writeAtomically(dumpFile(folder, state), await database.dumpDataDir())
+  }
   try {
-    await writeAtomically(dumpFile(folder, 'empty'), await database.dumpDataDir())
+    for (const template of ['template0', 'template1']) {
+      await sql(`ALTER DATABASE ${template} IS_TEMPLATE false`)
+      await sql(`DROP DATABASE ${template}`)
+    }
+    await dump('empty')
     await prepare(database, false)
-    await writeAtomically(dumpFile(folder, 'migrated'), await database.dumpDataDir())
+    await dump('migrated')
     await prepare(database, true)
-    await writeAtomically(dumpFile(folder, 'seeded'), await database.dumpDataDir())
+    await dump('seeded')
   } finally {
     await database.close()
   }
