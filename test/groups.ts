@@ -23,26 +23,21 @@ const folders = {
   rest: [],
 } satisfies Record<string, string[]>
 
-export type Group = keyof typeof folders
+type Group = keyof typeof folders
 
 const testDir = path.dirname(fileURLToPath(import.meta.url))
 
-export function groupOf(file: string): Group {
-  const folder = path.relative(testDir, file).split(path.sep)[0]
-  for (const [group, names] of Object.entries(folders) as [Group, string[]][]) if (names.includes(folder ?? '')) return group
+/** The group of a test file, given relative to test/. */
+function groupOf(file: string): Group {
+  const folder = file.split(path.sep)[0] ?? ''
+  for (const [group, names] of Object.entries(folders) as [Group, string[]][]) if (names.includes(folder)) return group
   return 'rest'
 }
 
-/** Every test file of the suite, relative to test/, in a fixed order. */
-export const testFiles = (): string[] =>
-  readdirSync(testDir, { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.test.ts'))
-    .sort()
-
-/** Runs the group's test files in this process, in order. */
+/** Runs the group's test files in this process, one after the other, in a fixed (sorted) order. */
 export async function runGroup(group: Group): Promise<void> {
-  for (const file of testFiles()) {
-    const absolute = path.join(testDir, file)
-    if (groupOf(absolute) === group) await import(pathToFileURL(absolute).href)
-  }
+  const files = readdirSync(testDir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.test.ts') && groupOf(file) === group)
+    .sort()
+  for (const file of files) await import(pathToFileURL(path.join(testDir, file)).href)
 }
