@@ -9,20 +9,6 @@ import { Prisma } from '../../src/generated/prisma/client.js'
 import { prepareDatabase } from '../../src/prepare.js'
 import { tempDir } from '../helper.js'
 
-t.test('the embedded database keeps its data across restarts, seeded once', async (t) => {
-  const dir = await tempDir(t)
-  const first = await openEmbeddedDatabase(dir)
-  await prepareDatabase(first, { seed: true, log: { info() {} } })
-  t.equal(await first.prisma.facility.count(), 30)
-  await first.close()
-
-  const second = await openEmbeddedDatabase(dir)
-  t.teardown(() => second.close())
-  await prepareDatabase(second, { seed: true, log: { info() {} } })
-  t.equal(await second.prisma.facility.count(), 30, 'not seeded a second time')
-  t.equal(await second.prisma.change.count(), 30)
-})
-
 t.test('a new data folder starts from the template of an empty database, then is migrated and seeded', async (t) => {
   const template = await writeTemplate(path.join(await tempDir(t), 'empty.tar.gz'))
   const systemOf = async (database: Awaited<ReturnType<typeof openEmbeddedDatabase>>) =>
