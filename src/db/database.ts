@@ -11,7 +11,7 @@ import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@p
 import pg from 'pg'
 import lockfile from 'proper-lockfile'
 import { type Prisma, PrismaClient } from '../generated/prisma/client.js'
-import { readTemplate } from './embedded-template.js'
+import { unpackTemplate } from './embedded-template.js'
 
 export type DatabaseEngine = 'pglite' | 'postgresql'
 
@@ -156,14 +156,14 @@ function isGone(owner: LockOwner): boolean {
 }
 
 export interface EmbeddedDatabase extends Database {
-  /** The data folder as a tarball, which `loadDataDir` opens again (the tests copy a template so). */
-  dumpDataDir(): Promise<Blob>
+  /** The data folder as a tarball (gzipped if asked), which `loadDataDir` opens again (the tests copy a template so). */
+  dumpDataDir(compression?: 'none' | 'gzip'): Promise<Blob>
 }
 
 /**
  * Opens the embedded database in `dataDir` (in memory when undefined, or in memory from a tarball
  * made by `dumpDataDir`: `options.loadDataDir`). A new folder is unpacked from the install's
- * template of an empty database when there is one (embedded-template.ts). The folder is locked for
+ * template of a migrated, empty database when there is one (embedded-template.ts). The folder is locked for
  * this process: two processes on one PGlite folder silently lose writes. A lock left by a process
  * of this machine that is gone (killed with -9, or the machine's power cut) is taken over at once,
  * and the log says so; one whose holder runs, or cannot be checked, is refused.
@@ -230,7 +230,9 @@ export async function openEmbeddedDatabase(
       () => true,
       () => false,
     ))
-    pglite = newPGlite(pgdata, isNew ? await readTemplate(options.template) : undefined)
+    // Without a template, PGlite makes the new folder with initdb.
+    if (isNew) await unpackTemplate(pgdata, options.template)
+    pglite = newPGlite(pgdata)
   }
   await pglite.waitReady
   await pglite.exec(`SET random_page_cost = ${randomPageCost}`)
@@ -243,7 +245,7 @@ export async function openEmbeddedDatabase(
     // PGlite runs a query only when no transaction holds its one connection. It parses every
     // query anyway (in the same process, so there is no round trip to save).
     readRows: async <Row>(query: Prisma.Sql) => (await pglite.query<Row>(query.text, query.values)).rows,
-    dumpDataDir: () => pglite.dumpDataDir('none'),
+    dumpDataDir: (compression = 'none') => pglite.dumpDataDir(compression),
     // One database in one process: every read is the primary's.
     reader: async () => database,
     wrote: async () => {},

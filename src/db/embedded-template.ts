@@ -1,12 +1,15 @@
-// A new embedded database without initdb at start-up. PGlite makes a new data folder by running
-// initdb in a second PostgreSQL instance of its own, beside the one it is starting: about 750 MiB
-// at the peak, twice what the server needs afterwards. `npm ci` does it once instead
-// (src/cli/embedded-template.ts, after the build) and keeps the empty database as a tarball; a
-// new data folder is unpacked from it. Without the tarball (an install that skipped scripts),
-// PGlite runs initdb as before. docs/operations.md has the measurements.
+// A new embedded database without initdb or migrations at start-up. PGlite makes a new data folder
+// by running initdb in a second PostgreSQL instance of its own, beside the one it is starting:
+// about 750 MiB at the peak, twice what the server needs afterwards; then the schema engine
+// (Wasm, ~35 MB that stay loaded) applies the migrations. `npm ci` does both once instead
+// (src/cli/embedded-template.ts, after the build; make-template.ts) and keeps the migrated, empty
+// database as a tarball; a new data folder is unpacked from it (unpackTemplate), and only migrations added since
+// the install are applied at its first start. Without the tarball (an install that skipped
+// scripts), PGlite runs initdb as before. docs/operations.md has the measurements.
 import { randomUUID } from 'node:crypto'
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
+import { x as extract } from 'tar'
 import { projectRoot } from '../project-root.js'
 
 const pgliteRoot = path.join(projectRoot, 'node_modules', '@electric-sql', 'pglite')
@@ -19,36 +22,55 @@ async function pgliteVersion(): Promise<string> {
 
 /** Where the install keeps the template of this PGlite version. */
 export async function templatePath(): Promise<string> {
-  return path.join(projectRoot, 'node_modules', '.cache', 'linli', `pglite-${await pgliteVersion()}-empty.tar.gz`)
+  return path.join(projectRoot, 'node_modules', '.cache', 'linli', `pglite-${await pgliteVersion()}-migrated.tar.gz`)
 }
 
-/** Runs PGlite's initdb in memory and writes the empty database as a gzipped tarball, atomically. */
-export async function writeTemplate(file?: string): Promise<string> {
-  const target = file ?? (await templatePath())
-  const { PGlite } = await import('@electric-sql/pglite')
-  const pglite = new PGlite()
-  try {
-    await pglite.waitReady
-    const dump = await pglite.dumpDataDir('gzip')
-    await mkdir(path.dirname(target), { recursive: true })
-    const partial = `${target}.${randomUUID()}.partial`
-    await writeFile(partial, Buffer.from(await dump.arrayBuffer()))
-    await rename(partial, target).catch(async (error: unknown) => {
-      await rm(partial, { force: true })
-      throw error
-    })
-  } finally {
-    await pglite.close()
+const exists = (file: string) =>
+  stat(file).then(
+    () => true,
+    () => false,
+  )
+
+/**
+ * Unpacks the template of this PGlite version (or `file`) as the data folder `pgdata`, which does
+ * not hold a database yet; false when there is no template. PGlite could load it itself
+ * (`loadDataDir`), but it reads the tarball through its Wasm memory, which never shrinks: a server
+ * started so kept ~90 MB more for as long as it ran. Unpacked beside it, then renamed: a start
+ * interrupted midway leaves no half-made folder that would look like a database.
+ */
+export async function unpackTemplate(pgdata: string, file?: string): Promise<boolean> {
+  const template = file ?? (await templatePath())
+  if (!(await exists(template))) return false
+  // What a start killed while unpacking left (the caller holds the folder's lock: no other start runs).
+  const parent = path.dirname(pgdata)
+  for (const name of await readdir(parent)) {
+    if (name.startsWith(`${path.basename(pgdata)}.`) && name.endsWith('.partial'))
+      await rm(path.join(parent, name), { recursive: true, force: true })
   }
-  return target
-}
-
-/** The template of this PGlite version, if the install made one. */
-export async function readTemplate(file?: string): Promise<Blob | undefined> {
+  const partial = `${pgdata}.${randomUUID()}.partial`
+  await mkdir(partial, { recursive: true })
   try {
-    return new Blob([await readFile(file ?? (await templatePath()))])
+    // PGlite writes the folder's paths from its root ("/base/…"): taken as relative to the folder,
+    // which tar reports as information. Anything else it warns of (a bad entry) fails the unpack.
+    const problems: string[] = []
+    await extract({
+      file: template,
+      cwd: partial,
+      onwarn: (code, message) => {
+        if (code !== 'TAR_ENTRY_INFO') problems.push(`${code}: ${message}`)
+      },
+    }).catch((error: Error) => problems.push(error.message))
+    if (problems.length > 0 || !(await exists(path.join(partial, 'PG_VERSION')))) {
+      throw new Error(
+        `The embedded database template ${template} could not be unpacked: ${problems.join('; ') || 'it holds no database'}. Run npm ci again, or delete it (the first start then runs initdb).`,
+      )
+    }
+    // No PG_VERSION in it (the caller checked): what is there is what a failed first start left.
+    await rm(pgdata, { recursive: true, force: true })
+    await rename(partial, pgdata)
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    await rm(partial, { recursive: true, force: true })
     throw error
   }
+  return true
 }

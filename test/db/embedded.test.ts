@@ -1,22 +1,28 @@
 import { spawnSync } from 'node:child_process'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import t from 'tap'
 import { DataDirInUseError, openEmbeddedDatabase } from '../../src/db/database.js'
-import { writeTemplate } from '../../src/db/embedded-template.js'
+import { unpackTemplate } from '../../src/db/embedded-template.js'
+import { writeTemplate } from '../../src/db/make-template.js'
+import { migrationNames } from '../../src/db/schema-engine.js'
 import { Prisma } from '../../src/generated/prisma/client.js'
 import { prepareDatabase } from '../../src/prepare.js'
 import { tempDir } from '../helper.js'
 
-t.test('a new data folder starts from the template of an empty database, then is migrated and seeded', async (t) => {
-  const template = await writeTemplate(path.join(await tempDir(t), 'empty.tar.gz'))
+t.test("a new data folder starts from the install's template, migrated already, and is only seeded", async (t) => {
+  const { file: template, migrations } = await writeTemplate(path.join(await tempDir(t), 'migrated.tar.gz'))
+  t.same(migrations, await migrationNames(), 'the template holds every migration')
   const systemOf = async (database: Awaited<ReturnType<typeof openEmbeddedDatabase>>) =>
     (await database.readRows<{ id: string }>(Prisma.sql`SELECT system_identifier::text AS id FROM pg_control_system()`))[0]?.id
   const identifiers: (string | undefined)[] = []
   for (const _ of [1, 2]) {
     const database = await openEmbeddedDatabase(await tempDir(t), undefined, { template })
-    await prepareDatabase(database, { seed: true, log: { info() {} } })
+    const logged: unknown[] = []
+    const info = (...args: unknown[]) => void logged.push(args.at(-1))
+    await prepareDatabase(database, { seed: true, log: { info } })
+    t.same(logged, ['loaded seed data into the empty database'], 'seeded, with no migration to apply')
     t.equal(await database.prisma.facility.count(), 30)
     identifiers.push(await systemOf(database))
     await database.close()
@@ -25,6 +31,20 @@ t.test('a new data folder starts from the template of an empty database, then is
   t.equal(identifiers[0], identifiers[1], 'both unpacked from the template, not made by initdb')
   t.ok(identifiers[0])
 })
+
+t.test(
+  'a template that is missing leaves the folder to initdb; one that is not a tarball fails the start and leaves nothing',
+  async (t) => {
+    const dir = await tempDir(t)
+    const pgdata = path.join(dir, 'pgdata')
+    t.equal(await unpackTemplate(pgdata, path.join(dir, 'no-such-template.tar.gz')), false)
+    await mkdir(path.join(dir, 'pgdata.0a1b.partial'))
+    const broken = path.join(dir, 'broken.tar.gz')
+    await writeFile(broken, 'not a tarball')
+    await t.rejects(unpackTemplate(pgdata, broken), { message: /could not be unpacked: TAR_BAD_ARCHIVE/ })
+    t.same(await readdir(dir), ['broken.tar.gz'], 'no data folder, no partial one (nor the one a killed start left)')
+  },
+)
 
 t.test('a second process on the same data folder is refused while the first has it', async (t) => {
   const dir = await tempDir(t)
