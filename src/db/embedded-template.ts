@@ -35,7 +35,7 @@ const exists = (file: string) =>
  * Unpacks the template of this PGlite version (or `file`) as the data folder `pgdata`, which does
  * not hold a database yet; false when there is no template. PGlite could load it itself
  * (`loadDataDir`), but it reads the tarball through its Wasm memory, which never shrinks: a server
- * started so kept ~90 MB more for as long as it ran. Unpacked beside it, then renamed: a start
+ * started so kept ~60 MiB more for as long as it ran. Unpacked beside it, then renamed: a start
  * interrupted midway leaves no half-made folder that would look like a database.
  */
 export async function unpackTemplate(pgdata: string, file?: string): Promise<boolean> {
