@@ -226,12 +226,8 @@ export async function openEmbeddedDatabase(
       await release()
     }
     const pgdata = path.join(root, 'pgdata')
-    const isNew = !(await stat(path.join(pgdata, 'PG_VERSION')).then(
-      () => true,
-      () => false,
-    ))
-    // Without a template, PGlite makes the new folder with initdb.
-    if (isNew) await unpackTemplate(pgdata, options.template)
+    // A new folder from the template; without one, PGlite makes it with initdb.
+    await unpackTemplate(pgdata, options.template)
     pglite = newPGlite(pgdata)
   }
   await pglite.waitReady

@@ -32,13 +32,14 @@ const exists = (file: string) =>
   )
 
 /**
- * Unpacks the template of this PGlite version (or `file`) as the data folder `pgdata`, which does
- * not hold a database yet; false when there is no template. PGlite could load it itself
+ * Unpacks the template of this PGlite version (or `file`) as the data folder `pgdata`, unless it
+ * holds a database already; false when it does, or when there is no template. PGlite could load it itself
  * (`loadDataDir`), but it reads the tarball through its Wasm memory, which never shrinks: a server
  * started so kept ~60 MiB more for as long as it ran. Unpacked beside it, then renamed: a start
  * interrupted midway leaves no half-made folder that would look like a database.
  */
 export async function unpackTemplate(pgdata: string, file?: string): Promise<boolean> {
+  if (await exists(path.join(pgdata, 'PG_VERSION'))) return false
   const template = file ?? (await templatePath())
   if (!(await exists(template))) return false
   // What a start killed while unpacking left (the caller holds the folder's lock: no other start runs).
@@ -65,7 +66,7 @@ export async function unpackTemplate(pgdata: string, file?: string): Promise<boo
         `The embedded database template ${template} could not be unpacked: ${problems.join('; ') || 'it holds no database'}. Run npm ci again, or delete it (the first start then runs initdb).`,
       )
     }
-    // No PG_VERSION in it (the caller checked): what is there is what a failed first start left.
+    // No PG_VERSION in it (checked above): what is there is what a failed first start left.
     await rm(pgdata, { recursive: true, force: true })
     await rename(partial, pgdata)
   } catch (error) {
