@@ -6,7 +6,7 @@
 import t from 'tap'
 import type { Page } from 'playwright-core'
 import { buildClocked, create, forOneDatabase, keyFor, patch } from '../helper.js'
-import { axeViolations, launchBrowser, listen } from '../web/browser.js'
+import { axeContext, axeViolations, launchBrowser, listen } from '../web/browser.js'
 
 forOneDatabase(t, 'axe on every console page', async (t, engine) => {
   const { app } = await buildClocked(t, engine, '2026-11-30T02:00:00Z')
@@ -23,8 +23,7 @@ forOneDatabase(t, 'axe on every console page', async (t, engine) => {
   const browser = await launchBrowser(t)
 
   for (const language of ['zh-Hans', 'en']) {
-    const context = await browser.newContext()
-    t.teardown(() => context.close())
+    const context = await axeContext(t, browser)
     if (language === 'en') await context.addCookies([{ name: 'linli_staff_lang', value: 'en', url: `${base}/staff` }])
     const page = await context.newPage()
     const check = async (what: string, expectedStatus?: number, response?: Awaited<ReturnType<Page['goto']>>) => {
@@ -84,8 +83,7 @@ forOneDatabase(t, 'axe on every console page', async (t, engine) => {
     await page.goto(`${base}${review}`)
     await check('suggestion review')
 
-    const editorContext = await browser.newContext()
-    t.teardown(() => editorContext.close())
+    const editorContext = await axeContext(t, browser)
     if (language === 'en') await editorContext.addCookies([{ name: 'linli_staff_lang', value: 'en', url: `${base}/staff` }])
     const editorPage = await editorContext.newPage()
     await editorPage.goto(`${base}/staff`)

@@ -1,7 +1,7 @@
 // axe-core in Chromium on every page type, in both languages: no WCAG 2.2 A/AA violations.
 import t from 'tap'
 import { addFacility, build, forOneDatabase } from '../helper.js'
-import { axeViolations, launchBrowser, listen } from './browser.js'
+import { axeContext, axeViolations, launchBrowser, listen } from './browser.js'
 
 const pageTypes = [
   '/',
@@ -38,8 +38,7 @@ forOneDatabase(t, 'axe on every page type', async (t, engine) => {
   })
   const base = await listen(app)
   const browser = await launchBrowser(t)
-  const context = await browser.newContext()
-  t.teardown(() => context.close())
+  const context = await axeContext(t, browser)
   const page = await context.newPage()
   for (const prefix of ['', '/en']) {
     for (const path of pageTypes) {

@@ -7,7 +7,7 @@ import http from 'node:http'
 import { gzipSync } from 'node:zlib'
 import t, { type Test } from 'tap'
 import { addFacility, build, forOneDatabase, type App } from '../helper.js'
-import { axeViolations, launchBrowser, listen } from './browser.js'
+import { axeContext, axeViolations, launchBrowser, listen } from './browser.js'
 
 // A 1×1 PNG.
 const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64')
@@ -123,8 +123,7 @@ forOneDatabase(t, 'the map', async (t, engine) => {
   })
 
   t.test('axe-core: no WCAG 2.2 A/AA violations with the map shown', async (t) => {
-    const context = await browser.newContext()
-    t.teardown(() => context.close())
+    const context = await axeContext(t, browser)
     const page = await context.newPage()
     for (const path of [
       '/search?category=kindergarten',

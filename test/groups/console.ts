@@ -1,3 +1,3 @@
 import { runGroup } from '../groups.js'
 
-await runGroup('browser')
+await runGroup('console')
