@@ -15,11 +15,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
  * The folders of test/ in each group. tap starts them in the order of `tap.include` in
  * package.json, three at a time: the two browser groups and api first, then data and rest as
  * those end. Measured on 2026-11-30 (a slower machine, each group alone, all CPU of the machine
- * counted, Chromium's and PostgreSQL's included): web 91 s of CPU in 59 s, console 127 s in 89 s,
- * api, data and rest about 100 s each. The browser groups wait on Chromium part of their time, so
- * a third lane keeps both cores busy (95% of the run, against 70% with two lanes and one browser
- * group of 217 s). The webhook tests sit with the console's because they mostly wait too (for
- * receivers and retries).
+ * counted, Chromium's, PostgreSQL's and the servers' they start included): web 91 s of CPU in 59 s,
+ * console 127 s in 89 s, api 137 s in 98 s, data 125 s in 95 s, rest 152 s in 106 s. The browser
+ * groups wait on Chromium part of their time, so a third lane keeps both cores busy (95% of the
+ * run, against 70% with two lanes and one browser group of 217 s). The webhook tests sit with the
+ * console's because they mostly wait too (for receivers and retries).
  */
 const folders = {
   api: ['routes', 'http'],

@@ -3,7 +3,7 @@
 import type { Test } from 'tap'
 import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core'
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import type { App } from '../helper.js'
 
 /**
@@ -45,8 +45,8 @@ export async function listen(app: App): Promise<string> {
  * its start: Chromium evaluates the script itself as each document begins, where evaluating it
  * from here sent its 550 kB over the DevTools protocol on every check (0.17 s of a 0.3 s check).
  */
-export async function axeContext(t: Test, browser: Browser, options?: BrowserContextOptions): Promise<BrowserContext> {
-  const context = await browser.newContext(options)
+export async function axeContext(t: Test, browser: Browser): Promise<BrowserContext> {
+  const context = await browser.newContext()
   t.teardown(() => context.close())
   await context.addInitScript({ content: axeSource })
   return context
