@@ -68,26 +68,17 @@ const facilityRowsSql = (where: Prisma.Sql, limit?: number) => Prisma.sql`SELECT
   FROM facility f WHERE f.deleted_at IS NULL AND ${where}
   ORDER BY f.id ${limit === undefined ? Prisma.empty : Prisma.sql`LIMIT ${limit}`}`
 
-/** One string for the few values a column has (categories, statuses, tie-breaks), not one a row. */
-const interned = new Map<string, string>()
-const intern = <Value extends string>(value: Value): Value => {
-  const known = interned.get(value)
-  if (known !== undefined) return known as Value
-  interned.set(value, value)
-  return value
-}
-
 const indexed = (row: FacilityRow): IndexedFacility => ({
   id: row.id,
   searchText: row.search_text ?? '',
-  category: intern(row.category),
-  status: intern(row.status),
+  category: row.category,
+  status: row.status,
   exact: row.exact,
   latitude: row.latitude,
   longitude: row.longitude,
   point: row.x === null || row.y === null || row.z === null ? null : [row.x, row.y, row.z],
   hasOpeningHours: row.has_opening_hours,
-  shorterNameBonus: intern(row.shorter_name_bonus),
+  shorterNameBonus: row.shorter_name_bonus,
   attributeSynonyms: Number(row.attribute_synonyms),
 })
 
@@ -144,6 +135,9 @@ export function facilityReadIndex(db: Database) {
     const [newest] = await db.readRows<{ id: string; change: string }>(Prisma.sql`SELECT id::text AS id, ${changeOf} AS change
       FROM change ORDER BY change.id DESC LIMIT 1`)
     const next = new FacilityIndex()
+    const [size] = await db.readRows<{ facilities: number; bytes: number }>(Prisma.sql`SELECT count(*)::int AS facilities,
+        coalesce(sum(octet_length(search_text)), 0)::float8 AS bytes FROM facility WHERE deleted_at IS NULL`)
+    next.reserve(size?.facilities ?? 0, size?.bytes ?? 0)
     let after: string | undefined
     for (;;) {
       const where = after === undefined ? Prisma.sql`true` : Prisma.sql`f.id > CAST(${after} AS uuid)`
@@ -152,6 +146,7 @@ export function facilityReadIndex(db: Database) {
       after = rows.at(-1)?.id
       if (rows.length < buildBatch) break
     }
+    next.freeze()
     index = next
     forget('all')
     changeId = BigInt(newest?.id ?? '0')

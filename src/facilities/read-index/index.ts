@@ -89,40 +89,188 @@ interface Plan {
     q: string
     /** One or two characters: matched as a whole word. */
     short: boolean
-    /** What a facility's text must contain (the LIKE pattern's literal), and its bigrams. */
-    match: string
+    /** What a facility's text must contain (the LIKE pattern's literal), in UTF-8, and its bigrams. */
+    match: Uint8Array
     matchBits: [number, number][]
     /** The top relevance band's condition: the text starts a word (long) or the name (short). */
-    top: string
+    top: Uint8Array
     topBits: [number, number][]
-    synonymCategories?: ReadonlySet<string>
+    /** ` q `: the text is a whole word (relevance). */
+    word: Uint8Array
+    synonymCategories?: ReadonlySet<number>
     synonymAttributeBits: number
   }
   near?: { point: EarthPoint; chord: number; latitude: number; longitude: number; radius: number }
-  categories?: ReadonlySet<string>
-  statuses?: ReadonlySet<string>
+  categories?: ReadonlySet<number>
+  statuses?: ReadonlySet<number>
   hasOpeningHours: boolean
 }
 
 interface Candidate {
-  facility: IndexedFacility
+  slot: number
   chord: number | null
 }
 
+// Bits of FacilityIndex.flags.
+const exactFlag = 1
+const openingHoursFlag = 2
+const locatedFlag = 4
+const pointFlag = 8
+
+/**
+ * Slots listed under keys (grid cells, word starts): one block of typed arrays for what was there at
+ * the last `freeze`, small arrays for what was added since. 100,000 facilities make ~40,000 cells
+ * and ~1,000,000 word starts; as a JS array a key they took ~18 MB of heap, in one block ~5 MB.
+ * A slot stays listed when its facility is removed or replaced: readers check what they find.
+ */
+class SlotLists<Key> {
+  private readonly buckets = new Map<Key, number>()
+  /** Bucket b's slots (b below the buckets at the last freeze) are slots[starts[b]] … slots[starts[b + 1] - 1]. */
+  private starts = new Int32Array(1)
+  private slots = new Int32Array(0)
+  /** Additions since the last freeze, by bucket… */
+  private added = new Map<number, number[]>()
+  /** …or, in bulk (a build), as (bucket, slot) pairs in one array: no JS array a key to collect after. */
+  private pairs = new Int32Array(0)
+  private pairCount = 0
+  bulk = false
+  /** Listed slots, stale ones included. */
+  size = 0
+
+  add(key: Key, slot: number) {
+    let bucket = this.buckets.get(key)
+    if (bucket === undefined) {
+      bucket = this.buckets.size
+      this.buckets.set(key, bucket)
+    }
+    this.size += 1
+    if (this.bulk) {
+      if (this.pairCount * 2 + 2 > this.pairs.length) {
+        const grown = new Int32Array(Math.max(1024, this.pairs.length * 2))
+        grown.set(this.pairs)
+        this.pairs = grown
+      }
+      this.pairs[this.pairCount * 2] = bucket
+      this.pairs[this.pairCount * 2 + 1] = slot
+      this.pairCount += 1
+      return
+    }
+    const slots = this.added.get(bucket)
+    if (slots === undefined) this.added.set(bucket, [slot])
+    else slots.push(slot)
+  }
+
+  /** Calls `visit` with each slot listed under the key. */
+  each(key: Key, visit: (slot: number) => void) {
+    const bucket = this.buckets.get(key)
+    if (bucket === undefined) return
+    if (bucket + 1 < this.starts.length) {
+      const end = this.starts[bucket + 1] as number
+      for (let i = this.starts[bucket] as number; i < end; i += 1) visit(this.slots[i] as number)
+    }
+    const added = this.added.get(bucket)
+    if (added !== undefined) for (const slot of added) visit(slot)
+    // A build's pairs are read only if something searches before it is frozen.
+    for (let i = 0; i < this.pairCount; i += 1) if (this.pairs[i * 2] === bucket) visit(this.pairs[i * 2 + 1] as number)
+  }
+
+  /** Moves what was added into the block, and ends a bulk. */
+  freeze() {
+    const frozen = this.starts.length - 1
+    // Each bucket's count at its successor's place, then their running sums: where each starts.
+    const starts = new Int32Array(this.buckets.size + 1)
+    const count = (bucket: number, n: number) => {
+      starts[bucket + 1] = (starts[bucket + 1] as number) + n
+    }
+    for (let bucket = 0; bucket < frozen; bucket += 1) count(bucket, (this.starts[bucket + 1] as number) - (this.starts[bucket] as number))
+    for (let i = 0; i < this.pairCount; i += 1) count(this.pairs[i * 2] as number, 1)
+    for (const [bucket, added] of this.added) count(bucket, added.length)
+    for (let bucket = 0; bucket < this.buckets.size; bucket += 1) count(bucket, starts[bucket] as number)
+    const slots = new Int32Array(starts[this.buckets.size] as number)
+    const next = starts.slice(0, -1)
+    const put = (bucket: number, slot: number) => {
+      const at = next[bucket] as number
+      slots[at] = slot
+      next[bucket] = at + 1
+    }
+    for (let bucket = 0; bucket < frozen; bucket += 1) {
+      for (let i = this.starts[bucket] as number; i < (this.starts[bucket + 1] as number); i += 1) put(bucket, this.slots[i] as number)
+    }
+    for (let i = 0; i < this.pairCount; i += 1) put(this.pairs[i * 2] as number, this.pairs[i * 2 + 1] as number)
+    for (const [bucket, added] of this.added) for (const slot of added) put(bucket, slot)
+    this.starts = starts
+    this.slots = slots
+    this.added = new Map()
+    this.pairs = new Int32Array(0)
+    this.pairCount = 0
+    this.bulk = false
+  }
+}
+
+/** The few values a column has (categories, statuses, tie-breaks), each held once and named by its number. */
+class Codes {
+  private readonly numbers = new Map<string, number>()
+  readonly values: string[] = []
+  of(value: string): number {
+    let code = this.numbers.get(value)
+    if (code === undefined) {
+      code = this.values.length
+      this.numbers.set(value, code)
+      this.values.push(value)
+    }
+    return code
+  }
+  /** The numbers of those values that have one (a value never seen matches nothing). */
+  set(values: readonly string[]): Set<number> {
+    return new Set(values.flatMap((value) => this.numbers.get(value) ?? []))
+  }
+}
+
+const utf8 = (text: string) => Buffer.from(text, 'utf8')
+
+/**
+ * The index is held in columns — typed arrays by slot, and one UTF-8 arena of the search texts —
+ * rather than an object a facility: 100,000 facilities as objects with their texts as (two-byte,
+ * since they hold Chinese) JS strings took ~85 MB of heap, and the collector's time with it.
+ */
 export class FacilityIndex {
-  private slots: (IndexedFacility | undefined)[] = []
+  private capacity = 0
+  /** By slot: the facility's id, undefined for a free slot. */
+  private ids: (string | undefined)[] = []
   private readonly slotOf = new Map<string, number>()
   private readonly freeSlots: number[] = []
-  private signatures = new Uint32Array(signatureWords * 1024)
-  private readonly cells = new Map<number, Set<number>>()
+  private signatures = new Uint32Array(0)
+  /** Where each slot's search text is in the arena, in bytes. */
+  private textStart = new Uint32Array(0)
+  private textLength = new Uint32Array(0)
+  private arena = Buffer.alloc(0)
+  private arenaUsed = 0
+  /** Bytes of the arena no slot points to any more (replaced or removed texts). */
+  private arenaGarbage = 0
+  private category = new Uint8Array(0)
+  private status = new Uint8Array(0)
+  private flags = new Uint8Array(0)
+  private latitude = new Float64Array(0)
+  private longitude = new Float64Array(0)
+  /** earth_point, three coordinates a slot. */
+  private points = new Float64Array(0)
+  private bonus = new Uint32Array(0)
+  private attributeBits = new Int32Array(0)
+  private readonly categories = new Codes()
+  private readonly statuses = new Codes()
+  private readonly bonuses = new Codes()
+  /** By category number: whether it is a service (relevance's half point). */
+  private readonly services: boolean[] = []
+  /** Located slots by grid cell; `staleCells` of them no longer there. */
+  private cells = new SlotLists<number>()
+  private staleCells = 0
   /**
    * Slots by the first three characters (UTF-16 units) of each word of their search text, and by
    * the first one to four of the name (its first word): the top relevance band's candidates.
    * Entries of a facility since removed stay until there are many (a lookup checks each anyway).
    */
-  private wordStarts = new Map<string, number[]>()
-  private nameStarts = new Map<string, number[]>()
-  private postings = 0
+  private wordStarts = new SlotLists<string>()
+  private nameStarts = new SlotLists<string>()
   /** Marks of the slots seen by one lookup (`stamp` is the lookup's). */
   private seen = new Int32Array(0)
   private stamp = 0
@@ -136,30 +284,142 @@ export class FacilityIndex {
     return this.slotOf.size
   }
 
+  // Columns and arena grow by a quarter, not double: at 100,000 facilities doubling left a third
+  // of their 50 MB unused, and a copy of them costs a few milliseconds.
+  private grow(slots: number) {
+    if (slots <= this.capacity) return
+    this.resize(Math.max(1024, Math.ceil(this.capacity * 1.25), slots))
+  }
+
+  private resize(capacity: number) {
+    const grown = <T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(array: T, make: (n: number) => T, width = 1): T => {
+      const next = make(capacity * width)
+      next.set(array.subarray(0, Math.min(array.length, next.length)))
+      return next
+    }
+    this.signatures = grown(this.signatures, (n) => new Uint32Array(n), signatureWords)
+    this.textStart = grown(this.textStart, (n) => new Uint32Array(n))
+    this.textLength = grown(this.textLength, (n) => new Uint32Array(n))
+    this.category = grown(this.category, (n) => new Uint8Array(n))
+    this.status = grown(this.status, (n) => new Uint8Array(n))
+    this.flags = grown(this.flags, (n) => new Uint8Array(n))
+    this.latitude = grown(this.latitude, (n) => new Float64Array(n))
+    this.longitude = grown(this.longitude, (n) => new Float64Array(n))
+    this.points = grown(this.points, (n) => new Float64Array(n), 3)
+    this.bonus = grown(this.bonus, (n) => new Uint32Array(n))
+    this.attributeBits = grown(this.attributeBits, (n) => new Int32Array(n))
+    this.capacity = capacity
+  }
+
+  /** Appends a text to the arena (copying the live ones into a new one when it is full). */
+  private store(slot: number, text: string) {
+    const length = Buffer.byteLength(text, 'utf8')
+    if (this.arenaUsed + length > this.arena.length) this.copyArena(Math.ceil((this.arenaUsed - this.arenaGarbage + length) * 1.25), slot)
+    this.arena.write(text, this.arenaUsed, 'utf8')
+    this.textStart[slot] = this.arenaUsed
+    this.textLength[slot] = length
+    this.arenaUsed += length
+  }
+
+  /** The live texts (but `skip`'s, being replaced) into a new arena of `size` bytes (1 MB at least). */
+  private copyArena(size: number, skip?: number) {
+    const next = Buffer.allocUnsafe(Math.max(1 << 20, size))
+    let used = 0
+    for (const other of this.slotOf.values()) {
+      if (other === skip) continue
+      const start = this.textStart[other] as number
+      const end = start + (this.textLength[other] as number)
+      this.arena.copy(next, used, start, end)
+      this.textStart[other] = used
+      used += end - start
+    }
+    this.arena = next
+    this.arenaUsed = used
+    this.arenaGarbage = 0
+  }
+
+  /**
+   * Makes room for this many facilities and bytes of search text, and a little more for the writes
+   * that follow: a build that knows its size allocates once, instead of leaving garbage columns and
+   * arenas behind it for the collector (the process's peak memory).
+   */
+  reserve(facilities: number, textBytes: number) {
+    const headroom = (n: number) => Math.ceil(n * 1.05) + 64
+    this.resize(Math.max(this.capacity, headroom(facilities)))
+    this.copyArena(Math.max(this.arena.length, headroom(textBytes)))
+    this.startBulk()
+  }
+
+  private startBulk() {
+    for (const lists of [this.wordStarts, this.nameStarts, this.cells]) lists.bulk = true
+  }
+
+  /** After a build: the lists in their compact form. */
+  freeze() {
+    this.wordStarts.freeze()
+    this.nameStarts.freeze()
+    this.cells.freeze()
+  }
+
+  private textOf(slot: number): string {
+    const start = this.textStart[slot] as number
+    return this.arena.toString('utf8', start, start + (this.textLength[slot] as number))
+  }
+
+  /** Whether the slot's search text contains `needle` (UTF-8 bytes match where the characters do). */
+  private contains(slot: number, needle: Uint8Array): boolean {
+    const arena = this.arena
+    const start = this.textStart[slot] as number
+    const last = start + (this.textLength[slot] as number) - needle.length
+    const first = needle[0]
+    next: for (let at = start; at <= last; at += 1) {
+      if (arena[at] !== first) continue
+      for (let i = 1; i < needle.length; i += 1) if (arena[at + i] !== needle[i]) continue next
+      return true
+    }
+    return false
+  }
+
+  private startsWith(slot: number, needle: Uint8Array): boolean {
+    if ((this.textLength[slot] as number) < needle.length) return false
+    const start = this.textStart[slot] as number
+    for (let i = 0; i < needle.length; i += 1) if (this.arena[start + i] !== needle[i]) return false
+    return true
+  }
+
   /** Adds or replaces a facility. */
   put(facility: IndexedFacility) {
     this.remove(facility.id)
-    const slot = this.freeSlots.pop() ?? this.slots.length
-    this.slots[slot] = facility
+    const slot = this.freeSlots.pop() ?? this.ids.length
+    this.grow(slot + 1)
+    this.ids[slot] = facility.id
     this.slotOf.set(facility.id, slot)
-    if ((slot + 1) * signatureWords > this.signatures.length) {
-      const grown = new Uint32Array(this.signatures.length * 2)
-      grown.set(this.signatures)
-      this.signatures = grown
-    }
     signatureOf(facility.searchText, this.signatures, slot * signatureWords)
-    this.addStarts(slot, facility)
-    if (facility.latitude !== null && facility.longitude !== null) {
-      const cell = cellOf(facility.latitude, facility.longitude)
-      const members = this.cells.get(cell)
-      if (members === undefined) this.cells.set(cell, new Set([slot]))
-      else members.add(slot)
+    this.store(slot, facility.searchText)
+    const category = this.categories.of(facility.category)
+    this.services[category] = serviceCategory.has(facility.category)
+    this.category[slot] = category
+    this.status[slot] = this.statuses.of(facility.status)
+    const located = facility.latitude !== null && facility.longitude !== null
+    this.flags[slot] =
+      (facility.exact ? exactFlag : 0) |
+      (facility.hasOpeningHours ? openingHoursFlag : 0) |
+      (located ? locatedFlag : 0) |
+      (facility.point === null ? 0 : pointFlag)
+    this.latitude[slot] = facility.latitude ?? 0
+    this.longitude[slot] = facility.longitude ?? 0
+    if (facility.point !== null) this.points.set(facility.point, slot * 3)
+    this.bonus[slot] = this.bonuses.of(facility.shorterNameBonus)
+    this.attributeBits[slot] = facility.attributeSynonyms
+    this.addStarts(slot, facility.searchText)
+    if (located) {
+      this.cells.add(cellOf(facility.latitude as number, facility.longitude as number), slot)
     }
     if (!/^0\.0\d*$/.test(facility.shorterNameBonus)) this.oddBonuses += 1
     // Appended in id order (the build streams so), the order stays valid.
     const order = this.idOrder
     const last = order?.at(-1)
-    if (order !== undefined && (last === undefined || (this.slots[last] as IndexedFacility).id < facility.id)) order.push(slot)
+    if (order !== undefined && (last === undefined || (this.ids[last] as string) < facility.id)) order.push(slot)
     else this.idOrder = undefined
     this.rank = undefined
   }
@@ -168,60 +428,70 @@ export class FacilityIndex {
   remove(id: string) {
     const slot = this.slotOf.get(id)
     if (slot === undefined) return
-    const facility = this.slots[slot] as IndexedFacility
-    if (facility.latitude !== null && facility.longitude !== null) {
-      this.cells.get(cellOf(facility.latitude, facility.longitude))?.delete(slot)
-    }
-    if (!/^0\.0\d*$/.test(facility.shorterNameBonus)) this.oddBonuses -= 1
-    this.slots[slot] = undefined
+    if (((this.flags[slot] as number) & locatedFlag) !== 0) this.staleCells += 1
+    if (!/^0\.0\d*$/.test(this.bonuses.values[this.bonus[slot] as number] as string)) this.oddBonuses -= 1
+    this.stalePostings += this.startsOf(this.textOf(slot)).length
+    this.arenaGarbage += this.textLength[slot] as number
+    this.ids[slot] = undefined
     this.slotOf.delete(id)
     this.freeSlots.push(slot)
     this.idOrder = undefined
     this.rank = undefined
-    this.stalePostings += this.startsOf(facility).length
-    if (this.stalePostings > 100_000 && this.stalePostings * 3 > this.postings) this.rebuildStarts()
+    // Stale entries cost each lookup a check: when they are many, the lists are made again.
+    const postings = this.wordStarts.size + this.nameStarts.size
+    if (this.stalePostings > 100_000 && this.stalePostings * 3 > postings) this.relist()
+    else if (this.staleCells > 10_000 && this.staleCells * 3 > this.cells.size) this.relist()
   }
 
-  private startsOf(facility: IndexedFacility): [Map<string, number[]>, string][] {
-    const [, name = '', ...rest] = facility.searchText.split(' ')
+  private startsOf(searchText: string): [SlotLists<string>, string][] {
+    const [, name = '', ...rest] = searchText.split(' ')
     // A word shorter than three units cannot start a text of three characters (the Chinese
     // character words are most of the words, and none is needed here).
     const keys = new Set<string>([name, ...rest].filter((word) => word.length >= 3).map((word) => word.slice(0, 3)))
-    const starts: [Map<string, number[]>, string][] = [...keys].map((key) => [this.wordStarts, key])
+    const starts: [SlotLists<string>, string][] = [...keys].map((key) => [this.wordStarts, key])
     for (const length of [1, 2, 3, 4]) if (name.length >= length) starts.push([this.nameStarts, name.slice(0, length)])
     return starts
   }
 
-  private addStarts(slot: number, facility: IndexedFacility) {
-    for (const [map, key] of this.startsOf(facility)) {
-      const slots = map.get(key)
-      if (slots === undefined) map.set(key, [slot])
-      else slots.push(slot)
-      this.postings += 1
-    }
+  private addStarts(slot: number, searchText: string) {
+    for (const [lists, key] of this.startsOf(searchText)) lists.add(key, slot)
   }
 
-  private rebuildStarts() {
-    this.wordStarts = new Map()
-    this.nameStarts = new Map()
-    this.postings = 0
+  /** Lists the live slots again, without the stale entries, and freezes the lists. */
+  private relist() {
+    this.wordStarts = new SlotLists()
+    this.nameStarts = new SlotLists()
+    this.cells = new SlotLists()
+    this.startBulk()
     this.stalePostings = 0
-    for (const slot of this.slotOf.values()) this.addStarts(slot, this.slots[slot] as IndexedFacility)
+    this.staleCells = 0
+    for (const slot of this.slotOf.values()) {
+      this.addStarts(slot, this.textOf(slot))
+      if (((this.flags[slot] as number) & locatedFlag) !== 0)
+        this.cells.add(cellOf(this.latitude[slot] as number, this.longitude[slot] as number), slot)
+    }
+    this.freeze()
+  }
+
+  /** A new mark for `seen`: each slot is taken once per lookup, though stale entries may list it twice. */
+  private newStamp() {
+    this.stamp += 1
+    if (this.seen.length < this.ids.length) this.seen = new Int32Array(this.ids.length * 2)
+    return this.stamp
   }
 
   /** The top band's candidates (each once): slots with a word (long text) or the name (short) starting as the text does. */
   private topCandidates(text: NonNullable<Plan['text']>): number[] {
-    const slots = text.short ? this.nameStarts.get(text.q) : this.wordStarts.get(text.q.slice(0, 3))
-    if (slots === undefined) return []
-    // Each slot once (a replaced facility's old entries may repeat it), bigrams checked first.
-    this.stamp += 1
-    if (this.seen.length < this.slots.length) this.seen = new Int32Array(this.slots.length * 2)
+    const stamp = this.newStamp()
     const found: number[] = []
-    for (const slot of slots) {
-      if (this.seen[slot] === this.stamp || this.slots[slot] === undefined || !this.hasBits(slot, text.topBits)) continue
-      this.seen[slot] = this.stamp
+    // Bigrams checked first.
+    const take = (slot: number) => {
+      if (this.seen[slot] === stamp || this.ids[slot] === undefined || !this.hasBits(slot, text.topBits)) return
+      this.seen[slot] = stamp
       found.push(slot)
     }
+    if (text.short) this.nameStarts.each(text.q, take)
+    else this.wordStarts.each(text.q.slice(0, 3), take)
     return found
   }
 
@@ -230,7 +500,7 @@ export class FacilityIndex {
 
   private rankOf(): Int32Array {
     if (this.rank === undefined) {
-      const rank = new Int32Array(this.slots.length)
+      const rank = new Int32Array(this.ids.length)
       for (const [position, slot] of this.inIdOrder().entries()) rank[slot] = position
       this.rank = rank
     }
@@ -245,8 +515,8 @@ export class FacilityIndex {
 
   private inIdOrder(): number[] {
     this.idOrder ??= [...this.slotOf.values()].sort((a, b) => {
-      const x = (this.slots[a] as IndexedFacility).id
-      const y = (this.slots[b] as IndexedFacility).id
+      const x = this.ids[a] as string
+      const y = this.ids[b] as string
       return x < y ? -1 : x > y ? 1 : 0
     })
     return this.idOrder
@@ -286,11 +556,12 @@ export class FacilityIndex {
       plan.text = {
         q,
         short,
-        match,
+        match: utf8(match),
         matchBits: requiredBits(match),
-        top,
+        top: utf8(top),
         topBits: requiredBits(top),
-        synonymCategories: synonym?.categories === undefined ? undefined : new Set(synonym.categories),
+        word: utf8(` ${q} `),
+        synonymCategories: synonym?.categories === undefined ? undefined : this.categories.set(synonym.categories),
         synonymAttributeBits,
       }
     }
@@ -299,8 +570,8 @@ export class FacilityIndex {
       const { lat, lng, radius } = filters.near
       plan.near = { point, chord: chordOfMeters(radius), latitude: lat, longitude: lng, radius }
     }
-    if (filters.categories !== undefined) plan.categories = new Set(filters.categories)
-    if (filters.statuses !== undefined) plan.statuses = new Set(filters.statuses)
+    if (filters.categories !== undefined) plan.categories = this.categories.set(filters.categories)
+    if (filters.statuses !== undefined) plan.statuses = this.statuses.set(filters.statuses)
     return plan
   }
 
@@ -308,7 +579,7 @@ export class FacilityIndex {
   private withBits(bits: [number, number][]): number[] {
     const found: number[] = []
     const signatures = this.signatures
-    const end = this.slots.length
+    const end = this.ids.length
     const [first, ...rest] = bits
     if (first === undefined) return [...this.slotOf.values()]
     const [firstWord, firstMask] = first
@@ -316,7 +587,7 @@ export class FacilityIndex {
       const base = slot * signatureWords
       if (((signatures[base + firstWord] as number) & firstMask) !== firstMask) continue
       for (const [word, mask] of rest) if (((signatures[base + word] as number) & mask) !== mask) continue next
-      if (this.slots[slot] !== undefined) found.push(slot)
+      if (this.ids[slot] !== undefined) found.push(slot)
     }
     return found
   }
@@ -328,23 +599,39 @@ export class FacilityIndex {
   }
 
   /** Every condition but nearness (which the candidates were chosen by). */
-  private matches(slot: number, facility: IndexedFacility, plan: Plan): boolean {
-    if (plan.categories !== undefined && !plan.categories.has(facility.category)) return false
-    if (plan.statuses !== undefined && !plan.statuses.has(facility.status)) return false
-    if (plan.hasOpeningHours && !facility.hasOpeningHours) return false
+  private matches(slot: number, plan: Plan): boolean {
+    if (plan.categories !== undefined && !plan.categories.has(this.category[slot] as number)) return false
+    if (plan.statuses !== undefined && !plan.statuses.has(this.status[slot] as number)) return false
+    if (plan.hasOpeningHours && ((this.flags[slot] as number) & openingHoursFlag) === 0) return false
     const text = plan.text
     if (text === undefined) return true
-    if (this.hasBits(slot, text.matchBits) && facility.searchText.includes(text.match)) return true
+    if (this.hasBits(slot, text.matchBits) && this.contains(slot, text.match)) return true
     return (
-      text.synonymCategories?.has(facility.category) === true ||
-      (text.synonymAttributeBits !== 0 && (facility.attributeSynonyms & text.synonymAttributeBits) !== 0)
+      text.synonymCategories?.has(this.category[slot] as number) === true ||
+      (text.synonymAttributeBits !== 0 && ((this.attributeBits[slot] as number) & text.synonymAttributeBits) !== 0)
     )
   }
 
-  private inTopBand(slot: number, facility: IndexedFacility, plan: Plan): boolean {
+  private inTopBand(slot: number, plan: Plan): boolean {
     const text = plan.text as NonNullable<Plan['text']>
     if (!this.hasBits(slot, text.topBits)) return false
-    return text.short ? facility.searchText.startsWith(text.top) : facility.searchText.includes(text.top)
+    return text.short ? this.startsWith(slot, text.top) : this.contains(slot, text.top)
+  }
+
+  /** The chord from the slot's point to the query's when it is in the cube around the circle and within it. */
+  private chordWithin(slot: number, near: NonNullable<Plan['near']>): number | undefined {
+    if (this.ids[slot] === undefined || ((this.flags[slot] as number) & pointFlag) === 0) return undefined
+    const [qx, qy, qz] = near.point
+    const { chord } = near
+    const x = this.points[slot * 3] as number
+    const y = this.points[slot * 3 + 1] as number
+    const z = this.points[slot * 3 + 2] as number
+    if (x < qx - chord || x > qx + chord || y < qy - chord || y > qy + chord || z < qz - chord || z > qz + chord) return undefined
+    const dx = x - qx
+    const dy = y - qy
+    const dz = z - qz
+    const distance = Math.sqrt(dx * dx + dy * dy + dz * dz)
+    return distance <= chord ? distance : undefined
   }
 
   /**
@@ -354,19 +641,10 @@ export class FacilityIndex {
   private nearCandidates(plan: Plan): Map<number, number> | undefined {
     const near = plan.near
     if (near === undefined) return undefined
-    const [qx, qy, qz] = near.point
-    const { chord } = near
     const found = new Map<number, number>()
     const consider = (slot: number) => {
-      const point = (this.slots[slot] as IndexedFacility).point
-      if (point === null) return
-      const [x, y, z] = point
-      if (x < qx - chord || x > qx + chord || y < qy - chord || y > qy + chord || z < qz - chord || z > qz + chord) return
-      const dx = x - qx
-      const dy = y - qy
-      const dz = z - qz
-      const distance = Math.sqrt(dx * dx + dy * dy + dz * dz)
-      if (distance <= chord) found.set(slot, distance)
+      const distance = this.chordWithin(slot, near)
+      if (distance !== undefined) found.set(slot, distance)
     }
     const reach = this.reachOf(near)
     if (reach === undefined) {
@@ -375,43 +653,36 @@ export class FacilityIndex {
     }
     for (let row = reach.south; row <= reach.north; row += 1) {
       for (let column = reach.west; column <= reach.east; column += 1) {
-        const members = this.cells.get(cellKey(row, column))
-        if (members !== undefined) for (const slot of members) consider(slot)
+        this.cells.each(cellKey(row, column), consider)
       }
     }
     return found
   }
+
+  /** Nearest first, then by id. */
+  private readonly byChord = (a: Candidate, b: Candidate) =>
+    (a.chord as number) - (b.chord as number) || ((this.ids[a.slot] as string) < (this.ids[b.slot] as string) ? -1 : 1)
 
   /**
    * The first `wanted` matches within the circle that `accept` takes, nearest first (then by id):
    * the grid's cells ring by ring from the centre, until no cell of the next ring can hold
    * anything nearer than the last of them.
    */
-  private nearest(plan: Plan, accept: (facility: IndexedFacility, chord: number) => boolean, wanted: number): Candidate[] {
+  private nearest(plan: Plan, accept: (slot: number, chord: number) => boolean, wanted: number): Candidate[] {
     const near = plan.near as NonNullable<Plan['near']>
-    const [qx, qy, qz] = near.point
-    const { chord } = near
     const best: Candidate[] = []
     if (wanted <= 0) return best
-    const order = (a: Candidate, b: Candidate) => (a.chord as number) - (b.chord as number) || (a.facility.id < b.facility.id ? -1 : 1)
+    const stamp = this.newStamp()
     const consider = (slot: number) => {
-      const facility = this.slots[slot] as IndexedFacility
-      const point = facility.point
-      if (point === null) return
-      const x = point[0]
-      const y = point[1]
-      const z = point[2]
-      if (x < qx - chord || x > qx + chord || y < qy - chord || y > qy + chord || z < qz - chord || z > qz + chord) return
-      const dx = x - qx
-      const dy = y - qy
-      const dz = z - qz
-      const distance = Math.sqrt(dx * dx + dy * dy + dz * dz)
-      if (distance > chord || !accept(facility, distance) || !this.matches(slot, facility, plan)) return
+      if (this.seen[slot] === stamp) return
+      this.seen[slot] = stamp
+      const distance = this.chordWithin(slot, near)
+      if (distance === undefined || !accept(slot, distance) || !this.matches(slot, plan)) return
       const worst = best[wanted - 1]
-      const candidate = { facility, chord: distance }
-      if (best.length === wanted && worst !== undefined && order(candidate, worst) >= 0) return
+      const candidate = { slot, chord: distance }
+      if (best.length === wanted && worst !== undefined && this.byChord(candidate, worst) >= 0) return
       best.push(candidate)
-      best.sort(order)
+      best.sort(this.byChord)
       if (best.length > wanted) best.pop()
     }
     const reach = this.reachOf(near)
@@ -427,8 +698,7 @@ export class FacilityIndex {
     const cosMax = Math.cos(((Math.abs(near.latitude) + reach.latitudeDegrees) * Math.PI) / 180)
     const visit = (r: number, c: number) => {
       if (r < reach.south || r > reach.north || c < reach.west || c > reach.east) return
-      const members = this.cells.get(cellKey(r, c))
-      if (members !== undefined) for (const slot of members) consider(slot)
+      this.cells.each(cellKey(r, c), consider)
     }
     for (let k = 0; k <= rings; k += 1) {
       const last = best[wanted - 1]
@@ -480,6 +750,26 @@ export class FacilityIndex {
   }
 
   /**
+   * The relevance score as relevanceSql computes it for a substring match: whole word 2, a word
+   * starting with the text 1, the name starting with it 1; a service 0.5; the shorter-name
+   * tie-break. PostgreSQL adds these as numeric and converts the sum to float8 from its decimal
+   * text, so the sum is spelled out in decimal and read the same way.
+   */
+  private relevanceOf(slot: number, text: NonNullable<Plan['text']>): number {
+    const steps =
+      (this.contains(slot, text.word) ? 2 : 0) + (this.contains(slot, text.top) ? 1 : 0) + (this.startsWith(slot, text.top) ? 1 : 0)
+    const half = this.services[this.category[slot] as number] === true ? '5' : '0'
+    // The tie-break is "0.0…" (under 0.01): its digits after "0.0" follow the half.
+    const spelled = `${steps}.${half}${(this.bonuses.values[this.bonus[slot] as number] as string).slice(3)}`
+    let score = scores.get(spelled)
+    if (score === undefined) {
+      score = Number.parseFloat(spelled)
+      if (scores.size < 100_000) scores.set(spelled, score)
+    }
+    return score
+  }
+
+  /**
    * A page of hits as searchFacilities (search/query.ts) answers it, for a search `supports`
    * accepted; `point` is earth_point_of(near) as the database computes it.
    */
@@ -489,19 +779,19 @@ export class FacilityIndex {
     const near = options.sort === 'distance' ? undefined : this.nearCandidates(plan)
     const distanceOf = (chord: number | null | undefined) =>
       chord == null ? null : Math.round(2 * earthRadiusMeters * Math.asin(Math.min(chord / 2, 1)))
+    const idOf = (candidate: Candidate) => this.ids[candidate.slot] as string
     const hit = (candidate: Candidate, key: SortKey): IndexedHit => ({
-      id: candidate.facility.id,
+      id: idOf(candidate),
       key,
       distanceMeters: distanceOf(candidate.chord),
     })
     /** The matching facilities among `slots`, in that order, until `wanted` pass `accept`. */
-    const collect = (slots: Iterable<number>, accept: (slot: number, facility: IndexedFacility) => boolean, wanted: number) => {
+    const collect = (slots: Iterable<number>, accept: (slot: number) => boolean, wanted: number) => {
       const found: Candidate[] = []
       if (wanted <= 0) return found
       for (const slot of slots) {
-        const facility = this.slots[slot] as IndexedFacility
-        if (!accept(slot, facility) || !this.matches(slot, facility, plan)) continue
-        found.push({ facility, chord: near?.get(slot) ?? null })
+        if (!accept(slot) || !this.matches(slot, plan)) continue
+        found.push({ slot, chord: near?.get(slot) ?? null })
         if (found.length === wanted) break
       }
       return found
@@ -512,8 +802,8 @@ export class FacilityIndex {
 
     if (options.sort === 'created') {
       // The sort value is NULL for every row: after a cursor means after its id (afterSql).
-      return collect(inIdOrder(), (_, facility) => FacilityIndex.after(null, facility.id, after, false), limit).map((c) =>
-        hit(c, [null, c.facility.id]),
+      return collect(inIdOrder(), (slot) => FacilityIndex.after(null, this.ids[slot] as string, after, false), limit).map((c) =>
+        hit(c, [null, idOf(c)]),
       )
     }
 
@@ -521,14 +811,16 @@ export class FacilityIndex {
       const byDistance = (exact: boolean, bandAfter: SortKey | undefined, wanted: number) =>
         this.nearest(
           plan,
-          (facility, chord) => facility.exact === exact && FacilityIndex.after(chord, facility.id, bandAfter, false),
+          (slot, chord) =>
+            (((this.flags[slot] as number) & exactFlag) !== 0) === exact &&
+            FacilityIndex.after(chord, this.ids[slot] as string, bandAfter, false),
           wanted,
         )
       const inSecondBand = after !== undefined && typeof after[0] === 'number' && after[0] >= approximateBand
-      const hits = inSecondBand ? [] : byDistance(true, after, limit).map((c) => hit(c, [c.chord, c.facility.id]))
+      const hits = inSecondBand ? [] : byDistance(true, after, limit).map((c) => hit(c, [c.chord, idOf(c)]))
       const secondAfter: SortKey | undefined = inSecondBand ? [Number(after[0]) - approximateBand, after[1]] : undefined
       for (const c of byDistance(false, secondAfter, limit - hits.length)) {
-        hits.push(hit(c, [(c.chord as number) + approximateBand, c.facility.id]))
+        hits.push(hit(c, [(c.chord as number) + approximateBand, idOf(c)]))
       }
       return hits
     }
@@ -539,16 +831,12 @@ export class FacilityIndex {
     const bottomScore = text.short ? 3 : 0
     const hits: IndexedHit[] = []
     if (after === undefined || after[0] !== bottomScore) {
-      const top = collect(
-        near?.keys() ?? this.topCandidates(text),
-        (slot, facility) => this.inTopBand(slot, facility, plan),
-        Number.POSITIVE_INFINITY,
-      )
+      const top = collect(near?.keys() ?? this.topCandidates(text), (slot) => this.inTopBand(slot, plan), Number.POSITIVE_INFINITY)
       const scored = top
-        .map((candidate) => ({ candidate, score: relevanceOf(candidate.facility, text.q) }))
-        .filter(({ candidate, score }) => FacilityIndex.after(score, candidate.facility.id, after, true))
-      const best = smallest(scored, limit, (a, b) => b.score - a.score || (a.candidate.facility.id < b.candidate.facility.id ? -1 : 1))
-      for (const { candidate, score } of best) hits.push(hit(candidate, [score, candidate.facility.id]))
+        .map((candidate) => ({ candidate, score: this.relevanceOf(candidate.slot, text) }))
+        .filter(({ candidate, score }) => FacilityIndex.after(score, idOf(candidate), after, true))
+      const best = smallest(scored, limit, (a, b) => b.score - a.score || (idOf(a.candidate) < idOf(b.candidate) ? -1 : 1))
+      for (const { candidate, score } of best) hits.push(hit(candidate, [score, idOf(candidate)]))
     }
     if (hits.length < limit) {
       const afterId = after !== undefined && after[0] === bottomScore ? after[1] : undefined
@@ -561,10 +849,10 @@ export class FacilityIndex {
       slots = slots !== undefined && slots.length <= 5_000 ? this.sortedById(slots) : undefined
       const bottom = collect(
         slots ?? inIdOrder(),
-        (slot, facility) => (afterId === undefined || idAfter(facility.id, afterId)) && !this.inTopBand(slot, facility, plan),
+        (slot) => (afterId === undefined || idAfter(this.ids[slot] as string, afterId)) && !this.inTopBand(slot, plan),
         limit - hits.length,
       )
-      for (const candidate of bottom) hits.push(hit(candidate, [bottomScore, candidate.facility.id]))
+      for (const candidate of bottom) hits.push(hit(candidate, [bottomScore, idOf(candidate)]))
     }
     return hits
   }
@@ -596,23 +884,3 @@ function smallest<T>(items: T[], limit: number, compare: (a: T, b: T) => number)
 
 /** Scores by their decimal spelling: few distinct ones (steps, half, name length). */
 const scores = new Map<string, number>()
-
-/**
- * The relevance score as relevanceSql computes it for a substring match: whole word 2, a word
- * starting with the text 1, the name starting with it 1; a service 0.5; the shorter-name
- * tie-break. PostgreSQL adds these as numeric and converts the sum to float8 from its decimal
- * text, so the sum is spelled out in decimal and read the same way.
- */
-export function relevanceOf(facility: IndexedFacility, q: string): number {
-  const text = facility.searchText
-  const steps = (text.includes(` ${q} `) ? 2 : 0) + (text.includes(` ${q}`) ? 1 : 0) + (text.startsWith(` ${q}`) ? 1 : 0)
-  const half = serviceCategory.has(facility.category) ? '5' : '0'
-  // shorterNameBonus is "0.0…" (under 0.01): its digits after "0.0" follow the half.
-  const spelled = `${steps}.${half}${facility.shorterNameBonus.slice(3)}`
-  let score = scores.get(spelled)
-  if (score === undefined) {
-    score = Number.parseFloat(spelled)
-    if (scores.size < 100_000) scores.set(spelled, score)
-  }
-  return score
-}

@@ -1,0 +1,96 @@
+// The read index's columns through churn: the search texts live in one UTF-8 arena, copied into a
+// new one when it fills (dropping the replaced and removed texts), and the word-start postings are
+// rebuilt when many are stale. The oracle test (read-index.test.ts) writes too few facilities to
+// reach either, so here an index that went through both must answer as one built fresh from the
+// same facilities, and find what it holds and nothing else.
+import t from 'tap'
+import { type EarthPoint, FacilityIndex, type IndexedFacility } from '../../src/facilities/read-index/index.js'
+import type { SearchFilters, Sort, SortKey } from '../../src/facilities/search/query.js'
+
+const idOf = (i: number) => `0192f000-0000-7000-8000-${i.toString(16).padStart(12, '0')}`
+
+const pointOf = (lat: number, lng: number): EarthPoint => {
+  const phi = (lat * Math.PI) / 180
+  const lambda = (lng * Math.PI) / 180
+  return [Math.cos(phi) * Math.cos(lambda), Math.cos(phi) * Math.sin(lambda), Math.sin(phi)]
+}
+
+/** Facility i in its `generation`-th version: Chinese, pinyin and English words, as searchTextOf spells them. */
+function facilityOf(i: number, generation: number): IndexedFacility {
+  const lat = 22.6 + (i % 100) * 0.001
+  const lng = 114.1 + Math.floor(i / 100) * 0.001
+  const name = `平湖第${generation}代${i}号幼儿园`
+  return {
+    id: idOf(i),
+    searchText: ` ${name} pinghudi${generation}dai${i}haoyoueryuan phd${generation}d${i}hyey kindergarten gen${generation}x${i} 平 湖 幼 儿 园 平湖 幼儿 儿园 `,
+    category: i % 3 === 0 ? 'hospital' : 'kindergarten',
+    status: i % 5 === 0 ? 'planned' : 'operational',
+    exact: i % 4 !== 0,
+    latitude: lat,
+    longitude: lng,
+    point: pointOf(lat, lng),
+    hasOpeningHours: i % 2 === 0,
+    shorterNameBonus: `0.000${(i % 7) + 1}`,
+    attributeSynonyms: 0,
+  }
+}
+
+/** Every page (of 7) of a search. */
+function allPages(index: FacilityIndex, filters: SearchFilters, sort: Sort, point?: EarthPoint) {
+  const pages: unknown[] = []
+  let after: SortKey | undefined
+  for (;;) {
+    const hits = index.search({ ...filters, textMode: 'substring' }, { sort, limit: 7, after }, point)
+    pages.push(hits)
+    const last = hits.at(-1)
+    if (hits.length < 7 || last === undefined) return pages
+    after = last.key
+  }
+}
+
+t.test('an index through arena copies and a rebuild of its postings answers as a fresh one', async (t) => {
+  const count = 12_000
+  const churned = new FacilityIndex()
+  for (let i = 0; i < count; i += 1) churned.put(facilityOf(i, 0))
+  // Every facility replaced (the old texts become garbage in the arena), then a third removed:
+  // more than 100,000 stale postings, so they are rebuilt.
+  for (let i = count - 1; i >= 0; i -= 1) churned.put(facilityOf(i, 1))
+  const removed = new Set<number>()
+  for (let i = 0; i < count; i += 3) {
+    churned.remove(idOf(i))
+    removed.add(i)
+  }
+  const fresh = new FacilityIndex()
+  for (let i = 0; i < count; i += 1) if (!removed.has(i)) fresh.put(facilityOf(i, 1))
+  t.equal(churned.size, fresh.size)
+  t.equal(churned.size, count - removed.size)
+
+  const near = { lat: 22.65, lng: 114.15, radius: 1500 }
+  const point = pointOf(near.lat, near.lng)
+  const searches: [SearchFilters, Sort][] = [
+    [{ q: '幼儿园' }, 'relevance'],
+    [{ q: '儿园', statuses: ['planned'] }, 'relevance'],
+    [{ q: 'pinghudi1dai4' }, 'relevance'],
+    [{ q: 'phd1d77' }, 'relevance'],
+    [{ q: '第1代11' }, 'relevance'],
+    [{ categories: ['kindergarten'], hasOpeningHours: true }, 'created'],
+    [{ near, statuses: ['operational'] }, 'distance'],
+    [{ near, q: 'gen1x5' }, 'relevance'],
+  ]
+  for (const [filters, sort] of searches) {
+    const label = `${JSON.stringify(filters)} by ${sort}`
+    t.ok(churned.supports(filters, sort), `${label}: answered by the index`)
+    const expected = allPages(fresh, filters, sort, point)
+    t.ok(expected.flat().length > 0, `${label}: finds something`)
+    t.same(allPages(churned, filters, sort, point), expected, label)
+  }
+
+  const found = (q: string) => churned.search({ q, textMode: 'substring' }, { sort: 'relevance', limit: 5 }).map((hit) => hit.id)
+  t.same(found('gen1x4001'), [idOf(4001)], 'a facility’s own word finds it')
+  t.same(found('平湖第1代4001号幼儿园'), [idOf(4001)], 'and its Chinese name')
+  t.same(found('gen1x4004'), [idOf(4004)])
+  t.same(found('gen1x4004'.toUpperCase()), [idOf(4004)], 'normalized as the SQL normalizes')
+  t.same(found('gen1x4200'), [], 'a removed facility is not found')
+  t.same(found('gen0x4001'), [], 'a replaced text is not found')
+  t.same(found('第0代'), [])
+})
