@@ -71,12 +71,17 @@ export function facilityService(db: Database) {
     batchAfter: async (after: string | undefined, limit: number) => readFullRecords((await db.reader()).readRows, { after, limit }),
     /**
      * The directory's last change, deletions included: the Last-Modified of any list. Read where
-     * the list is read, so a list never carries a date newer than its rows.
+     * the list is read (and before its rows), so a list never carries a date newer than its rows.
+     * The read index knows it as of the changes it has applied, which the primary has: from the
+     * index when the list is read from the primary, from the replica when it is read there.
      */
     async lastModified(): Promise<Date | undefined> {
+      const reader = await db.reader()
+      const known = reader.readRows === db.readRows ? readIndex.lastModified() : undefined
+      if (known !== undefined) return known.at
       // Raw (Prisma's aggregate wraps the table in a subquery that cannot use the updated_at index),
       // through the driver: one query on every list request, and Prisma's raw path cost more than it.
-      const [row] = await (await db.reader()).readRows<{ last: Date | null }>(Prisma.sql`SELECT max(updated_at) AS last FROM facility`)
+      const [row] = await reader.readRows<{ last: Date | null }>(Prisma.sql`SELECT max(updated_at) AS last FROM facility`)
       return row?.last == null ? undefined : new Date(row.last)
     },
 

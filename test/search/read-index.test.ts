@@ -5,6 +5,7 @@
 import t, { type Test } from 'tap'
 import { searchFacilities, resolveTextMode, type SearchFilters, type Sort, type SortKey } from '../../src/facilities/search/query.js'
 import type { FacilityInput } from '../../src/facilities/schemas.js'
+import { httpDate } from '../../src/http/caching.js'
 import { build, databaseOf, forEachDatabase, type App } from '../helper.js'
 
 const near = { lat: 22.69, lng: 114.12, radius: 3000 }
@@ -151,8 +152,40 @@ forEachDatabase(t, 'the read index answers as the SQL does, through random write
       }
     }
     t.ok(pages >= searches.length, `batch ${batch}: ${pages} pages compared`)
+    const newest = await db.prisma.facility.aggregate({ _max: { updatedAt: true } })
+    t.same(app.facilities.readIndex.lastModified()?.at, newest._max.updatedAt, `batch ${batch}: the directory's last change`)
   }
   t.equal(app.facilities.readIndex.stats().facilities, await db.prisma.facility.count({ where: { deletedAt: null } }))
+})
+
+forEachDatabase(t, 'a list’s Last-Modified comes from the index, as the SQL would give it', async (t, engine) => {
+  const app = await build(t, engine, { searchIndex: true })
+  const db = databaseOf(app)
+  const lastModifiedOf = async () => {
+    const newest = await db.prisma.facility.aggregate({ _max: { updatedAt: true } })
+    const response = await app.inject({ url: '/v1/facilities?category=school' })
+    t.equal(response.statusCode, 200)
+    return [response.headers['last-modified'], newest._max.updatedAt === null ? undefined : httpDate(newest._max.updatedAt)]
+  }
+  const [before, expected] = await lastModifiedOf()
+  t.equal(before, expected, 'at the start')
+  // A write later than any before it, then a deletion: each is the list's new Last-Modified.
+  await new Promise((resolve) => setTimeout(resolve, 1_100))
+  const created = await app.facilities.create(documentOf(random(13), 1), actor)
+  const [afterCreate, expectedAfterCreate] = await lastModifiedOf()
+  t.equal(afterCreate, expectedAfterCreate, 'after a write')
+  t.not(afterCreate, before, 'later than before it')
+  await new Promise((resolve) => setTimeout(resolve, 1_100))
+  await app.facilities.remove(created.id, { ...actor, ifMatch: 'any' })
+  const [afterDelete, expectedAfterDelete] = await lastModifiedOf()
+  t.equal(afterDelete, expectedAfterDelete, 'after a deletion')
+  t.not(afterDelete, afterCreate, 'a deletion is a change')
+  // A write that bypasses the service is not in the change log: the index, and so the header, do
+  // not see it (as its searches do not) — the header is the index's, not a query's.
+  const later = new Date(Date.now() + 60_000)
+  await db.prisma.facility.update({ where: { id: created.id }, data: { updatedAt: later } })
+  const [bypassed] = await lastModifiedOf()
+  t.equal(bypassed, afterDelete, 'from the index')
 })
 
 forEachDatabase(t, 'a change log behind the index (a database restored from a backup) makes the index build again', async (t, engine) => {

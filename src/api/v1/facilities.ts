@@ -90,6 +90,9 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const { limit, openNow } = query
       const presentation = context(request, query.crs)
       await refuseUnknownArea(fastify.areas, query.area)
+      // The directory's last change is read before the rows, so it is never newer than they are (a
+      // client that revalidates with If-Modified-Since would keep rows that miss a change).
+      const lastChange = openNow === undefined ? await fastify.facilities.lastModified() : undefined
       const { hits: pageHits, nextCursor } = await fastify.facilities.searchPage(query, presentation.now)
       const items = await presentHits(pageHits, view, fields, presentation)
 
@@ -102,8 +105,7 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       // Opening hours make a response depend on the clock as well as on the data: then only the
       // ETag can tell whether it changed.
       const clockDependent = openNow !== undefined || items.some((item) => item.hours !== null)
-      const lastModified = clockDependent ? undefined : await fastify.facilities.lastModified()
-      if (lastModified !== undefined) reply.header('last-modified', httpDate(lastModified))
+      if (!clockDependent && lastChange !== undefined) reply.header('last-modified', httpDate(lastChange))
       const page = { limit, nextCursor }
       if (format === 'geojson') return reply.type('application/geo+json').send(geoJsonOf(items, page, fields))
       if (format === 'csv') {

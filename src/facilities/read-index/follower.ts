@@ -47,6 +47,8 @@ interface FacilityRow {
   has_opening_hours: boolean
   shorter_name_bonus: string
   attribute_synonyms: number
+  deleted: boolean
+  updated_at: Date | string
 }
 
 const attributeSynonymsSql =
@@ -64,8 +66,9 @@ const facilityRowsSql = (where: Prisma.Sql, limit?: number) => Prisma.sql`SELECT
     f.category::text AS category, f.status::text AS status, f.location_precision = 'exact' AS exact,
     f.latitude, f.longitude, cube_ll_coord(f.earth_point, 1) AS x, cube_ll_coord(f.earth_point, 2) AS y,
     cube_ll_coord(f.earth_point, 3) AS z, f.opening_hours IS NOT NULL AS has_opening_hours,
-    (0.005 / char_length(f.name_zh))::text AS shorter_name_bonus, (${attributeSynonymsSql})::int AS attribute_synonyms
-  FROM facility f WHERE f.deleted_at IS NULL AND ${where}
+    (0.005 / char_length(f.name_zh))::text AS shorter_name_bonus, (${attributeSynonymsSql})::int AS attribute_synonyms,
+    f.deleted_at IS NOT NULL AS deleted, f.updated_at
+  FROM facility f WHERE ${where}
   ORDER BY f.id ${limit === undefined ? Prisma.empty : Prisma.sql`LIMIT ${limit}`}`
 
 const indexed = (row: FacilityRow): IndexedFacility => ({
@@ -96,6 +99,8 @@ export interface ReadIndexStats {
 
 export function facilityReadIndex(db: Database) {
   let index: FacilityIndex | undefined
+  /** The largest updated_at of the facilities as applied (deleted ones too): the directory's last change. */
+  let lastModified: Date | undefined
   let changeId = 0n
   /**
    * The last change applied, as the log recorded it (its facility and moment): a log restored from a
@@ -135,12 +140,17 @@ export function facilityReadIndex(db: Database) {
     const [newest] = await db.readRows<{ id: string; change: string }>(Prisma.sql`SELECT id::text AS id, ${changeOf} AS change
       FROM change ORDER BY change.id DESC LIMIT 1`)
     const next = new FacilityIndex()
-    const [size] = await db.readRows<{ facilities: number; bytes: number }>(Prisma.sql`SELECT count(*)::int AS facilities,
-        coalesce(sum(octet_length(search_text)), 0)::float8 AS bytes FROM facility WHERE deleted_at IS NULL`)
+    // Its size, to allocate once; and its last change, read before the facilities: never newer than them.
+    const [size] = await db.readRows<{ facilities: number; bytes: number; last: Date | string | null }>(Prisma.sql`SELECT
+        count(*) FILTER (WHERE deleted_at IS NULL)::int AS facilities,
+        coalesce(sum(octet_length(search_text)) FILTER (WHERE deleted_at IS NULL), 0)::float8 AS bytes,
+        max(updated_at) AS last FROM facility`)
     next.reserve(size?.facilities ?? 0, size?.bytes ?? 0)
+    let last = size?.last == null ? undefined : new Date(size.last)
     let after: string | undefined
     for (;;) {
-      const where = after === undefined ? Prisma.sql`true` : Prisma.sql`f.id > CAST(${after} AS uuid)`
+      const where =
+        after === undefined ? Prisma.sql`f.deleted_at IS NULL` : Prisma.sql`f.deleted_at IS NULL AND f.id > CAST(${after} AS uuid)`
       const rows = await db.readRows<FacilityRow>(facilityRowsSql(where, buildBatch))
       for (const row of rows) next.put(indexed(row))
       after = rows.at(-1)?.id
@@ -148,6 +158,7 @@ export function facilityReadIndex(db: Database) {
     }
     next.freeze()
     index = next
+    lastModified = last
     forget('all')
     changeId = BigInt(newest?.id ?? '0')
     lastChange = newest?.change ?? ''
@@ -179,8 +190,12 @@ export function facilityReadIndex(db: Database) {
       )
       const live = new Set<string>()
       for (const row of rows) {
-        index.put(indexed(row))
-        live.add(row.id)
+        if (!row.deleted) {
+          index.put(indexed(row))
+          live.add(row.id)
+        }
+        const updated = new Date(row.updated_at)
+        if (lastModified === undefined || updated > lastModified) lastModified = updated
       }
       for (const id of ids) if (!live.has(id)) index.remove(id)
       forget(ids)
@@ -250,6 +265,11 @@ export function facilityReadIndex(db: Database) {
       await unlisten?.()
       await running.catch(() => {})
     },
+    /**
+     * The directory's last change as of the changes applied (never newer than the primary's rows),
+     * once the index is built: `at` is undefined when there has been none.
+     */
+    lastModified: (): { at: Date | undefined } | undefined => (index === undefined ? undefined : { at: lastModified }),
     stats: (): ReadIndexStats => ({ facilities: index?.size ?? 0, changeId: changeId.toString(), ...stats }),
 
     /**
