@@ -56,7 +56,7 @@ export interface AppOptions {
   metricsToken?: string
   /** Webhook delivery: private targets refused and the defaults of src/plugins/webhook-delivery.ts unless given. */
   webhooks?: WebhookDeliveryOptions
-  /** Whether searches are answered from the in-memory read index where it can (not unless given). */
+  /** Whether searches are answered from the in-memory read index where it can (yes unless told not). */
   searchIndex?: boolean
 }
 
@@ -78,7 +78,7 @@ export const app = fp<AppOptions>(
     await fastify.register(servicesPlugin, {
       database: options.database,
       sessionLifetimes: options.sessionLifetimes,
-      searchIndex: options.searchIndex ?? false,
+      searchIndex: options.searchIndex ?? true,
     })
     await fastify.register(metricsPlugin)
     await fastify.register(authPlugin)

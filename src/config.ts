@@ -92,7 +92,7 @@ const ConfigSchema = Type.Object({
    * start-up, following the change log; src/facilities/read-index). Off (the default until it
    * measures faster than the SQL: bench/README.md): every search is SQL.
    */
-  SEARCH_INDEX: Type.Boolean({ default: false }),
+  SEARCH_INDEX: Type.Boolean({ default: true }),
 })
 
 export type Config = Static<typeof ConfigSchema>

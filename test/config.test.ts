@@ -23,7 +23,7 @@ t.test('defaults', async (t) => {
     TRUST_PROXY: 'false',
     MAP_TILES_GCJ02: false,
     WEBHOOK_ALLOW_PRIVATE_TARGETS: false,
-    SEARCH_INDEX: false,
+    SEARCH_INDEX: true,
   })
   t.equal(mapTilesOf(loadConfig({})), undefined, 'no tiles, no map')
 })
@@ -48,7 +48,7 @@ t.test('the map: a tile URL template with its attribution, and whether the tiles
 })
 
 t.test('SEARCH_INDEX: true or false', async (t) => {
-  t.equal(loadConfig({ SEARCH_INDEX: 'true' }).SEARCH_INDEX, true)
+  t.equal(loadConfig({ SEARCH_INDEX: 'false' }).SEARCH_INDEX, false)
   t.throws(() => loadConfig({ SEARCH_INDEX: 'yes please' }), /SEARCH_INDEX/)
 })
 

@@ -136,10 +136,15 @@ export async function tempDir(t: Test): Promise<string> {
 }
 
 /** Like build(), with a clock the test sets (for "open now" and anything else time-dependent). */
-export async function buildClocked(t: Test, engine: DatabaseEngine, start = '2026-03-04T02:00:00Z') {
+export async function buildClocked(
+  t: Test,
+  engine: DatabaseEngine,
+  start = '2026-03-04T02:00:00Z',
+  options: { searchIndex?: boolean } = {},
+) {
   let now = new Date(start)
   const database = await preparedTestDatabase(t, engine)
-  const app = await buildApp({ database, logLevel: 'silent', clock: () => now })
+  const app = await buildApp({ database, logLevel: 'silent', clock: () => now, searchIndex: options.searchIndex })
   databases.set(app, database)
   t.teardown(() => app.close())
   await app.ready()

@@ -249,7 +249,13 @@ export async function openEmbeddedDatabase(
       await prisma.$queryRaw`SELECT 1`
     },
     pools: () => [],
-    listen: (channel, onNotice) => pglite.listen(channel, onNotice),
+    async listen(channel, onNotice) {
+      const unlisten = await pglite.listen(channel, onNotice)
+      // PGlite's unlisten runs UNLISTEN, which rejects once it is closed: then it listens to nothing anyway.
+      return once(async () => {
+        if (!pglite.closed) await unlisten()
+      })
+    },
     close: once(async () => {
       await prisma.$disconnect()
       await pglite.close()

@@ -38,7 +38,7 @@ declare module 'fastify' {
 }
 
 export default fp<{ database: Database; sessionLifetimes?: SessionLifetimes; searchIndex?: boolean }>(
-  async (fastify, { database, sessionLifetimes, searchIndex = false }) => {
+  async (fastify, { database, sessionLifetimes, searchIndex = true }) => {
     const { prisma } = database
     const facilities = facilityService(database)
     fastify.decorate('facilities', facilities)

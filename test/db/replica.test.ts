@@ -129,8 +129,11 @@ t.test(
     await caughtUp(urlAt(ports.primary), urlAt(ports.replica))
     t.same(await query(replicaUrl, 'SELECT pg_is_in_recovery() AS standby'), [{ standby: true }], 'a hot standby')
 
-    /** A server process on the primary with the replica for its lagging reads. */
-    const serverProcess = () => appOnPostgres(t, primaryUrl, { replicaUrl })
+    /**
+     * A server process on the primary with the replica for its lagging reads; without the read
+     * index, whose searches follow the primary's change log (read-index-processes.test.ts).
+     */
+    const serverProcess = () => appOnPostgres(t, primaryUrl, { replicaUrl, searchIndex: false })
     const writer = await serverProcess()
     const reader = await serverProcess()
     const editor = await keyFor(writer, 'editor')

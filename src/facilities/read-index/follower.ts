@@ -262,7 +262,8 @@ export function facilityReadIndex(db: Database) {
     async close() {
       closed = true
       clearTimeout(timer)
-      await unlisten?.()
+      // The database may be gone already (closed first, or lost): nothing is left to stop then.
+      await unlisten?.().catch(() => {})
       await running.catch(() => {})
     },
     /**
