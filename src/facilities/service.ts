@@ -58,8 +58,10 @@ export function facilityService(db: Database) {
     textModeFor: async (filters: SearchFilters) => (await searcher()).textMode(filters),
     facets: async (filters: SearchFilters, options: { openNow?: boolean; now: Date }) => countFacets(await db.reader(), filters, options),
     /** How many facilities match, up to a cap (`atLeast` when more do). */
-    countMatches: async (filters: SearchFilters, options: { openNow?: boolean; now: Date; cap: number }) =>
-      countMatches(await db.reader(), filters, options),
+    countMatches: async (filters: SearchFilters, options: { openNow?: boolean; now: Date; cap: number }) => {
+      const reader = await db.reader()
+      return countMatches(readIndex.searcher(reader), reader, filters, options)
+    },
     /** Facilities in full, in id order; deleted ones are left out (the hits of a view=full list). */
     inFull: async (ids: string[]) => readFullRecords((await db.reader()).readRows, { ids }),
     /** One facility in full by its slug (the residents' pages), unless there is none. */

@@ -3,7 +3,14 @@
 // cursor) of a fixed set of searches from both — text in Chinese, pinyin and English, nearby,
 // filters — must be equal, and the index must have answered every one of them itself.
 import t, { type Test } from 'tap'
-import { searchFacilities, resolveTextMode, type SearchFilters, type Sort, type SortKey } from '../../src/facilities/search/query.js'
+import {
+  matchCount,
+  searchFacilities,
+  resolveTextMode,
+  type SearchFilters,
+  type Sort,
+  type SortKey,
+} from '../../src/facilities/search/query.js'
 import type { FacilityInput } from '../../src/facilities/schemas.js'
 import { httpDate } from '../../src/http/caching.js'
 import { build, databaseOf, forEachDatabase, type App } from '../helper.js'
@@ -146,6 +153,18 @@ forEachDatabase(t, 'the read index answers as the SQL does, through random write
     let pages = 0
     for (const [filters, sort] of searches) {
       pages += await comparePages(t, app, filters, sort, `batch ${batch}: ${JSON.stringify(filters)} by ${sort}`)
+      // The count a results page shows ("N results", "more than 1,000"): a cap below and above the matches.
+      for (const cap of [3, 1000]) {
+        const searcher = app.facilities.readIndex.searcher(db)
+        const answered = app.facilities.readIndex.stats().answered
+        const substring = { ...filters, textMode: 'substring' as const }
+        t.equal(
+          await searcher.count(substring, cap),
+          await matchCount(db.prisma, substring, cap),
+          `count of ${JSON.stringify(filters)} to ${cap}`,
+        )
+        t.equal(app.facilities.readIndex.stats().answered, answered + 1, 'counted by the index')
+      }
       if (filters.q !== undefined) {
         const searcher = app.facilities.readIndex.searcher(db)
         t.equal(await searcher.textMode(filters), await resolveTextMode(db.prisma, filters), `text mode of ${filters.q}`)

@@ -146,7 +146,7 @@ export function facilityReadIndex(db: Database) {
         coalesce(sum(octet_length(search_text)) FILTER (WHERE deleted_at IS NULL), 0)::float8 AS bytes,
         max(updated_at) AS last FROM facility`)
     next.reserve(size?.facilities ?? 0, size?.bytes ?? 0)
-    let last = size?.last == null ? undefined : new Date(size.last)
+    const last = size?.last == null ? undefined : new Date(size.last)
     let after: string | undefined
     for (;;) {
       const where =
@@ -304,6 +304,15 @@ export function facilityReadIndex(db: Database) {
             return sql.textMode(filters)
           }
           return current.hasMatch(substring, await pointFor(filters)) ? 'substring' : 'fuzzy'
+        },
+        async count(filters, cap) {
+          const current = index
+          if (current === undefined || !current.supports(filters, 'created')) {
+            stats.declined += 1
+            return sql.count(filters, cap)
+          }
+          stats.answered += 1
+          return current.count(filters, cap, await pointFor(filters))
         },
       }
     },

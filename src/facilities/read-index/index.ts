@@ -857,6 +857,11 @@ export class FacilityIndex {
     return hits
   }
 
+  /** How many facilities match, counted up to cap + 1: what matchCount answers. */
+  count(filters: SearchFilters, cap: number, point?: EarthPoint): number {
+    return this.search(filters, { sort: 'created', limit: cap + 1 }, point).length
+  }
+
   /** Whether anything matches (the text as a substring): what resolveTextMode asks. */
   hasMatch(filters: SearchFilters, point?: EarthPoint): boolean {
     return this.search({ ...filters, textMode: 'substring' }, { sort: 'created', limit: 1 }, point).length > 0

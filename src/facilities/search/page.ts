@@ -9,7 +9,6 @@ import { parseFilters, parseSort, type SearchQuery } from './params.js'
 import {
   facetCandidates,
   facetCounts,
-  matchCount,
   isSortValueOf,
   type SearchFilters,
   type SearchHit,
@@ -74,6 +73,7 @@ export async function countFacets(
 
 /** How many facilities match, up to a cap: `atLeast` when there are more than `cap`. */
 export async function countMatches(
+  searcher: Searcher,
   db: Reader,
   filters: SearchFilters,
   options: { openNow?: boolean; now: Date; cap: number },
@@ -81,7 +81,7 @@ export async function countMatches(
   // Open now is decided by evaluating hours, row by row: counted as the facets count it.
   const count =
     options.openNow === undefined
-      ? await matchCount(db.prisma, filters, options.cap)
+      ? await searcher.count(filters, options.cap)
       : (await countFacets(db, filters, options)).category.reduce((sum, entry) => sum + entry.count, 0)
   return count > options.cap ? { count: options.cap, atLeast: true } : { count, atLeast: false }
 }

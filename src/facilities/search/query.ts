@@ -515,11 +515,14 @@ export interface Searcher {
   hits(filters: SearchFilters, options: { sort: Sort; limit: number; after?: SortKey }): Promise<SearchHit[]>
   /** Whether text matches as a substring, or (nothing contains it) fuzzily. */
   textMode(filters: SearchFilters): Promise<TextMode>
+  /** How many facilities match, counted up to cap + 1 (so more than `cap` can be told). */
+  count(filters: SearchFilters, cap: number): Promise<number>
 }
 
 export const sqlSearcher = (db: Reader): Searcher => ({
   hits: (filters, options) => searchFacilities(db, filters, options),
   textMode: (filters) => resolveTextMode(db.prisma, filters),
+  count: (filters, cap) => matchCount(db.prisma, filters, cap),
 })
 
 /** Counts by category, status and area for the filters (each facet ignores nothing else). */
