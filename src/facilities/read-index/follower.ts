@@ -24,7 +24,12 @@ import { attributeSynonyms, type EarthPoint, FacilityIndex, type IndexedFacility
 
 /** The channel recordChange notifies on. */
 export const changeChannel = 'facility_change'
-const buildBatch = 10_000
+/**
+ * Facilities read at a time while building: 1,000 rather than 10,000 took 100,000 facilities' build
+ * from a peak of 330 MB to 285 (a batch lives long enough to be promoted, and garbage of the old
+ * generation is what the process keeps), in the same 2.4 s.
+ */
+const buildBatch = 1_000
 const changeBatch = 1_000
 /** A change as the log recorded it, to recognise it again: its facility and its moment. */
 const changeOf = Prisma.sql`facility_id::text || ' ' || (extract(epoch FROM at) * 1000)::bigint::text`
