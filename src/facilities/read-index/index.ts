@@ -123,6 +123,8 @@ const pointFlag = 8
  * and ~1,000,000 word starts; as a JS array a key they took ~18 MB of heap, in one block ~5 MB.
  * A slot stays listed when its facility is removed or replaced: readers check what they find.
  */
+const pairsPerChunk = 32_768
+
 class SlotLists<Key> {
   private readonly buckets = new Map<Key, number>()
   /** Bucket b's slots (b below the buckets at the last freeze) are slots[starts[b]] … slots[starts[b + 1] - 1]. */
@@ -130,8 +132,11 @@ class SlotLists<Key> {
   private slots = new Int32Array(0)
   /** Additions since the last freeze, by bucket… */
   private added = new Map<number, number[]>()
-  /** …or, in bulk (a build), as (bucket, slot) pairs in one array: no JS array a key to collect after. */
-  private pairs = new Int32Array(0)
+  /**
+   * …or, in bulk (a build), as (bucket, slot) pairs in chunks of typed arrays: no JS array a key to
+   * collect after, nor a grown array's old copies.
+   */
+  private pairs: Int32Array[] = []
   private pairCount = 0
   bulk = false
   /** Listed slots, stale ones included. */
@@ -145,13 +150,11 @@ class SlotLists<Key> {
     }
     this.size += 1
     if (this.bulk) {
-      if (this.pairCount * 2 + 2 > this.pairs.length) {
-        const grown = new Int32Array(Math.max(1024, this.pairs.length * 2))
-        grown.set(this.pairs)
-        this.pairs = grown
-      }
-      this.pairs[this.pairCount * 2] = bucket
-      this.pairs[this.pairCount * 2 + 1] = slot
+      const at = (this.pairCount % pairsPerChunk) * 2
+      if (at === 0) this.pairs.push(new Int32Array(pairsPerChunk * 2))
+      const chunk = this.pairs.at(-1) as Int32Array
+      chunk[at] = bucket
+      chunk[at + 1] = slot
       this.pairCount += 1
       return
     }
@@ -171,7 +174,17 @@ class SlotLists<Key> {
     const added = this.added.get(bucket)
     if (added !== undefined) for (const slot of added) visit(slot)
     // A build's pairs are read only if something searches before it is frozen.
-    for (let i = 0; i < this.pairCount; i += 1) if (this.pairs[i * 2] === bucket) visit(this.pairs[i * 2 + 1] as number)
+    this.eachPair((pairBucket, slot) => {
+      if (pairBucket === bucket) visit(slot)
+    })
+  }
+
+  private eachPair(visit: (bucket: number, slot: number) => void) {
+    for (let i = 0; i < this.pairCount; i += 1) {
+      const chunk = this.pairs[Math.floor(i / pairsPerChunk)] as Int32Array
+      const at = (i % pairsPerChunk) * 2
+      visit(chunk[at] as number, chunk[at + 1] as number)
+    }
   }
 
   /** Moves what was added into the block, and ends a bulk. */
@@ -183,7 +196,7 @@ class SlotLists<Key> {
       starts[bucket + 1] = (starts[bucket + 1] as number) + n
     }
     for (let bucket = 0; bucket < frozen; bucket += 1) count(bucket, (this.starts[bucket + 1] as number) - (this.starts[bucket] as number))
-    for (let i = 0; i < this.pairCount; i += 1) count(this.pairs[i * 2] as number, 1)
+    this.eachPair((bucket) => count(bucket, 1))
     for (const [bucket, added] of this.added) count(bucket, added.length)
     for (let bucket = 0; bucket < this.buckets.size; bucket += 1) count(bucket, starts[bucket] as number)
     const slots = new Int32Array(starts[this.buckets.size] as number)
@@ -196,12 +209,12 @@ class SlotLists<Key> {
     for (let bucket = 0; bucket < frozen; bucket += 1) {
       for (let i = this.starts[bucket] as number; i < (this.starts[bucket + 1] as number); i += 1) put(bucket, this.slots[i] as number)
     }
-    for (let i = 0; i < this.pairCount; i += 1) put(this.pairs[i * 2] as number, this.pairs[i * 2 + 1] as number)
+    this.eachPair(put)
     for (const [bucket, added] of this.added) for (const slot of added) put(bucket, slot)
     this.starts = starts
     this.slots = slots
     this.added = new Map()
-    this.pairs = new Int32Array(0)
+    this.pairs = []
     this.pairCount = 0
     this.bulk = false
   }
