@@ -771,16 +771,20 @@ export class FacilityIndex {
   private relevanceOf(slot: number, text: NonNullable<Plan['text']>): number {
     const steps =
       (this.contains(slot, text.word) ? 2 : 0) + (this.contains(slot, text.top) ? 1 : 0) + (this.startsWith(slot, text.top) ? 1 : 0)
-    const half = this.services[this.category[slot] as number] === true ? '5' : '0'
-    // The tie-break is "0.0…" (under 0.01): its digits after "0.0" follow the half.
-    const spelled = `${steps}.${half}${(this.bonuses.values[this.bonus[slot] as number] as string).slice(3)}`
-    let score = scores.get(spelled)
+    const half = this.services[this.category[slot] as number] === true ? 1 : 0
+    // Few distinct scores (steps, half, tie-break): each read once from its spelling, then kept by number.
+    const key = ((this.bonus[slot] as number) * 5 + steps) * 2 + half
+    let score = this.scores[key]
     if (score === undefined) {
-      score = Number.parseFloat(spelled)
-      if (scores.size < 100_000) scores.set(spelled, score)
+      // The tie-break is "0.0…" (under 0.01): its digits after "0.0" follow the half.
+      score = Number.parseFloat(`${steps}.${half * 5}${(this.bonuses.values[this.bonus[slot] as number] as string).slice(3)}`)
+      this.scores[key] = score
     }
     return score
   }
+
+  /** Scores by (tie-break, steps, half), as relevanceOf numbers them. */
+  private readonly scores: number[] = []
 
   /**
    * A page of hits as searchFacilities (search/query.ts) answers it, for a search `supports`
@@ -844,12 +848,23 @@ export class FacilityIndex {
     const bottomScore = text.short ? 3 : 0
     const hits: IndexedHit[] = []
     if (after === undefined || after[0] !== bottomScore) {
-      const top = collect(near?.keys() ?? this.topCandidates(text), (slot) => this.inTopBand(slot, plan), Number.POSITIVE_INFINITY)
-      const scored = top
-        .map((candidate) => ({ candidate, score: this.relevanceOf(candidate.slot, text) }))
-        .filter(({ candidate, score }) => FacilityIndex.after(score, idOf(candidate), after, true))
-      const best = smallest(scored, limit, (a, b) => b.score - a.score || (idOf(a.candidate) < idOf(b.candidate) ? -1 : 1))
-      for (const { candidate, score } of best) hits.push(hit(candidate, [score, idOf(candidate)]))
+      // Every match of the band is scored (a common text has tens of thousands): one pass that
+      // keeps the best `limit`, no object a match.
+      const best: { slot: number; score: number }[] = []
+      const better = (score: number, slot: number, than: { slot: number; score: number }) =>
+        score > than.score || (score === than.score && (this.ids[slot] as string) < (this.ids[than.slot] as string))
+      for (const slot of near?.keys() ?? this.topCandidates(text)) {
+        if (!this.inTopBand(slot, plan) || !this.matches(slot, plan)) continue
+        const score = this.relevanceOf(slot, text)
+        if (!FacilityIndex.after(score, this.ids[slot] as string, after, true)) continue
+        const worst = best[limit - 1]
+        if (limit <= 0 || (worst !== undefined && !better(score, slot, worst))) continue
+        let at = best.length
+        while (at > 0 && better(score, slot, best[at - 1] as { slot: number; score: number })) at -= 1
+        best.splice(at, 0, { slot, score })
+        if (best.length > limit) best.pop()
+      }
+      for (const { slot, score } of best) hits.push(hit({ slot, chord: near?.get(slot) ?? null }, [score, this.ids[slot] as string]))
     }
     if (hits.length < limit) {
       const afterId = after !== undefined && after[0] === bottomScore ? after[1] : undefined
@@ -880,25 +895,3 @@ export class FacilityIndex {
     return this.search({ ...filters, textMode: 'substring' }, { sort: 'created', limit: 1 }, point).length > 0
   }
 }
-
-/** The first `limit` of `items` in `compare` order, without sorting them all. */
-function smallest<T>(items: T[], limit: number, compare: (a: T, b: T) => number): T[] {
-  const best: T[] = []
-  if (limit <= 0) return best
-  for (const item of items) {
-    if (best.length === limit && compare(item, best[limit - 1] as T) >= 0) continue
-    let low = 0
-    let high = best.length
-    while (low < high) {
-      const middle = (low + high) >>> 1
-      if (compare(best[middle] as T, item) <= 0) low = middle + 1
-      else high = middle
-    }
-    best.splice(low, 0, item)
-    if (best.length > limit) best.pop()
-  }
-  return best
-}
-
-/** Scores by their decimal spelling: few distinct ones (steps, half, name length). */
-const scores = new Map<string, number>()
