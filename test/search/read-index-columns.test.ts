@@ -35,17 +35,18 @@ function facilityOf(i: number, generation: number): IndexedFacility {
   }
 }
 
-/** Every page (of 7) of a search. */
-function allPages(index: FacilityIndex, filters: SearchFilters, sort: Sort, point?: EarthPoint) {
+/** The first pages (of 25) of a search, through their cursors. */
+function firstPages(index: FacilityIndex, filters: SearchFilters, sort: Sort, point?: EarthPoint) {
   const pages: unknown[] = []
   let after: SortKey | undefined
-  for (;;) {
-    const hits = index.search({ ...filters, textMode: 'substring' }, { sort, limit: 7, after }, point)
+  for (let page = 0; page < 4; page += 1) {
+    const hits = index.search({ ...filters, textMode: 'substring' }, { sort, limit: 25, after }, point)
     pages.push(hits)
     const last = hits.at(-1)
-    if (hits.length < 7 || last === undefined) return pages
+    if (hits.length < 25 || last === undefined) break
     after = last.key
   }
+  return pages
 }
 
 t.test('an index through arena copies and a rebuild of its postings answers as a fresh one', async (t) => {
@@ -80,9 +81,9 @@ t.test('an index through arena copies and a rebuild of its postings answers as a
   for (const [filters, sort] of searches) {
     const label = `${JSON.stringify(filters)} by ${sort}`
     t.ok(churned.supports(filters, sort), `${label}: answered by the index`)
-    const expected = allPages(fresh, filters, sort, point)
+    const expected = firstPages(fresh, filters, sort, point)
     t.ok(expected.flat().length > 0, `${label}: finds something`)
-    t.same(allPages(churned, filters, sort, point), expected, label)
+    t.same(firstPages(churned, filters, sort, point), expected, label)
   }
 
   const found = (q: string) => churned.search({ q, textMode: 'substring' }, { sort: 'relevance', limit: 5 }).map((hit) => hit.id)
