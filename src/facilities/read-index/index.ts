@@ -80,7 +80,13 @@ const cellKey = (row: number, column: number) => (row + 50_000) * 200_000 + (col
 const cellOf = (latitude: number, longitude: number) => cellKey(Math.floor(latitude / cellDegrees), Math.floor(longitude / cellDegrees))
 
 const serviceCategory = new Set<string>(serviceCategories)
-const idAfter = (id: string, after: string) => id > after
+/** A keyset cursor (the last sort key of the page before) as the index compares with it. */
+interface Cursor {
+  value: number | null
+  id: Uint8Array
+}
+const cursorOf = (key: SortKey | undefined): Cursor | undefined =>
+  key === undefined ? undefined : { value: key[0] === null ? null : Number(key[0]), id: parsedUuid(key[1]) }
 
 /** A query as the index evaluates it. */
 interface Plan {
@@ -220,6 +226,184 @@ class SlotLists<Key> {
   }
 }
 
+/** Hex digit values by character code (-1: not one). */
+const hexValue = new Int8Array(128).fill(-1)
+for (const [i, digit] of [...'0123456789abcdef'].entries()) {
+  hexValue[digit.charCodeAt(0)] = i
+  hexValue[digit.toUpperCase().charCodeAt(0)] = i
+}
+const hexCodes = [...'0123456789abcdef'].map((digit) => digit.charCodeAt(0))
+
+/** A UUID's 16 bytes (in either case, as PostgreSQL reads it); false if it is not one. */
+function uuidBytes(id: string, into: Uint8Array, at = 0): boolean {
+  if (id.length !== 36) return false
+  let byte = 0
+  for (let i = 0; i < 36; i += 1) {
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (id.charCodeAt(i) !== 45) return false
+      continue
+    }
+    const high = hexValue[id.charCodeAt(i)] ?? -1
+    const low = hexValue[id.charCodeAt(i + 1)] ?? -1
+    if (high < 0 || low < 0) return false
+    into[at + byte] = high * 16 + low
+    byte += 1
+    i += 1
+  }
+  return true
+}
+
+/** A UUID's 16 bytes, for comparing slots' ids with it. */
+function parsedUuid(id: string): Uint8Array {
+  const bytes = new Uint8Array(16)
+  if (!uuidBytes(id, bytes)) throw new Error(`not a UUID: ${id}`)
+  return bytes
+}
+
+/**
+ * The facilities' ids, 16 bytes a slot, found by an open-addressing hash table: as strings in a
+ * Map, 100,000 ids took ~10 MB of heap, here ~3 MB outside it. Bytes compare as PostgreSQL orders
+ * uuids (and as their lower-case text sorts).
+ */
+class IdTable {
+  private bytes = new Uint8Array(0)
+  private live = new Uint8Array(0)
+  /** slot + 1 at the position the slot's id hashes to (or after it: linear probing); 0 is empty. */
+  private table = new Int32Array(0)
+  private readonly scratch = new Uint8Array(16)
+  size = 0
+  /** Slots ever used: every live slot is below it. */
+  length = 0
+
+  resize(capacity: number) {
+    const bytes = new Uint8Array(capacity * 16)
+    bytes.set(this.bytes.subarray(0, Math.min(this.bytes.length, bytes.length)))
+    this.bytes = bytes
+    const live = new Uint8Array(capacity)
+    live.set(this.live.subarray(0, Math.min(this.live.length, capacity)))
+    this.live = live
+    let positions = 1024
+    while (positions < capacity * 2) positions *= 2
+    if (positions === this.table.length) return
+    this.table = new Int32Array(positions)
+    for (let slot = 0; slot < this.length; slot += 1) if (this.live[slot] === 1) this.place(slot)
+  }
+
+  private home(bytes: Uint8Array, at: number): number {
+    // The last four bytes are random in UUIDs of versions 4 and 7.
+    const word =
+      ((bytes[at + 12] as number) << 24) |
+      ((bytes[at + 13] as number) << 16) |
+      ((bytes[at + 14] as number) << 8) |
+      (bytes[at + 15] as number)
+    return (Math.imul(word, 0x9e3779b1) >>> 0) & (this.table.length - 1)
+  }
+
+  private place(slot: number) {
+    const mask = this.table.length - 1
+    let position = this.home(this.bytes, slot * 16)
+    while (this.table[position] !== 0) position = (position + 1) & mask
+    this.table[position] = slot + 1
+  }
+
+  private equal(slot: number, bytes: Uint8Array, at: number): boolean {
+    const base = slot * 16
+    for (let i = 0; i < 16; i += 1) if (this.bytes[base + i] !== bytes[at + i]) return false
+    return true
+  }
+
+  /** Where the id's entry is in the table, or -1. */
+  private positionOf(bytes: Uint8Array, at: number): number {
+    if (this.table.length === 0) return -1
+    const mask = this.table.length - 1
+    for (let position = this.home(bytes, at); ; position = (position + 1) & mask) {
+      const entry = this.table[position] as number
+      if (entry === 0) return -1
+      if (this.equal(entry - 1, bytes, at)) return position
+    }
+  }
+
+  slotOf(id: string): number | undefined {
+    if (!uuidBytes(id, this.scratch)) return undefined
+    const position = this.positionOf(this.scratch, 0)
+    return position < 0 ? undefined : (this.table[position] as number) - 1
+  }
+
+  /** Gives the slot (free, within the capacity) this id. */
+  set(slot: number, id: string) {
+    if (!uuidBytes(id, this.bytes, slot * 16)) throw new Error(`not a UUID: ${id}`)
+    this.live[slot] = 1
+    this.place(slot)
+    this.size += 1
+    if (slot >= this.length) this.length = slot + 1
+  }
+
+  /** Frees the slot: its entry leaves the table, and the entries after it move back where a lookup finds them. */
+  delete(slot: number) {
+    const mask = this.table.length - 1
+    let hole = this.positionOf(this.bytes, slot * 16)
+    this.table[hole] = 0
+    for (let position = (hole + 1) & mask; this.table[position] !== 0; position = (position + 1) & mask) {
+      const entry = this.table[position] as number
+      const home = this.home(this.bytes, (entry - 1) * 16)
+      // The entry stays unless the hole lies between its home and here (cyclically): then it moves into it.
+      const stays = hole <= position ? home > hole && home <= position : home > hole || home <= position
+      if (stays) continue
+      this.table[hole] = entry
+      this.table[position] = 0
+      hole = position
+    }
+    this.live[slot] = 0
+    this.size -= 1
+  }
+
+  has(slot: number): boolean {
+    return this.live[slot] === 1
+  }
+
+  /** The live slots, in slot order. */
+  *slots(): Generator<number> {
+    for (let slot = 0; slot < this.length; slot += 1) if (this.live[slot] === 1) yield slot
+  }
+
+  /** The id as text: one flat string (a string built by `+=` is a rope, flattened again by every Map lookup and serializer). */
+  idOf(slot: number): string {
+    const codes = this.codes
+    let at = 0
+    for (let i = 0; i < 16; i += 1) {
+      if (i === 4 || i === 6 || i === 8 || i === 10) {
+        codes[at] = 45
+        at += 1
+      }
+      const byte = this.bytes[slot * 16 + i] as number
+      codes[at] = hexCodes[byte >> 4] as number
+      codes[at + 1] = hexCodes[byte & 15] as number
+      at += 2
+    }
+    return String.fromCharCode(...codes)
+  }
+
+  private readonly codes = new Array<number>(36).fill(0)
+
+  /** The order of two slots' ids. */
+  compare(a: number, b: number): number {
+    for (let i = 0; i < 16; i += 1) {
+      const difference = (this.bytes[a * 16 + i] as number) - (this.bytes[b * 16 + i] as number)
+      if (difference !== 0) return difference
+    }
+    return 0
+  }
+
+  /** The order of a slot's id and another id's bytes. */
+  compareWith(slot: number, bytes: Uint8Array): number {
+    for (let i = 0; i < 16; i += 1) {
+      const difference = (this.bytes[slot * 16 + i] as number) - (bytes[i] as number)
+      if (difference !== 0) return difference
+    }
+    return 0
+  }
+}
+
 /** The few values a column has (categories, statuses, tie-breaks), each held once and named by its number. */
 class Codes {
   private readonly numbers = new Map<string, number>()
@@ -248,9 +432,8 @@ const utf8 = (text: string) => Buffer.from(text, 'utf8')
  */
 export class FacilityIndex {
   private capacity = 0
-  /** By slot: the facility's id, undefined for a free slot. */
-  private ids: (string | undefined)[] = []
-  private readonly slotOf = new Map<string, number>()
+  /** By slot: the facility's id; a free slot has none. */
+  private readonly ids = new IdTable()
   private readonly freeSlots: number[] = []
   private signatures = new Uint32Array(0)
   /** Where each slot's search text is in the arena, in bytes. */
@@ -294,7 +477,7 @@ export class FacilityIndex {
   private oddBonuses = 0
 
   get size() {
-    return this.slotOf.size
+    return this.ids.size
   }
 
   // Columns and arena grow by a quarter, not double: at 100,000 facilities doubling left a third
@@ -321,6 +504,7 @@ export class FacilityIndex {
     this.points = grown(this.points, (n) => new Float64Array(n), 3)
     this.bonus = grown(this.bonus, (n) => new Uint32Array(n))
     this.attributeBits = grown(this.attributeBits, (n) => new Int32Array(n))
+    this.ids.resize(capacity)
     this.capacity = capacity
   }
 
@@ -338,7 +522,7 @@ export class FacilityIndex {
   private copyArena(size: number, skip?: number) {
     const next = Buffer.allocUnsafe(Math.max(1 << 20, size))
     let used = 0
-    for (const other of this.slotOf.values()) {
+    for (const other of this.ids.slots()) {
       if (other === skip) continue
       const start = this.textStart[other] as number
       const end = start + (this.textLength[other] as number)
@@ -405,8 +589,7 @@ export class FacilityIndex {
     this.remove(facility.id)
     const slot = this.freeSlots.pop() ?? this.ids.length
     this.grow(slot + 1)
-    this.ids[slot] = facility.id
-    this.slotOf.set(facility.id, slot)
+    this.ids.set(slot, facility.id)
     signatureOf(facility.searchText, this.signatures, slot * signatureWords)
     this.store(slot, facility.searchText)
     const category = this.categories.of(facility.category)
@@ -432,21 +615,20 @@ export class FacilityIndex {
     // Appended in id order (the build streams so), the order stays valid.
     const order = this.idOrder
     const last = order?.at(-1)
-    if (order !== undefined && (last === undefined || (this.ids[last] as string) < facility.id)) order.push(slot)
+    if (order !== undefined && (last === undefined || this.ids.compare(last, slot) < 0)) order.push(slot)
     else this.idOrder = undefined
     this.rank = undefined
   }
 
   /** Removes a facility (deleted), if the index has it. */
   remove(id: string) {
-    const slot = this.slotOf.get(id)
+    const slot = this.ids.slotOf(id)
     if (slot === undefined) return
     if (((this.flags[slot] as number) & locatedFlag) !== 0) this.staleCells += 1
     if (!/^0\.0\d*$/.test(this.bonuses.values[this.bonus[slot] as number] as string)) this.oddBonuses -= 1
     this.stalePostings += this.startsOf(this.textOf(slot)).length
     this.arenaGarbage += this.textLength[slot] as number
-    this.ids[slot] = undefined
-    this.slotOf.delete(id)
+    this.ids.delete(slot)
     this.freeSlots.push(slot)
     this.idOrder = undefined
     this.rank = undefined
@@ -478,7 +660,7 @@ export class FacilityIndex {
     this.startBulk()
     this.stalePostings = 0
     this.staleCells = 0
-    for (const slot of this.slotOf.values()) {
+    for (const slot of this.ids.slots()) {
       this.addStarts(slot, this.textOf(slot))
       if (((this.flags[slot] as number) & locatedFlag) !== 0)
         this.cells.add(cellOf(this.latitude[slot] as number, this.longitude[slot] as number), slot)
@@ -499,7 +681,7 @@ export class FacilityIndex {
     const found: number[] = []
     // Bigrams checked first.
     const take = (slot: number) => {
-      if (this.seen[slot] === stamp || this.ids[slot] === undefined || !this.hasBits(slot, text.topBits)) return
+      if (this.seen[slot] === stamp || !this.ids.has(slot) || !this.hasBits(slot, text.topBits)) return
       this.seen[slot] = stamp
       found.push(slot)
     }
@@ -527,11 +709,7 @@ export class FacilityIndex {
   }
 
   private inIdOrder(): number[] {
-    this.idOrder ??= [...this.slotOf.values()].sort((a, b) => {
-      const x = this.ids[a] as string
-      const y = this.ids[b] as string
-      return x < y ? -1 : x > y ? 1 : 0
-    })
+    this.idOrder ??= [...this.ids.slots()].sort((a, b) => this.ids.compare(a, b))
     return this.idOrder
   }
 
@@ -594,13 +772,13 @@ export class FacilityIndex {
     const signatures = this.signatures
     const end = this.ids.length
     const [first, ...rest] = bits
-    if (first === undefined) return [...this.slotOf.values()]
+    if (first === undefined) return [...this.ids.slots()]
     const [firstWord, firstMask] = first
     next: for (let slot = 0; slot < end; slot += 1) {
       const base = slot * signatureWords
       if (((signatures[base + firstWord] as number) & firstMask) !== firstMask) continue
       for (const [word, mask] of rest) if (((signatures[base + word] as number) & mask) !== mask) continue next
-      if (this.ids[slot] !== undefined) found.push(slot)
+      if (this.ids.has(slot)) found.push(slot)
     }
     return found
   }
@@ -633,7 +811,7 @@ export class FacilityIndex {
 
   /** The chord from the slot's point to the query's when it is in the cube around the circle and within it. */
   private chordWithin(slot: number, near: NonNullable<Plan['near']>): number | undefined {
-    if (this.ids[slot] === undefined || ((this.flags[slot] as number) & pointFlag) === 0) return undefined
+    if (!this.ids.has(slot) || ((this.flags[slot] as number) & pointFlag) === 0) return undefined
     const [qx, qy, qz] = near.point
     const { chord } = near
     const x = this.points[slot * 3] as number
@@ -661,7 +839,7 @@ export class FacilityIndex {
     }
     const reach = this.reachOf(near)
     if (reach === undefined) {
-      for (const slot of this.slotOf.values()) consider(slot)
+      for (const slot of this.ids.slots()) consider(slot)
       return found
     }
     for (let row = reach.south; row <= reach.north; row += 1) {
@@ -673,8 +851,7 @@ export class FacilityIndex {
   }
 
   /** Nearest first, then by id. */
-  private readonly byChord = (a: Candidate, b: Candidate) =>
-    (a.chord as number) - (b.chord as number) || ((this.ids[a.slot] as string) < (this.ids[b.slot] as string) ? -1 : 1)
+  private readonly byChord = (a: Candidate, b: Candidate) => (a.chord as number) - (b.chord as number) || this.ids.compare(a.slot, b.slot)
 
   /**
    * The first `wanted` matches within the circle that `accept` takes, nearest first (then by id):
@@ -700,7 +877,7 @@ export class FacilityIndex {
     }
     const reach = this.reachOf(near)
     if (reach === undefined) {
-      for (const slot of this.slotOf.values()) consider(slot)
+      for (const slot of this.ids.slots()) consider(slot)
       return best
     }
     const row = Math.floor(near.latitude / cellDegrees)
@@ -753,13 +930,12 @@ export class FacilityIndex {
   }
 
   /** Sort key order as the SQL's: by value (descending or not), then id; keyset "after" as afterSql. */
-  private static after(value: number | null, id: string, after: SortKey | undefined, descending: boolean): boolean {
+  private after(value: number | null, slot: number, after: Cursor | undefined, descending: boolean): boolean {
     if (after === undefined) return true
-    const [last, lastId] = after
-    if (last === null) return value === null && idAfter(id, lastId)
+    const { value: last, id } = after
+    if (last === null) return value === null && this.ids.compareWith(slot, id) > 0
     if (value === null) return true
-    const lastValue = Number(last)
-    return (descending ? value < lastValue : value > lastValue) || (value === lastValue && idAfter(id, lastId))
+    return (descending ? value < last : value > last) || (value === last && this.ids.compareWith(slot, id) > 0)
   }
 
   /**
@@ -796,7 +972,7 @@ export class FacilityIndex {
     const near = options.sort === 'distance' ? undefined : this.nearCandidates(plan)
     const distanceOf = (chord: number | null | undefined) =>
       chord == null ? null : Math.round(2 * earthRadiusMeters * Math.asin(Math.min(chord / 2, 1)))
-    const idOf = (candidate: Candidate) => this.ids[candidate.slot] as string
+    const idOf = (candidate: Candidate) => this.ids.idOf(candidate.slot)
     const hit = (candidate: Candidate, key: SortKey): IndexedHit => ({
       id: idOf(candidate),
       key,
@@ -819,20 +995,19 @@ export class FacilityIndex {
 
     if (options.sort === 'created') {
       // The sort value is NULL for every row: after a cursor means after its id (afterSql).
-      return collect(inIdOrder(), (slot) => FacilityIndex.after(null, this.ids[slot] as string, after, false), limit).map((c) =>
-        hit(c, [null, idOf(c)]),
-      )
+      const cursor = cursorOf(after)
+      return collect(inIdOrder(), (slot) => this.after(null, slot, cursor, false), limit).map((c) => hit(c, [null, idOf(c)]))
     }
 
     if (options.sort === 'distance') {
-      const byDistance = (exact: boolean, bandAfter: SortKey | undefined, wanted: number) =>
-        this.nearest(
+      const byDistance = (exact: boolean, bandAfter: SortKey | undefined, wanted: number) => {
+        const cursor = cursorOf(bandAfter)
+        return this.nearest(
           plan,
-          (slot, chord) =>
-            (((this.flags[slot] as number) & exactFlag) !== 0) === exact &&
-            FacilityIndex.after(chord, this.ids[slot] as string, bandAfter, false),
+          (slot, chord) => (((this.flags[slot] as number) & exactFlag) !== 0) === exact && this.after(chord, slot, cursor, false),
           wanted,
         )
+      }
       const inSecondBand = after !== undefined && typeof after[0] === 'number' && after[0] >= approximateBand
       const hits = inSecondBand ? [] : byDistance(true, after, limit).map((c) => hit(c, [c.chord, idOf(c)]))
       const secondAfter: SortKey | undefined = inSecondBand ? [Number(after[0]) - approximateBand, after[1]] : undefined
@@ -850,13 +1025,14 @@ export class FacilityIndex {
     if (after === undefined || after[0] !== bottomScore) {
       // Every match of the band is scored (a common text has tens of thousands): one pass that
       // keeps the best `limit`, no object a match.
+      const cursor = cursorOf(after)
       const best: { slot: number; score: number }[] = []
       const better = (score: number, slot: number, than: { slot: number; score: number }) =>
-        score > than.score || (score === than.score && (this.ids[slot] as string) < (this.ids[than.slot] as string))
+        score > than.score || (score === than.score && this.ids.compare(slot, than.slot) < 0)
       for (const slot of near?.keys() ?? this.topCandidates(text)) {
         if (!this.inTopBand(slot, plan) || !this.matches(slot, plan)) continue
         const score = this.relevanceOf(slot, text)
-        if (!FacilityIndex.after(score, this.ids[slot] as string, after, true)) continue
+        if (!this.after(score, slot, cursor, true)) continue
         const worst = best[limit - 1]
         if (limit <= 0 || (worst !== undefined && !better(score, slot, worst))) continue
         let at = best.length
@@ -864,10 +1040,10 @@ export class FacilityIndex {
         best.splice(at, 0, { slot, score })
         if (best.length > limit) best.pop()
       }
-      for (const { slot, score } of best) hits.push(hit({ slot, chord: near?.get(slot) ?? null }, [score, this.ids[slot] as string]))
+      for (const { slot, score } of best) hits.push(hit({ slot, chord: near?.get(slot) ?? null }, [score, this.ids.idOf(slot)]))
     }
     if (hits.length < limit) {
-      const afterId = after !== undefined && after[0] === bottomScore ? after[1] : undefined
+      const afterId = after !== undefined && after[0] === bottomScore ? parsedUuid(after[1]) : undefined
       // A rare text: its few candidates, sorted; a common one (or a synonym): every facility in
       // id order, until the page is full.
       let slots =
@@ -877,7 +1053,7 @@ export class FacilityIndex {
       slots = slots !== undefined && slots.length <= 5_000 ? this.sortedById(slots) : undefined
       const bottom = collect(
         slots ?? inIdOrder(),
-        (slot) => (afterId === undefined || idAfter(this.ids[slot] as string, afterId)) && !this.inTopBand(slot, plan),
+        (slot) => (afterId === undefined || this.ids.compareWith(slot, afterId) > 0) && !this.inTopBand(slot, plan),
         limit - hits.length,
       )
       for (const candidate of bottom) hits.push(hit(candidate, [bottomScore, idOf(candidate)]))
