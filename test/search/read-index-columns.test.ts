@@ -86,6 +86,13 @@ t.test('an index through arena copies and a rebuild of its postings answers as a
     t.same(firstPages(churned, filters, sort, point), expected, label)
   }
 
+  // A cursor's id in capitals is the same uuid to PostgreSQL, and so to the index.
+  const [first] = firstPages(churned, { q: '幼儿园' }, 'relevance') as { key: SortKey }[][]
+  const lastKey = first?.at(-1)?.key as SortKey
+  const next = (key: SortKey) =>
+    churned.search({ q: '幼儿园', textMode: 'substring' }, { sort: 'relevance', limit: 25, after: key }).map((hit) => hit.id)
+  t.same(next([lastKey[0], lastKey[1].toUpperCase()]), next(lastKey), 'a cursor in capitals')
+
   const found = (q: string) => churned.search({ q, textMode: 'substring' }, { sort: 'relevance', limit: 5 }).map((hit) => hit.id)
   t.same(found('gen1x4001'), [idOf(4001)], 'a facility’s own word finds it')
   t.same(found('平湖第1代4001号幼儿园'), [idOf(4001)], 'and its Chinese name')
