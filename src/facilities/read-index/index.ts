@@ -1063,11 +1063,19 @@ export class FacilityIndex {
 
   /** How many facilities match, counted up to cap + 1: what matchCount answers. */
   count(filters: SearchFilters, cap: number, point?: EarthPoint): number {
-    return this.search(filters, { sort: 'created', limit: cap + 1 }, point).length
+    // In no order, and no hits made: only how many.
+    const plan = this.plan(filters, point)
+    let found = 0
+    for (const slot of this.nearCandidates(plan)?.keys() ?? this.inIdOrder()) {
+      if (!this.matches(slot, plan)) continue
+      found += 1
+      if (found > cap) break
+    }
+    return found
   }
 
   /** Whether anything matches (the text as a substring): what resolveTextMode asks. */
   hasMatch(filters: SearchFilters, point?: EarthPoint): boolean {
-    return this.search({ ...filters, textMode: 'substring' }, { sort: 'created', limit: 1 }, point).length > 0
+    return this.count({ ...filters, textMode: 'substring' }, 0, point) > 0
   }
 }
