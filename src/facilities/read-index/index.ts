@@ -945,8 +945,8 @@ export class FacilityIndex {
    * text, so the sum is spelled out in decimal and read the same way.
    */
   private relevanceOf(slot: number, text: NonNullable<Plan['text']>): number {
-    const steps =
-      (this.contains(slot, text.word) ? 2 : 0) + (this.contains(slot, text.top) ? 1 : 0) + (this.startsWith(slot, text.top) ? 1 : 0)
+    // Scored only in the top band, whose members all contain ` q` (a word starts with the text): that step is 1.
+    const steps = (this.contains(slot, text.word) ? 2 : 0) + 1 + (this.startsWith(slot, text.top) ? 1 : 0)
     const half = this.services[this.category[slot] as number] === true ? 1 : 0
     // Few distinct scores (steps, half, tie-break): each read once from its spelling, then kept by number.
     const key = ((this.bonus[slot] as number) * 5 + steps) * 2 + half
