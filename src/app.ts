@@ -162,6 +162,16 @@ export async function buildApp(
   options: AppOptions & { logLevel: string; logStream?: LogStream; trustProxy?: boolean | number | string },
 ): Promise<FastifyInstance> {
   const fastify = Fastify(serverOptions(options.logLevel, options.logStream, options.trustProxy)).withTypeProvider<TypeBoxTypeProvider>()
+  // Closing waits for the responses in flight. The connection of each, kept alive, would then be
+  // held open by Node until its keep-alive timeout (5 s), and the process with it: it is closed as
+  // soon as its response has ended.
+  let closing = false
+  fastify.addHook('preClose', async () => {
+    closing = true
+  })
+  fastify.addHook('onResponse', async () => {
+    if (closing) setImmediate(() => fastify.server.closeIdleConnections())
+  })
   await fastify.register(app, {
     database: options.database,
     clock: options.clock,
