@@ -1,7 +1,7 @@
 // The suite runs as a few groups of test files, one process each, instead of one process per file:
-// a test process spends about 11 s of CPU before its first test (ts-node compiling the app, PGlite
-// compiling its Wasm, the first app compiling its schemas, tap's own set-up), and with fifty-odd
-// files that was 40% of the suite. tap runs the files in test/groups/, each of which imports the
+// a test process spent about 11 s of CPU before its first test (ts-node compiling the app — esbuild
+// since 2026-12-01, test/typescript/hooks.mjs —, PGlite compiling its Wasm, the first app compiling
+// its schemas, tap's own set-up), and with fifty-odd files that was 40% of the suite. tap runs the files in test/groups/, each of which imports the
 // test files of its group here, in order, so their tests run one after the other in that process.
 //
 // A test file belongs to the group of its folder below; a file in no listed folder belongs to
@@ -14,18 +14,21 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 /**
  * The folders of test/ in each group. tap starts them in the order of `tap.include` in
  * package.json, three at a time: the two browser groups and api first, then data and rest as
- * those end. Measured on 2026-11-30 (a slower machine, each group alone, all CPU of the machine
- * counted, Chromium's, PostgreSQL's and the servers' they start included): web 91 s of CPU in 59 s,
- * console 127 s in 89 s, api 137 s in 98 s, data 125 s in 95 s, rest 152 s in 106 s. The browser
- * groups wait on Chromium part of their time, so a third lane keeps both cores busy (95% of the
- * run, against 70% with two lanes and one browser group of 217 s). The webhook tests sit with the
- * console's because they mostly wait too (for receivers and retries).
+ * those end. The browser groups wait on Chromium part of their time, so a third lane keeps both
+ * cores busy (95% of the run, against 70% with two lanes and one browser group of 217 s).
+ *
+ * The lanes are balanced on what each folder's tests took in a whole run (2026-12-01, the sum of
+ * its files' tests, three groups at a time): routes 92 s, console 58, db 48, server.test.ts 42,
+ * search 36, mcp 33, http 33, web 28, webhooks 27, plugins 12, clients 11, seed 11, suggestions 9.
+ * The lanes were web then data (162 s), console then rest (175 s) and api (130 s), the run 184 s;
+ * with the webhooks in api and the suggestions in console they took 158, 169 and 163 s, the run
+ * 178 s, the machine's two cores busy 97% of it (346 s of CPU).
  */
 const folders = {
-  api: ['routes', 'http'],
+  api: ['routes', 'http', 'webhooks'],
   web: ['web'],
-  console: ['console', 'webhooks'],
-  data: ['db', 'search', 'seed', 'hsds', 'suggestions', 'plugins', 'clients'],
+  console: ['console', 'suggestions'],
+  data: ['db', 'search', 'seed', 'hsds', 'plugins', 'clients'],
   rest: [],
 } satisfies Record<string, string[]>
 
