@@ -1,8 +1,9 @@
 // The suite runs as a few groups of test files, one process each, instead of one process per file:
 // a test process spent about 11 s of CPU before its first test (ts-node compiling the app — esbuild
 // since 2026-12-01, test/typescript/hooks.mjs —, PGlite compiling its Wasm, the first app compiling
-// its schemas, tap's own set-up), and with fifty-odd files that was 40% of the suite. tap runs the files in test/groups/, each of which imports the
-// test files of its group here, in order, so their tests run one after the other in that process.
+// its schemas, tap's own set-up), and with fifty-odd files that was 40% of the suite. tap runs the
+// files in test/groups/, each of which imports the test files of its group here, in order, so their
+// tests run one after the other in that process.
 //
 // A test file belongs to the group of its folder below; a file in no listed folder belongs to
 // `rest`, so a new test file is never left out. One file still runs alone as before:

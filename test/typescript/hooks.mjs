@@ -12,7 +12,8 @@ import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { transform } from 'esbuild'
 
-const typescript = /\.[cm]?ts$/
+/** The project's TypeScript is ESM throughout (package.json `type: module`): .ts and .mts. */
+const typescript = /\.m?ts$/
 
 export async function resolve(specifier, context, nextResolve) {
   const parent = context.parentURL
@@ -28,11 +29,11 @@ export async function load(url, context, nextLoad) {
   const file = fileURLToPath(url)
   const { code } = await transform(await readFile(file, 'utf8'), {
     loader: 'ts',
-    format: url.endsWith('.cts') ? 'cjs' : 'esm',
+    format: 'esm',
     target: 'node20',
     sourcemap: 'inline',
     sourcefile: file,
     tsconfigRaw: { compilerOptions: { useDefineForClassFields: true, verbatimModuleSyntax: false } },
   })
-  return { format: url.endsWith('.cts') ? 'commonjs' : 'module', source: code, shortCircuit: true }
+  return { format: 'module', source: code, shortCircuit: true }
 }
