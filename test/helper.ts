@@ -105,8 +105,8 @@ export function forEachDatabase(t: Test, name: string, fn: (t: Test, engine: Dat
 }
 
 /**
- * Runs a subtest once, on PostgreSQL when it is under test, else on the embedded engine: for the
- * tests in Chromium. What a page shows and how it behaves does not depend on the engine — every
+ * Runs a subtest once, on PostgreSQL when it is under test, else on the embedded engine: for tests
+ * whose subject does not depend on the engine, the tests in Chromium above all. What a page shows and how it behaves does not depend on the engine — every
  * service a page calls is tested on both — while the browser and axe cost more than the rest of
  * a file, so running them twice doubled the suite's slowest files for nothing. PostgreSQL answers
  * a page's queries for less CPU than PostgreSQL compiled to Wasm: the console's axe test took

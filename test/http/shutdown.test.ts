@@ -7,12 +7,11 @@ import type { AddressInfo } from 'node:net'
 import net from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
-import { build, testEngines } from '../helper.js'
+import { build, forOneDatabase } from '../helper.js'
 
-const engine = testEngines.includes('postgresql') ? 'postgresql' : testEngines[0]
-
-t.test('closing answers the request in flight, then closes its kept-alive connection', { skip: engine === undefined }, async (t) => {
-  const app = await build(t, engine ?? 'pglite')
+// What is tested is Node's and Fastify's handling of connections: one engine is enough.
+forOneDatabase(t, 'closing answers the request in flight, then closes its kept-alive connection', async (t, engine) => {
+  const app = await build(t, engine)
   await app.listen({ port: 0, host: '127.0.0.1' })
   app.server.keepAliveTimeout = 0
   const socket = net.connect((app.server.address() as AddressInfo).port, '127.0.0.1')
