@@ -89,8 +89,8 @@ const ConfigSchema = Type.Object({
   WEBHOOK_ALLOW_PRIVATE_TARGETS: Type.Boolean({ default: false }),
   /**
    * Answer the list, nearby and text searches from an in-memory index of this process (built at
-   * start-up, following the change log; src/facilities/read-index). Off (the default until it
-   * measures faster than the SQL: bench/README.md): every search is SQL.
+   * start-up, following the change log; src/facilities/read-index). On by default since it
+   * measured faster than the SQL (bench/README.md); off: every search is SQL.
    */
   SEARCH_INDEX: Type.Boolean({ default: true }),
 })
