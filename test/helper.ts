@@ -106,11 +106,12 @@ export function forEachDatabase(t: Test, name: string, fn: (t: Test, engine: Dat
 
 /**
  * Runs a subtest once, on PostgreSQL when it is under test, else on the embedded engine: for tests
- * whose subject does not depend on the engine, the tests in Chromium above all. What a page shows and how it behaves does not depend on the engine — every
- * service a page calls is tested on both — while the browser and axe cost more than the rest of
- * a file, so running them twice doubled the suite's slowest files for nothing. PostgreSQL answers
- * a page's queries for less CPU than PostgreSQL compiled to Wasm: the console's axe test took
- * 23–25 s of the machine's CPU on it against 26–31 s on PGlite (2026-12-01, two runs each).
+ * whose subject does not depend on the engine, the tests in Chromium above all. What a page shows
+ * and how it behaves does not depend on the engine — every service a page calls is tested on both —
+ * while the browser and axe cost more than the rest of a file, so running them twice doubled the
+ * suite's slowest files for nothing. PostgreSQL answers a page's queries for less CPU than
+ * PostgreSQL compiled to Wasm: the console's axe test took 23–25 s of the machine's CPU on it
+ * against 26–31 s on PGlite (2026-12-01, two runs each).
  */
 export function forOneDatabase(t: Test, name: string, fn: (t: Test, engine: DatabaseEngine) => Promise<void>) {
   const engine = testEngines.includes('postgresql') ? 'postgresql' : testEngines[0]
