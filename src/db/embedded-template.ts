@@ -7,9 +7,11 @@
 // the install are applied at its first start. Without the tarball (an install that skipped
 // scripts), PGlite runs initdb as before. docs/operations.md has the measurements.
 import { randomUUID } from 'node:crypto'
-import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { x as extract } from 'tar'
+import { promisify } from 'node:util'
+import { gunzip } from 'node:zlib'
+import { type ParsedTarFileItem, parseTar } from 'nanotar'
 import { projectRoot } from '../project-root.js'
 
 const pgliteRoot = path.join(projectRoot, 'node_modules', '@electric-sql', 'pglite')
@@ -51,19 +53,13 @@ export async function unpackTemplate(pgdata: string, file?: string): Promise<boo
   const partial = `${pgdata}.${randomUUID()}.partial`
   await mkdir(partial, { recursive: true })
   try {
-    // PGlite writes the folder's paths from its root ("/base/…"): taken as relative to the folder,
-    // which tar reports as information. Anything else it warns of (a bad entry) fails the unpack.
-    const problems: string[] = []
-    await extract({
-      file: template,
-      cwd: partial,
-      onwarn: (code, message) => {
-        if (code !== 'TAR_ENTRY_INFO') problems.push(`${code}: ${message}`)
-      },
-    }).catch((error: Error) => problems.push(error.message))
-    if (problems.length > 0 || !(await exists(path.join(partial, 'PG_VERSION')))) {
+    const problem = await extractInto(partial, await readFile(template)).then(
+      () => undefined,
+      (error: Error) => error.message,
+    )
+    if (problem !== undefined || !(await exists(path.join(partial, 'PG_VERSION')))) {
       throw new Error(
-        `The embedded database template ${template} could not be unpacked: ${problems.join('; ') || 'it holds no database'}. Run npm ci again, or delete it (the first start then runs initdb).`,
+        `The embedded database template ${template} could not be unpacked: ${problem ?? 'it holds no database'}. Run npm ci again, or delete it (the first start then runs initdb).`,
       )
     }
     // No PG_VERSION in it (checked above): what is there is what a failed first start left.
@@ -74,4 +70,41 @@ export async function unpackTemplate(pgdata: string, file?: string): Promise<boo
     throw error
   }
   return true
+}
+
+/**
+ * Writes a gzipped tarball's folders and files under `folder`. The tarball is read whole (5 MB,
+ * 40 MB unpacked) and parsed in memory: in a new process, as at a first start, unpacking the
+ * template's 1,079 files into a tmpfs took 0.72–0.88 s of CPU with node-tar's streaming
+ * extraction and takes 0.48–0.61 s so (2026-12-01, three runs each; on this machine's disk both
+ * varied from 0.5 to 1.9 s with its load).
+ * PGlite writes the paths from the folder's root ("/base/…"): they are taken as relative to it.
+ * An entry that is neither a file nor a folder fails the unpack.
+ */
+async function extractInto(folder: string, tarball: Buffer): Promise<void> {
+  let entries: ParsedTarFileItem[]
+  try {
+    const tar = await promisify(gunzip)(tarball)
+    // nanotar reads the bytes through their ArrayBuffer: a Buffer that shares one (a small result) is copied first.
+    entries = parseTar(tar.byteOffset === 0 && tar.byteLength === tar.buffer.byteLength ? tar : new Uint8Array(tar))
+  } catch (error) {
+    throw new Error(`it is not a gzipped tarball (${(error as Error).message})`)
+  }
+  const made = new Set<string>()
+  const makeFolder = async (target: string) => {
+    if (!made.has(target)) await mkdir(target, { recursive: true })
+    made.add(target)
+  }
+  for (const entry of entries) {
+    // nanotar has made the name relative and taken out its "..": it lies inside the folder.
+    const target = path.join(folder, entry.name)
+    if (entry.type === 'directory') {
+      await makeFolder(target)
+    } else if (entry.type === 'file') {
+      await makeFolder(path.dirname(target))
+      await writeFile(target, entry.data ?? new Uint8Array(0))
+    } else {
+      throw new Error(`its entry ${entry.name} is a ${entry.type}, neither a file nor a folder`)
+    }
+  }
 }

@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process'
-import { mkdir, readdir, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { createTar } from 'nanotar'
 import t from 'tap'
 import { DataDirInUseError, openEmbeddedDatabase } from '../../src/db/database.js'
 import { unpackTemplate } from '../../src/db/embedded-template.js'
@@ -41,10 +43,42 @@ t.test(
     await mkdir(path.join(dir, 'pgdata.0a1b.partial'))
     const broken = path.join(dir, 'broken.tar.gz')
     await writeFile(broken, 'not a tarball')
-    await t.rejects(unpackTemplate(pgdata, broken), { message: /could not be unpacked: TAR_BAD_ARCHIVE/ })
+    await t.rejects(unpackTemplate(pgdata, broken), {
+      message: /could not be unpacked: it is not a gzipped tarball \(incorrect header check\)/,
+    })
     t.same(await readdir(dir), ['broken.tar.gz'], 'no data folder, no partial one (nor the one a killed start left)')
   },
 )
+
+t.test('a template is unpacked inside its folder, and one with links or devices fails the start', async (t) => {
+  const dir = await tempDir(t)
+  const pgdata = path.join(dir, 'pgdata')
+  /** A template of PG_VERSION and one more entry, whose header is then written as another tool could write it. */
+  const template = async (file: string, entry: { name: string; data?: string }, header: { name?: string; type?: string } = {}) => {
+    const tar = createTar([{ name: 'PG_VERSION', data: '17' }, entry])
+    const at = 512 * 2 // PG_VERSION's header and its one block of data come first
+    if (header.name !== undefined) tar.set(new TextEncoder().encode(header.name.padEnd(100, '\0')), at)
+    if (header.type !== undefined) tar[at + 156] = header.type.charCodeAt(0)
+    await writeFile(path.join(dir, file), gzipSync(tar))
+    return path.join(dir, file)
+  }
+  await t.rejects(unpackTemplate(pgdata, await template('link.tar.gz', { name: 'pg_wal' }, { type: '2' })), {
+    message: /could not be unpacked: its entry pg_wal is a symbolicLink, neither a file nor a folder/,
+  })
+  t.same(await readdir(dir), ['link.tar.gz'], 'nothing written')
+
+  for (const name of ['/global/pg_control', '../global/pg_control']) {
+    const good = await template('good.tar.gz', { name: 'global/pg_control', data: name }, { name })
+    t.equal(await unpackTemplate(pgdata, good), true)
+    t.same(
+      [await readFile(path.join(pgdata, 'PG_VERSION'), 'utf8'), await readFile(path.join(pgdata, 'global', 'pg_control'), 'utf8')],
+      ['17', name],
+      `${name} is written inside the folder`,
+    )
+    t.same((await readdir(dir)).sort(), ['good.tar.gz', 'link.tar.gz', 'pgdata'], 'and nothing beside it')
+    await rm(pgdata, { recursive: true })
+  }
+})
 
 t.test('a second process on the same data folder is refused while the first has it', async (t) => {
   const dir = await tempDir(t)
