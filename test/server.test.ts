@@ -118,7 +118,8 @@ t.test(
   'SIGTERM: the server stops taking requests, finishes those in flight, then exits 0',
   { skip: !testEngines.includes('postgresql') },
   async (t) => {
-    const url = await createPostgresDatabase(t)
+    // Migrated and seeded already: the first start on an empty database is the test above.
+    const url = await createPostgresDatabase(t, 'seeded')
     const server = await startServer({ DATABASE_URL: url, RATE_LIMIT_ENABLED: 'false' })
     const facilities = await copyFacilities(url, 300)
     const exited = new Promise<number | null>((resolve) => server.process.on('exit', (code) => resolve(code)))
