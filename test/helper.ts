@@ -16,6 +16,7 @@ import { openEmbeddedDatabase, openPostgresDatabase, type Database, type Databas
 import type { FacilityInput } from '../src/facilities/schemas.js'
 import type { MapTiles } from '../src/web/map.js'
 import { enforceContract } from './contract.js'
+import { forgetPostgresDatabase, releasePostgresDatabase, reusedPostgresDatabase } from './reused-databases.js'
 import {
   createPostgresDatabaseAs,
   databaseUrl,
@@ -38,17 +39,30 @@ export async function createPostgresDatabase(t: Test, state: DatabaseState = 'em
 
 const postgresUrls = new WeakMap<Database, string>()
 
-/** A database of the given engine in the given state, closed when the test ends. */
+/**
+ * A database of the given engine in the given state, closed when the test ends. A migrated or
+ * seeded PostgreSQL database is then given back for the process's next test (test/reused-databases.ts).
+ */
 async function openDatabaseIn(t: Test, engine: DatabaseEngine, state: DatabaseState): Promise<Database> {
-  let database: Database
   if (engine === 'pglite') {
-    database = await openEmbeddedDatabase(undefined, undefined, { loadDataDir: await pgliteDump(state) })
-  } else {
-    const url = await createPostgresDatabase(t, state)
-    database = await openPostgresDatabase(url, 4)
-    postgresUrls.set(database, url)
+    const database = await openEmbeddedDatabase(undefined, undefined, { loadDataDir: await pgliteDump(state) })
+    t.teardown(() => database.close())
+    return database
   }
-  t.teardown(() => database.close())
+  if (state === 'empty') {
+    const url = await createPostgresDatabase(t, state)
+    const database = await openPostgresDatabase(url, 4)
+    postgresUrls.set(database, url)
+    t.teardown(() => database.close())
+    return database
+  }
+  const name = await reusedPostgresDatabase(state)
+  const database = await openPostgresDatabase(databaseUrl(name), 4)
+  postgresUrls.set(database, databaseUrl(name))
+  t.teardown(async () => {
+    await database.close()
+    releasePostgresDatabase(name)
+  })
   return database
 }
 
@@ -66,9 +80,11 @@ export function postgresUrlOf(database: Database): string {
 export async function takeDatabaseAway(database: Database): Promise<void> {
   const url = postgresUrls.get(database)
   if (url === undefined) return database.close()
+  const name = new URL(url).pathname.slice(1)
+  forgetPostgresDatabase(name)
   const admin = new pg.Client({ connectionString: testPostgresUrl })
   await admin.connect()
-  await admin.query(`DROP DATABASE ${new URL(url).pathname.slice(1)} WITH (FORCE)`)
+  await admin.query(`DROP DATABASE ${name} WITH (FORCE)`)
   await admin.end()
 }
 
