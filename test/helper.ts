@@ -16,7 +16,13 @@ import { openEmbeddedDatabase, openPostgresDatabase, type Database, type Databas
 import type { FacilityInput } from '../src/facilities/schemas.js'
 import type { MapTiles } from '../src/web/map.js'
 import { enforceContract } from './contract.js'
-import { forgetPostgresDatabase, releasePostgresDatabase, reusedPostgresDatabase } from './reused-databases.js'
+import {
+  forgetPostgresDatabase,
+  releaseEmbeddedDatabase,
+  releasePostgresDatabase,
+  reusedEmbeddedDatabase,
+  reusedPostgresDatabase,
+} from './reused-databases.js'
 import {
   createPostgresDatabaseAs,
   databaseUrl,
@@ -41,12 +47,18 @@ const postgresUrls = new WeakMap<Database, string>()
 
 /**
  * A database of the given engine in the given state, closed when the test ends. A migrated or
- * seeded PostgreSQL database is then given back for the process's next test (test/reused-databases.ts).
+ * seeded one is given back instead, for the process's next test (test/reused-databases.ts).
  */
 async function openDatabaseIn(t: Test, engine: DatabaseEngine, state: DatabaseState): Promise<Database> {
   if (engine === 'pglite') {
-    const database = await openEmbeddedDatabase(undefined, undefined, { loadDataDir: await pgliteDump(state) })
-    t.teardown(() => database.close())
+    const open = async () => openEmbeddedDatabase(undefined, undefined, { loadDataDir: await pgliteDump(state) })
+    if (state === 'empty') {
+      const database = await open()
+      t.teardown(() => database.close())
+      return database
+    }
+    const database = await reusedEmbeddedDatabase(state, open)
+    t.teardown(() => releaseEmbeddedDatabase(database))
     return database
   }
   if (state === 'empty') {
