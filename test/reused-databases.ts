@@ -205,11 +205,19 @@ export async function reusedEmbeddedDatabase(state: Exclude<DatabaseState, 'empt
   return database
 }
 
-/** Gives an embedded database back for the next test. */
-export function releaseEmbeddedDatabase(database: Database): void {
+/**
+ * Gives an embedded database back for the next test. One is kept per state: each holds 100–200 MB,
+ * and a test that needed two at once (two server processes) is rare enough to open its second anew.
+ */
+export async function releaseEmbeddedDatabase(database: Database): Promise<void> {
   const state = keptEmbedded.get(database)
   if (state === undefined) return
-  idleEmbedded.set(state, [...(idleEmbedded.get(state) ?? []), database])
+  if ((idleEmbedded.get(state) ?? []).length === 0) {
+    idleEmbedded.set(state, [database])
+    return
+  }
+  keptEmbedded.delete(database)
+  await database.close()
 }
 
 // The databases still kept are dropped or closed when the process's tests are done.
