@@ -1,7 +1,9 @@
 // Test helpers: every test gets its own clean database — an in-memory PGlite or a database on the
 // PostgreSQL service, copied from a template that is migrated (and seeded) once per change of the
-// code and data that build it (test/databases.ts) — and an app built exactly as the server builds
-// it, whose every injected response is checked against its OpenAPI document (test/contract.ts).
+// code and data that build it (test/databases.ts), or one an earlier test of the process is done
+// with, put back as the template was (test/reused-databases.ts) — and an app built exactly as the
+// server builds it, whose every injected response is checked against its OpenAPI document
+// (test/contract.ts).
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
