@@ -23,7 +23,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
  * search 36, mcp 33, http 33, web 28, webhooks 27, plugins 12, clients 11, seed 11, suggestions 9.
  * The lanes were web then data (162 s), console then rest (175 s) and api (130 s), the run 184 s;
  * with the webhooks in api and the suggestions in console they took 158, 169 and 163 s, the run
- * 178 s, the machine's two cores busy 97% of it (346 s of CPU).
+ * 178 s, the machine's two cores busy 97% of it (346 s of CPU). Since the test processes run Wasm
+ * on Liftoff only and reuse their databases (test/reused-databases.ts), the groups took api 102 s,
+ * web 30 + data 98 s and console 48 + rest 81 s in CI (tap 139 s): still CPU-bound, so moving
+ * folders between lanes would not end the run much sooner.
  */
 const folders = {
   api: ['routes', 'http', 'webhooks'],
