@@ -13,10 +13,11 @@ import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 /**
- * The folders of test/ in each group. tap starts them in the order of `tap.include` in
- * package.json, three at a time: the two browser groups and api first, then data and rest as
- * those end. The browser groups wait on Chromium part of their time, so a third lane keeps both
- * cores busy (95% of the run, against 70% with two lanes and one browser group of 217 s).
+ * The folders of test/ in each group. tap runs the groups three at a time (`jobs` in package.json),
+ * starting them in name order whatever the order of `tap.include` (seen in CI on 2026-12-01: api,
+ * console and data first, then rest and web as those end). The browser groups wait on Chromium part
+ * of their time, so a third lane keeps both cores busy (95% of the run, against 70% with two lanes
+ * and one browser group of 217 s).
  *
  * The lanes are balanced on what each folder's tests took in a whole run (2026-12-01, the sum of
  * its files' tests, three groups at a time): routes 92 s, console 58, db 48, server.test.ts 42,
@@ -25,8 +26,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
  * with the webhooks in api and the suggestions in console they took 158, 169 and 163 s, the run
  * 178 s, the machine's two cores busy 97% of it (346 s of CPU). Since the test processes run Wasm
  * on Liftoff only and reuse their databases (test/reused-databases.ts), the groups took api 102 s,
- * web 30 + data 98 s and console 48 + rest 81 s in CI (tap 139 s): still CPU-bound, so moving
- * folders between lanes would not end the run much sooner.
+ * console 48, data 98, rest 81 and web 30 s in CI (tap 139 s): still CPU-bound, so moving folders
+ * between groups would not end the run much sooner.
  */
 const folders = {
   api: ['routes', 'http', 'webhooks'],
