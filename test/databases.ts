@@ -63,15 +63,18 @@ export function databaseUrl(name: string): string {
   return url.toString()
 }
 
-async function withAdmin<T>(fn: (admin: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: testPostgresUrl })
-  await admin.connect()
+/** Runs `fn` with a connection of its own to the database at `url`, closed after. */
+export async function withConnection<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
   try {
-    return await fn(admin)
+    return await fn(client)
   } finally {
-    await admin.end()
+    await client.end()
   }
 }
+
+const withAdmin = <T>(fn: (admin: pg.Client) => Promise<T>) => withConnection(testPostgresUrl, fn)
 
 // ---------------------------------------------------------------- the key
 

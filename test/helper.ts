@@ -9,7 +9,6 @@ import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import pg from 'pg'
 import type { Test } from 'tap'
 import { buildApp } from '../src/app.js'
 import type { NewClient } from '../src/clients/keys.js'
@@ -33,6 +32,7 @@ import {
   pgliteDump,
   testEngines,
   testPostgresUrl,
+  withConnection,
 } from './databases.js'
 
 export { databaseUrl, testEngines, testPostgresUrl }
@@ -96,10 +96,7 @@ export async function takeDatabaseAway(database: Database): Promise<void> {
   if (url === undefined) return database.close()
   const name = new URL(url).pathname.slice(1)
   forgetPostgresDatabase(name)
-  const admin = new pg.Client({ connectionString: testPostgresUrl })
-  await admin.connect()
-  await admin.query(`DROP DATABASE ${name} WITH (FORCE)`)
-  await admin.end()
+  await withConnection(testPostgresUrl, (admin) => admin.query(`DROP DATABASE ${name} WITH (FORCE)`))
 }
 
 /** A migrated database, with the seed data unless `seed: false`. */

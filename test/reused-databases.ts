@@ -13,11 +13,11 @@
 // (PostgreSQL), or that a test closed (PGlite), is dropped or closed instead of being reused.
 import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import pg from 'pg'
+import type pg from 'pg'
 import t from 'tap'
 import type { Database } from '../src/db/database.js'
 import type { Prisma } from '../src/generated/prisma/client.js'
-import { createPostgresDatabaseAs, type DatabaseState, databaseUrl, dropPostgresDatabase } from './databases.js'
+import { createPostgresDatabaseAs, type DatabaseState, databaseUrl, dropPostgresDatabase, withConnection } from './databases.js'
 
 interface Snapshot {
   /** The tables' and columns' names, to tell that a database still has the template's schema. */
@@ -36,15 +36,7 @@ const schemaQuery = `
   GROUP BY c.relname
   ORDER BY c.relname`
 
-async function withClient<T>(name: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: databaseUrl(name) })
-  await client.connect()
-  try {
-    return await fn(client)
-  } finally {
-    await client.end()
-  }
-}
+const withClient = <T>(name: string, fn: (client: pg.Client) => Promise<T>) => withConnection(databaseUrl(name), fn)
 
 const schemaOf = (tables: { name: string; columns: string }[]) => tables.map(({ name, columns }) => `${name}(${columns})`).join('\n')
 
@@ -153,14 +145,9 @@ export function releasePostgresDatabase(name: string): void {
   idle.set(state, [...(idle.get(state) ?? []), name])
 }
 
-/** Forgets a database a test dropped (or will drop) itself. */
+/** Forgets a database its test drops itself: it is not given back. */
 export function forgetPostgresDatabase(name: string): void {
   kept.delete(name)
-  for (const [state, names] of idle)
-    idle.set(
-      state,
-      names.filter((other) => other !== name),
-    )
 }
 
 // ---------------------------------------------------------------- PGlite
