@@ -5,6 +5,7 @@ import fp from 'fastify-plugin'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Database } from './db/database.js'
 import cachingPlugin from './http/caching.js'
+import answerCachePlugin from './http/answer-cache.js'
 import servicesPlugin from './plugins/services.js'
 import problemsPlugin, { clientErrorHandler, frameworkErrors } from './http/error-handler.js'
 import idempotencyPlugin from './http/idempotency.js'
@@ -58,7 +59,12 @@ export interface AppOptions {
   webhooks?: WebhookDeliveryOptions
   /** Whether searches are answered from the in-memory read index where it can (yes unless told not). */
   searchIndex?: boolean
+  /** Bytes of public answers kept in memory and sent again while still current (src/http/answer-cache.ts); 0 for none. */
+  answerCacheBytes?: number
 }
+
+/** 16 MiB: this minute's popular answers (a page of 20 is 10–20 KB, a facility 2–3 KB). */
+export const defaultAnswerCacheBytes = 16 * 1024 * 1024
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -81,6 +87,10 @@ export const app = fp<AppOptions>(
       searchIndex: options.searchIndex ?? true,
     })
     await fastify.register(metricsPlugin)
+    await fastify.register(answerCachePlugin, {
+      maxBytes: options.answerCacheBytes ?? defaultAnswerCacheBytes,
+      generation: () => fastify.facilities.answersGeneration(),
+    })
     await fastify.register(authPlugin)
     // After caching: the answer it stores carries the ETag caching sets.
     await fastify.register(idempotencyPlugin)
@@ -182,6 +192,7 @@ export async function buildApp(
     metricsToken: options.metricsToken,
     webhooks: options.webhooks,
     searchIndex: options.searchIndex,
+    answerCacheBytes: options.answerCacheBytes,
   })
   return fastify
 }

@@ -93,6 +93,12 @@ const ConfigSchema = Type.Object({
    * measured faster than the SQL (bench/README.md); off: every search is SQL.
    */
   SEARCH_INDEX: Type.Boolean({ default: true }),
+  /**
+   * MiB of public answers (searches, facilities, the residents' pages) kept in memory and sent
+   * again while nothing they were read from has changed, within the minute (src/http/answer-cache.ts);
+   * 0 keeps none. Needs SEARCH_INDEX, whose generation tells what is current.
+   */
+  ANSWER_CACHE_MB: Type.Integer({ minimum: 0, maximum: 1024, default: 16 }),
 })
 
 export type Config = Static<typeof ConfigSchema>

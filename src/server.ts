@@ -35,6 +35,7 @@ const app = await buildApp({
   metricsToken: config.METRICS_TOKEN,
   webhooks: { allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS },
   searchIndex: config.SEARCH_INDEX,
+  answerCacheBytes: config.ANSWER_CACHE_MB * 1024 * 1024,
 }).catch(async (error: Error) => {
   console.error(`Linli cannot start: ${error.message}`)
   await database.close()

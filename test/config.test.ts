@@ -24,6 +24,7 @@ t.test('defaults', async (t) => {
     MAP_TILES_GCJ02: false,
     WEBHOOK_ALLOW_PRIVATE_TARGETS: false,
     SEARCH_INDEX: true,
+    ANSWER_CACHE_MB: 16,
   })
   t.equal(mapTilesOf(loadConfig({})), undefined, 'no tiles, no map')
 })

@@ -170,11 +170,11 @@ export async function buildClocked(
   t: Test,
   engine: DatabaseEngine,
   start = '2026-03-04T02:00:00Z',
-  options: { searchIndex?: boolean } = {},
+  options: { searchIndex?: boolean; answerCacheBytes?: number } = {},
 ) {
   let now = new Date(start)
   const database = await preparedTestDatabase(t, engine)
-  const app = await buildApp({ database, logLevel: 'silent', clock: () => now, searchIndex: options.searchIndex })
+  const app = await buildApp({ database, logLevel: 'silent', clock: () => now, ...options })
   databases.set(app, database)
   t.teardown(() => app.close())
   await app.ready()

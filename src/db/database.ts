@@ -51,6 +51,8 @@ export interface Database extends Reader {
    * is no replica.
    */
   reader(): Promise<Reader>
+  /** Whether reader() may answer from a replica (DATABASE_READ_URL), whose reads lag. */
+  replicated: boolean
   /** Notes that this process has just committed a write, so reader() waits for the replica to replay it. */
   wrote(): Promise<void>
   /** Whether the database, and its replica if any, answer a query. */
@@ -244,6 +246,7 @@ export async function openEmbeddedDatabase(
     dumpDataDir: (compression = 'none') => pglite.dumpDataDir(compression),
     // One database in one process: every read is the primary's.
     reader: async () => database,
+    replicated: false,
     wrote: async () => {},
     ping: async () => {
       await prisma.$queryRaw`SELECT 1`
@@ -396,6 +399,7 @@ export async function openPostgresDatabase(url: string, poolSize = 10, readUrl?:
     engine: 'postgresql',
     ...primary,
     adapterFactory,
+    replicated: replica !== undefined,
     async reader() {
       if (replica === undefined) return primary
       const target = awaited

@@ -45,8 +45,11 @@ export function facilityService(db: Database) {
     const result = await write
     await db.wrote()
     await readIndex.catchUp()
+    writes += 1
     return result
   }
+  /** Writes this process has made: some (a status change scheduled, or cancelled) leave the change log as it was. */
+  let writes = 0
   return {
     // ------------------------------------------------------------ reads that may lag (the replica's)
 
@@ -105,6 +108,15 @@ export function facilityService(db: Database) {
 
     /** The in-memory read index of searches: built when the app is ready, closed with it (plugins/services.ts). */
     readIndex,
+    /**
+     * What reads of this process are as of, for answers kept in memory (src/http/answer-cache.ts):
+     * the read index's generation and this process's own writes. Undefined when it cannot tell: no
+     * index (yet), or a replica, whose reads may be older than the changes the index has applied.
+     */
+    answersGeneration(): string | undefined {
+      const generation = db.replicated ? undefined : readIndex.generation()
+      return generation === undefined ? undefined : `${generation}.${writes}`
+    },
 
     // ------------------------------------------------------------ writes
 

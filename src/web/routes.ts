@@ -38,6 +38,8 @@ export function contentSecurityPolicy(tiles: MapTiles | undefined): string {
 }
 
 const pageCacheControl = 'public, max-age=60'
+/** The pages that show the directory's data: kept in memory while it has not changed (src/http/answer-cache.ts). */
+const keepAnswers = { keepAnswers: true }
 
 const originOf = (request: FastifyRequest) => `${request.protocol}://${request.host}`
 
@@ -89,7 +91,7 @@ async function pages(instance: FastifyInstance, options: { language: Language; m
     return renderError(request, reply, language, 500)
   })
 
-  fastify.get('/', { schema: hide }, async (request, reply) => {
+  fastify.get('/', { schema: hide, config: keepAnswers }, async (request, reply) => {
     const [areas, recent] = await Promise.all([
       read.areas(),
       read.search({ category: projectCategories, crs: 'wgs84', sort: 'updatedAt', limit: 5 }, language),
@@ -98,33 +100,38 @@ async function pages(instance: FastifyInstance, options: { language: Language; m
     return send(reply, { language, title: w.siteName, description: w.tagline, path: `${prefix}/`, body, nearMe: true }, request)
   })
 
-  fastify.get('/search', { schema: { ...hide, querystring: ResultsQuery }, preValidation: dropEmptyFields }, async (request, reply) => {
-    const query = request.query
-    const place = query.place === undefined || query.near !== undefined ? null : { text: query.place, found: await read.place(query.place) }
-    const [areas, results] = await Promise.all([read.areas(), read.search(apiQuery(withPlace(query, place)), language, { count: true })])
-    const near = place?.found == null ? undefined : w.nearPlace(language === 'en' ? place.found.area.nameEn : place.found.area.nameZh)
-    const title = [query.q, near, w.results].filter((part) => part !== undefined).join(' – ')
-    const body = resultsPage(language, { query, results, areas, mapTiles, place })
-    // Deep pages of a result list are not worth indexing; the first page is canonical as asked.
-    const path = `${prefix}/search${queryString(query)}`
-    return send(
-      reply,
-      {
-        language,
-        title,
-        description: w.resultCount(results.total),
-        path,
-        body,
-        noindex: query.cursor !== undefined,
-        map: mapTiles !== undefined && results.items.some((item) => item.location !== null),
-      },
-      request,
-    )
-  })
+  fastify.get(
+    '/search',
+    { schema: { ...hide, querystring: ResultsQuery }, config: keepAnswers, preValidation: dropEmptyFields },
+    async (request, reply) => {
+      const query = request.query
+      const place =
+        query.place === undefined || query.near !== undefined ? null : { text: query.place, found: await read.place(query.place) }
+      const [areas, results] = await Promise.all([read.areas(), read.search(apiQuery(withPlace(query, place)), language, { count: true })])
+      const near = place?.found == null ? undefined : w.nearPlace(language === 'en' ? place.found.area.nameEn : place.found.area.nameZh)
+      const title = [query.q, near, w.results].filter((part) => part !== undefined).join(' – ')
+      const body = resultsPage(language, { query, results, areas, mapTiles, place })
+      // Deep pages of a result list are not worth indexing; the first page is canonical as asked.
+      const path = `${prefix}/search${queryString(query)}`
+      return send(
+        reply,
+        {
+          language,
+          title,
+          description: w.resultCount(results.total),
+          path,
+          body,
+          noindex: query.cursor !== undefined,
+          map: mapTiles !== undefined && results.items.some((item) => item.location !== null),
+        },
+        request,
+      )
+    },
+  )
 
   fastify.get(
     '/facilities/:slug',
-    { schema: { ...hide, params: Type.Object({ slug: Type.String({ maxLength: 100 }) }) } },
+    { schema: { ...hide, params: Type.Object({ slug: Type.String({ maxLength: 100 }) }) }, config: keepAnswers },
     async (request, reply) => {
       const facility = await read.facility(request.params.slug, language)
       if (facility === null) return renderError(request, reply, language, 404)
@@ -225,7 +232,7 @@ async function pages(instance: FastifyInstance, options: { language: Language; m
     },
   )
 
-  fastify.get('/projects', { schema: hide }, async (request, reply) => {
+  fastify.get('/projects', { schema: hide, config: keepAnswers }, async (request, reply) => {
     const projects = await read.search({ category: projectCategories, crs: 'wgs84', sort: 'openingDate', limit: 100 }, language)
     const body = projectsPage(language, projects.items)
     return send(reply, { language, title: w.projects, description: w.projectsIntro, path: `${prefix}/projects`, body }, request)
@@ -233,7 +240,7 @@ async function pages(instance: FastifyInstance, options: { language: Language; m
 
   fastify.get(
     '/areas/:id',
-    { schema: { ...hide, params: Type.Object({ id: Type.String({ maxLength: 100 }) }) } },
+    { schema: { ...hide, params: Type.Object({ id: Type.String({ maxLength: 100 }) }) }, config: keepAnswers },
     async (request, reply) => {
       const [areas, sources] = await Promise.all([read.areas(), read.sources()])
       const area = areas.find((a) => a.id === request.params.id)

@@ -237,7 +237,8 @@ forEachDatabase(t, 'GET /v1/facilities/{id}', async (t, engine) => {
   })
 
   t.test('a deleted facility is a 404', async (t) => {
-    await databaseOf(app).prisma.facility.update({ where: { id: school.id }, data: { deletedAt: new Date() } })
+    await app.inject({ url: `/v1/facilities/${school.id}` })
+    await app.facilities.remove(school.id, { actor: { name: 'test' }, ifMatch: 'any' })
     const response = await app.inject({ url: `/v1/facilities/${school.id}` })
     t.equal(response.statusCode, 404)
   })

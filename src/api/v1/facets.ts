@@ -23,6 +23,7 @@ const facetRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/facilities/facets',
     {
+      config: { keepAnswers: true },
       preValidation: splitMultiValued,
       schema: {
         tags: ['facilities'],

@@ -57,6 +57,7 @@ const facilityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/facilities',
     {
+      config: { keepAnswers: true },
       preValidation: splitMultiValued,
       schema: {
         tags: ['facilities'],

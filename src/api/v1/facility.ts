@@ -12,6 +12,7 @@ const facilityRoute: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/facilities/:id',
     {
+      config: { keepAnswers: true },
       schema: {
         tags: ['facilities'],
         operationId: 'getFacility',

@@ -277,6 +277,11 @@ export function facilityReadIndex(db: Database) {
      */
     lastModified: (): { at: Date | undefined } | undefined => (index === undefined ? undefined : { at: lastModified }),
     stats: (): ReadIndexStats => ({ facilities: index?.size ?? 0, changeId: changeId.toString(), ...stats }),
+    /**
+     * A number that changes whenever the index applies a change or builds again (undefined before
+     * it is built): what was read from the primary at one generation is current until the next.
+     */
+    generation: (): number | undefined => (index === undefined ? undefined : applied),
 
     /**
      * Searches through the index where it answers them, else through the SQL; the list items are
