@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util'
 import Fastify, { type FastifyInstance } from 'fastify'
 import pg from 'pg'
 import { randomPageCost } from '../src/db/database.js'
+import { earthPointOf } from '../src/domain/geo.js'
 
 export interface Ceiling {
   url: string
@@ -72,19 +73,20 @@ const listColumns = `f.slug, f.category, f.name_zh, f.name_en, f.status, f.statu
 /**
  * The app's nearby query, written by hand: the same filters, the same page in the same order
  * (nearest first through the GiST index on earth_point, ties by id), the same columns.
- * $1, $2 = lat, lng; $3 = the chord of the radius on the unit sphere; $4, $5 = category, status.
+ * $1 = the search's point on the unit sphere (earthPointOf, as the app sends it); $2 = the chord of
+ * the radius on the unit sphere; $3, $4 = category, status.
  */
 export const rawNearbySql = `WITH nearest AS MATERIALIZED (
-    SELECT f.earth_point <-> earth_point_of($1, $2) AS chord FROM facility f
-    WHERE f.deleted_at IS NULL AND f.category = $4 AND f.status = $5
-      AND f.earth_point <@ cube_enlarge(earth_point_of($1, $2), $3, 3) AND f.earth_point <-> earth_point_of($1, $2) <= $3
-    ORDER BY f.earth_point <-> earth_point_of($1, $2) LIMIT 21)
-  SELECT f.id, 2 * 6371008.8 * asin(least((f.earth_point <-> earth_point_of($1, $2)) / 2, 1)) AS distance, ${listColumns}
+    SELECT f.earth_point <-> cube($1::float8[]) AS chord FROM facility f
+    WHERE f.deleted_at IS NULL AND f.category = $3 AND f.status = $4
+      AND f.earth_point <@ cube_enlarge(cube($1::float8[]), $2, 3) AND f.earth_point <-> cube($1::float8[]) <= $2
+    ORDER BY f.earth_point <-> cube($1::float8[]) LIMIT 21)
+  SELECT f.id, 2 * 6371008.8 * asin(least((f.earth_point <-> cube($1::float8[])) / 2, 1)) AS distance, ${listColumns}
   FROM facility f JOIN area a ON a.id = f.area_id
-  WHERE f.deleted_at IS NULL AND f.category = $4 AND f.status = $5
-    AND f.earth_point <@ cube_enlarge(earth_point_of($1, $2), (SELECT max(chord) FROM nearest), 3)
-    AND f.earth_point <-> earth_point_of($1, $2) <= (SELECT max(chord) FROM nearest)
-  ORDER BY f.earth_point <-> earth_point_of($1, $2), f.id
+  WHERE f.deleted_at IS NULL AND f.category = $3 AND f.status = $4
+    AND f.earth_point <@ cube_enlarge(cube($1::float8[]), (SELECT max(chord) FROM nearest), 3)
+    AND f.earth_point <-> cube($1::float8[]) <= (SELECT max(chord) FROM nearest)
+  ORDER BY f.earth_point <-> cube($1::float8[]), f.id
   LIMIT 21`
 
 /**
@@ -130,8 +132,7 @@ export async function startRawSqlCeiling(port: number, databaseUrl: string): Pro
     }
     const chord = 2 * Math.sin(radius / (2 * 6_371_008.8))
     const result = await pool.query(rawNearbySql, [
-      lat,
-      lng,
+      earthPointOf(lat, lng),
       chord,
       request.query.category ?? 'kindergarten',
       request.query.status ?? 'operational',

@@ -234,6 +234,17 @@ forEachDatabase(t, 'nearby, bounding box and coordinate systems', async (t, engi
     t.same(ids.slice(0, 2), [north.id, east.id], 'the exact ones first')
   })
 
+  t.test('paging by distance from elsewhere, one at a time, gives the approximate band in order and each once', async (t) => {
+    // The seeds' placeholder is ~700 m away: their keys are the band plus a chord of ~1e-4, which
+    // in floating point cannot be taken apart again (band + chord − band is not the chord).
+    const query = 'near=22.68,114.13&radius=5000&sort=distance'
+    const single = (await list(app, `${query}&limit=100`)).body.data.map((item) => item.id)
+    const { ids, pages } = await walk(t, app, `${query}&limit=1`)
+    t.equal(single.length, seedCount + 2)
+    t.equal(pages, seedCount + 2)
+    t.same(ids, single, 'the same facilities in the same order, none twice or left out')
+  })
+
   t.test('radius=2000 keeps the 1 km facility and leaves out the 3 km one', async (t) => {
     const { body } = await list(app, 'near=22.6866,114.124&radius=2000&limit=100')
     t.equal(body.data.length, seedCount + 1)

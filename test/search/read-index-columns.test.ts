@@ -4,16 +4,11 @@
 // reach either, so here an index that went through both must answer as one built fresh from the
 // same facilities, and find what it holds and nothing else.
 import t from 'tap'
-import { type EarthPoint, FacilityIndex, type IndexedFacility } from '../../src/facilities/read-index/index.js'
+import { type EarthPoint, earthPointOf } from '../../src/domain/geo.js'
+import { FacilityIndex, type IndexedFacility } from '../../src/facilities/read-index/index.js'
 import type { SearchFilters, Sort, SortKey } from '../../src/facilities/search/query.js'
 
 const idOf = (i: number) => `0192f000-0000-7000-8000-${i.toString(16).padStart(12, '0')}`
-
-const pointOf = (lat: number, lng: number): EarthPoint => {
-  const phi = (lat * Math.PI) / 180
-  const lambda = (lng * Math.PI) / 180
-  return [Math.cos(phi) * Math.cos(lambda), Math.cos(phi) * Math.sin(lambda), Math.sin(phi)]
-}
 
 /** Facility i in its `generation`-th version: Chinese, pinyin and English words, as searchTextOf spells them. */
 function facilityOf(i: number, generation: number): IndexedFacility {
@@ -28,7 +23,7 @@ function facilityOf(i: number, generation: number): IndexedFacility {
     exact: i % 4 !== 0,
     latitude: lat,
     longitude: lng,
-    point: pointOf(lat, lng),
+    point: earthPointOf(lat, lng),
     hasOpeningHours: i % 2 === 0,
     shorterNameBonus: `0.000${(i % 7) + 1}`,
     attributeSynonyms: 0,
@@ -67,7 +62,7 @@ t.test('an index through arena copies and a rebuild of its postings answers as a
   t.equal(churned.size, count - removed.size)
 
   const near = { lat: 22.65, lng: 114.15, radius: 1500 }
-  const point = pointOf(near.lat, near.lng)
+  const point = earthPointOf(near.lat, near.lng)
   const searches: [SearchFilters, Sort][] = [
     [{ q: '幼儿园' }, 'relevance'],
     [{ q: '儿园', statuses: ['planned'] }, 'relevance'],

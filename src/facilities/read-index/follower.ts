@@ -20,7 +20,8 @@ import {
   sqlSearcher,
 } from '../search/query.js'
 import { normalizeSearch } from '../search/text.js'
-import { attributeSynonyms, type EarthPoint, FacilityIndex, type IndexedFacility } from './index.js'
+import { earthPointOf } from '../../domain/geo.js'
+import { attributeSynonyms, FacilityIndex, type IndexedFacility } from './index.js'
 
 /** The channel recordChange notifies on. */
 export const changeChannel = 'facility_change'
@@ -37,6 +38,20 @@ const changeOf = Prisma.sql`facility_id::text || ' ' || (extract(epoch FROM at) 
 const pollMs = 1_000
 /** List items kept (about a kilobyte each): the facilities of the most recent answers. */
 const listItemCacheSize = 10_000
+
+/**
+ * Deletes the first `count` entries of a map (the oldest kept), in one pass. One at a time, each
+ * `keys().next()` walked past every entry deleted before it (V8 keeps them until the map is
+ * rebuilt): 47 µs a nearby search from a new point, when most of its items were new.
+ */
+function forgetOldest(map: Map<string, unknown>, count: number) {
+  let left = count
+  for (const key of map.keys()) {
+    if (left <= 0) return
+    map.delete(key)
+    left -= 1
+  }
+}
 
 interface FacilityRow {
   id: string
@@ -128,10 +143,8 @@ export function facilityReadIndex(db: Database) {
     const before = applied
     const read = await listItemsOf(db, missing)
     if (applied === before) {
-      for (const [id, item] of read) {
-        if (listItems.size >= listItemCacheSize) listItems.delete(listItems.keys().next().value as string)
-        listItems.set(id, item)
-      }
+      if (listItems.size + read.size > listItemCacheSize) forgetOldest(listItems, listItems.size + read.size - listItemCacheSize * 0.9)
+      for (const [id, item] of read) listItems.set(id, item)
     }
     return found.flatMap((hit) => {
       const item = read.get(hit.id) ?? listItems.get(hit.id)
@@ -226,23 +239,6 @@ export function facilityReadIndex(db: Database) {
     return pending
   }
 
-  // earth_point_of(near) as the database computes it (its trigonometry may differ from this
-  // engine's in the last bit, and the sort keys must be the SQL's): asked once per point.
-  const points = new Map<string, EarthPoint>()
-  async function earthPointOf(latitude: number, longitude: number): Promise<EarthPoint> {
-    const key = `${latitude},${longitude}`
-    const known = points.get(key)
-    if (known !== undefined) return known
-    const [row] = await db.readRows<{ x: number; y: number; z: number }>(Prisma.sql`SELECT cube_ll_coord(p, 1) AS x,
-        cube_ll_coord(p, 2) AS y, cube_ll_coord(p, 3) AS z
-      FROM (SELECT earth_point_of(CAST(${latitude} AS float8), CAST(${longitude} AS float8)) AS p) point`)
-    if (row === undefined) throw new Error('earth_point_of returned nothing')
-    if (points.size >= 10_000) points.clear()
-    const point: EarthPoint = [row.x, row.y, row.z]
-    points.set(key, point)
-    return point
-  }
-
   let timer: NodeJS.Timeout | undefined
   let unlisten: (() => Promise<void>) | undefined
   let closed = false
@@ -299,7 +295,7 @@ export function facilityReadIndex(db: Database) {
             return sql.hits(filters, options)
           }
           stats.answered += 1
-          const point = await pointFor(filters)
+          const point = pointFor(filters)
           return hitsOf(current.search(filters, options, point))
         },
         async textMode(filters) {
@@ -313,7 +309,7 @@ export function facilityReadIndex(db: Database) {
           ) {
             return sql.textMode(filters)
           }
-          return current.hasMatch(substring, await pointFor(filters)) ? 'substring' : 'fuzzy'
+          return current.hasMatch(substring, pointFor(filters)) ? 'substring' : 'fuzzy'
         },
         async count(filters, cap) {
           const current = index
@@ -322,7 +318,7 @@ export function facilityReadIndex(db: Database) {
             return sql.count(filters, cap)
           }
           stats.answered += 1
-          return current.count(filters, cap, await pointFor(filters))
+          return current.count(filters, cap, pointFor(filters))
         },
       }
     },

@@ -15,6 +15,7 @@ import {
   type Sort,
   type SortKey,
 } from '../search/query.js'
+import type { EarthPoint } from '../../domain/geo.js'
 import { synonymOf, synonyms } from '../search/synonyms.js'
 import { normalizeSearch } from '../search/text.js'
 
@@ -39,9 +40,6 @@ export interface IndexedFacility {
   /** Bit i: the attributes contain attributeSynonyms[i]'s. */
   attributeSynonyms: number
 }
-
-/** A point on the unit sphere (the query's earth_point_of, as the database computes it). */
-export type EarthPoint = [number, number, number]
 
 /** Filters the index answers; any other present makes it decline. */
 const supportedFilters = new Set(['q', 'textMode', 'near', 'categories', 'statuses', 'hasOpeningHours', 'crs'])
@@ -116,6 +114,7 @@ interface Candidate {
   slot: number
   chord: number | null
 }
+type NearCandidate = Candidate & { chord: number; key: number }
 
 // Bits of FacilityIndex.flags.
 const exactFlag = 1
@@ -713,11 +712,7 @@ export class FacilityIndex {
     return this.idOrder
   }
 
-  /**
-   * Whether this index answers a search of these filters and sort; `point` is the database's
-   * earth_point_of the `near` point (computed there: its trigonometry and this engine's differ in
-   * the last bit for a few points in a hundred).
-   */
+  /** Whether this index answers a search of these filters and sort. */
   supports(filters: SearchFilters, sort: Sort): boolean {
     for (const [key, value] of Object.entries(filters)) if (value !== undefined && !supportedFilters.has(key)) return false
     if (filters.textMode === 'fuzzy') return false
@@ -850,29 +845,31 @@ export class FacilityIndex {
     return found
   }
 
-  /** Nearest first, then by id. */
-  private readonly byChord = (a: Candidate, b: Candidate) => (a.chord as number) - (b.chord as number) || this.ids.compare(a.slot, b.slot)
+  /** Nearest first (by sort key: band + chord), then by id. */
+  private readonly byKey = (a: NearCandidate, b: NearCandidate) => a.key - b.key || this.ids.compare(a.slot, b.slot)
 
   /**
-   * The first `wanted` matches within the circle that `accept` takes, nearest first (then by id):
-   * the grid's cells ring by ring from the centre, until no cell of the next ring can hold
-   * anything nearer than the last of them.
+   * The first `wanted` matches within the circle that `accept` takes (given the slot and its sort
+   * key, `band` + chord), nearest first (then by id): the grid's cells ring by ring from the
+   * centre, until no cell of the next ring can hold anything nearer than the last of them.
    */
-  private nearest(plan: Plan, accept: (slot: number, chord: number) => boolean, wanted: number): Candidate[] {
+  private nearest(plan: Plan, accept: (slot: number, key: number) => boolean, wanted: number, band: number): NearCandidate[] {
     const near = plan.near as NonNullable<Plan['near']>
-    const best: Candidate[] = []
+    const best: NearCandidate[] = []
     if (wanted <= 0) return best
     const stamp = this.newStamp()
     const consider = (slot: number) => {
       if (this.seen[slot] === stamp) return
       this.seen[slot] = stamp
       const distance = this.chordWithin(slot, near)
-      if (distance === undefined || !accept(slot, distance) || !this.matches(slot, plan)) return
+      if (distance === undefined) return
+      const key = band + distance
+      if (!accept(slot, key) || !this.matches(slot, plan)) return
       const worst = best[wanted - 1]
-      const candidate = { slot, chord: distance }
-      if (best.length === wanted && worst !== undefined && this.byChord(candidate, worst) >= 0) return
+      const candidate = { slot, chord: distance, key }
+      if (best.length === wanted && worst !== undefined && this.byKey(candidate, worst) >= 0) return
       best.push(candidate)
-      best.sort(this.byChord)
+      best.sort(this.byKey)
       if (best.length > wanted) best.pop()
     }
     const reach = this.reachOf(near)
@@ -894,7 +891,8 @@ export class FacilityIndex {
       const last = best[wanted - 1]
       if (k > 0 && last !== undefined) {
         const lower = 2 * cosMax * Math.sin(((k - 1) * cellDegrees * Math.PI) / 180 / 2) * (1 - 1e-9)
-        if (lower > (last.chord as number)) break
+        // Adding the band keeps the order (rounding is monotonic): no key further out is below it.
+        if (band + lower > last.key) break
       }
       if (k === 0) visit(row, column)
       for (let c = column - k; c <= column + k && k > 0; c += 1) {
@@ -964,7 +962,7 @@ export class FacilityIndex {
 
   /**
    * A page of hits as searchFacilities (search/query.ts) answers it, for a search `supports`
-   * accepted; `point` is earth_point_of(near) as the database computes it.
+   * accepted; `point` is earthPointOf(near), as the SQL compares with too.
    */
   search(filters: SearchFilters, options: { sort: Sort; limit: number; after?: SortKey }, point?: EarthPoint): IndexedHit[] {
     const plan = this.plan(filters, point)
@@ -1000,20 +998,18 @@ export class FacilityIndex {
     }
 
     if (options.sort === 'distance') {
-      const byDistance = (exact: boolean, bandAfter: SortKey | undefined, wanted: number) => {
-        const cursor = cursorOf(bandAfter)
-        return this.nearest(
+      const cursor = cursorOf(after)
+      // The key of an approximate location is approximateBand + its chord, compared as a sum (search/query.ts).
+      const byDistance = (exact: boolean, band: number, wanted: number) =>
+        this.nearest(
           plan,
-          (slot, chord) => (((this.flags[slot] as number) & exactFlag) !== 0) === exact && this.after(chord, slot, cursor, false),
+          (slot, key) => (((this.flags[slot] as number) & exactFlag) !== 0) === exact && this.after(key, slot, cursor, false),
           wanted,
+          band,
         )
-      }
       const inSecondBand = after !== undefined && typeof after[0] === 'number' && after[0] >= approximateBand
-      const hits = inSecondBand ? [] : byDistance(true, after, limit).map((c) => hit(c, [c.chord, idOf(c)]))
-      const secondAfter: SortKey | undefined = inSecondBand ? [Number(after[0]) - approximateBand, after[1]] : undefined
-      for (const c of byDistance(false, secondAfter, limit - hits.length)) {
-        hits.push(hit(c, [(c.chord as number) + approximateBand, idOf(c)]))
-      }
+      const hits = inSecondBand ? [] : byDistance(true, 0, limit).map((c) => hit(c, [c.key, idOf(c)]))
+      for (const c of byDistance(false, approximateBand, limit - hits.length)) hits.push(hit(c, [c.key, idOf(c)]))
       return hits
     }
 

@@ -19,6 +19,7 @@ import { kindOfCategory } from '../../domain/categories.js'
 import { synonymOf } from './synonyms.js'
 import { normalizeSearch } from './text.js'
 import { utcMidnight } from '../../domain/dates.js'
+import { earthPointOf } from '../../domain/geo.js'
 
 export const sorts = ['relevance', 'distance', 'name', 'openingDate', 'updatedAt'] as const
 export type Sort = (typeof sorts)[number] | 'created'
@@ -133,8 +134,11 @@ function summarySourceOf(row: Omit<HitRow, 'sort_key' | 'distance'>): SummarySou
 
 export const earthRadiusMeters = 6_371_008.8
 
-/** The point on the unit sphere, as the generated column earth_point holds facilities (migration earth_point). */
-const earthPointSql = (lat: number, lng: number) => Prisma.sql`earth_point_of(${lat}::float8, ${lng}::float8)`
+/** The search's point on the unit sphere (earthPointOf), to compare with the facilities' earth_point. */
+function earthPointSql(lat: number, lng: number) {
+  const [x, y, z] = earthPointOf(lat, lng)
+  return Prisma.sql`cube(ARRAY[${x}::float8, ${y}::float8, ${z}::float8])`
+}
 
 /**
  * The chord between a facility and the point: it grows with the distance on the ground, and the
@@ -301,14 +305,17 @@ interface Ordering {
   descending: boolean
 }
 
-function orderingOf(sort: Sort, filters: SearchFilters): Ordering {
+/** `band`: added to the distance sort's chord (approximate locations, nearestHits). */
+function orderingOf(sort: Sort, filters: SearchFilters, band = 0): Ordering {
   switch (sort) {
     case 'relevance': {
       const q = normalizeSearch(filters.q ?? '')
       return { value: relevanceSql(q, filters.textMode ?? 'substring'), type: 'float8', descending: true }
     }
-    case 'distance':
-      return { value: chordSql(filters.near?.lat ?? 0, filters.near?.lng ?? 0), type: 'float8', descending: false }
+    case 'distance': {
+      const chord = chordSql(filters.near?.lat ?? 0, filters.near?.lng ?? 0)
+      return { value: band === 0 ? chord : Prisma.sql`(${band}::float8 + ${chord})`, type: 'float8', descending: false }
+    }
     case 'name':
       return { value: Prisma.sql`f.name_pinyin`, type: 'text', descending: false }
     case 'openingDate':
@@ -388,7 +395,9 @@ export async function searchFacilities(
 
 /**
  * A cursor's distance key past this is in the second band: the chord of the unit sphere is at most
- * 2, so an approximate location's key is its chord plus this.
+ * 2, so an approximate location's key is this plus its chord. The key is compared as it is, never
+ * taken apart (in floating point, band + chord − band is not the chord: a small chord vanishes),
+ * so the SQL and the read index both add the band to the chord in float8 and compare sums.
  */
 export const approximateBand = 10
 
@@ -405,12 +414,14 @@ async function nearestHits(db: Reader, filters: SearchFilters, options: { sort: 
   const inSecondBand = after !== undefined && typeof after[0] === 'number' && after[0] >= approximateBand
   if (!inSecondBand) hits.push(...(await selectHits(db, filters, [...whereSql(filters), exact], options)))
   if (hits.length < limit) {
-    const second = await selectHits(db, filters, [...whereSql(filters), Prisma.sql`NOT (${exact})`], {
-      sort: 'distance',
-      limit: limit - hits.length,
-      ...(inSecondBand && { after: [Number(after[0]) - approximateBand, after[1]] }),
-    })
-    hits.push(...second.map((hit): SearchHit => ({ ...hit, key: [Number(hit.key[0]) + approximateBand, hit.key[1]] })))
+    const second = await selectHits(
+      db,
+      filters,
+      [...whereSql(filters), Prisma.sql`NOT (${exact})`],
+      { sort: 'distance', limit: limit - hits.length, ...(inSecondBand && { after }) },
+      approximateBand,
+    )
+    hits.push(...second)
   }
   return hits
 }
@@ -458,8 +469,9 @@ async function selectHits(
   filters: SearchFilters,
   where: Prisma.Sql[],
   options: { sort: Sort; limit: number; after?: SortKey },
+  band = 0,
 ): Promise<SearchHit[]> {
-  const ordering = orderingOf(options.sort, filters)
+  const ordering = orderingOf(options.sort, filters, band)
   if (options.after !== undefined) where.push(afterSql(ordering, options.after))
   const near = filters.near
   const distance = near === undefined ? Prisma.sql`NULL::float8` : metersSql(chordSql(near.lat, near.lng))
