@@ -1,6 +1,5 @@
 // Starts Linli: reads the configuration, opens and prepares the database, listens, and closes
 // everything in order on SIGINT/SIGTERM.
-import './wasm-tiers.js'
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { corsOriginsOf, loadConfig, mapTilesOf, rateLimitsOf, sessionLifetimesOf, trustProxyOf } from './config.js'
