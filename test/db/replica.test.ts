@@ -190,6 +190,17 @@ t.test(
       t.equal((await reader.inject({ url: '/health/ready' })).statusCode, 200)
     })
 
+    t.test('with a replica no answer is kept in memory, even with the read index', async (t) => {
+      // The replica's reads may be older than the changes the index has applied (src/http/answer-cache.ts).
+      const withIndex = await appOnPostgres(t, primaryUrl, { replicaUrl })
+      for (const url of [`/v1/facilities/${id}`, `/v1/facilities/${id}`, search, search]) {
+        t.equal((await withIndex.inject({ url })).statusCode, 200, url)
+      }
+      const metrics = (await withIndex.inject({ url: '/metrics' })).body
+      t.match(metrics, /linli_answer_cache_lookups_total\{outcome="bypass"\} 4\n/)
+      t.notMatch(metrics, /outcome="hit"/)
+    })
+
     t.test('a replica that goes away: searches and readiness are 503, reads by id and writes go on', async (t) => {
       run('pg_ctl', ['stop', '-D', ports.replicaDir, '-m', 'fast', '-w'])
       const search = await reader.inject({ url: '/v1/facilities?limit=1' })
