@@ -97,3 +97,27 @@ t.test('an index through arena copies and a rebuild of its postings answers as a
   t.same(found('gen0x4001'), [], 'a replaced text is not found')
   t.same(found('第0代'), [])
 })
+
+t.test('grid cells far apart that share a key find only what is near', async (t) => {
+  // Cell keys wrap every 32,768 rows (65.536°) and 65,536 columns (131.072°) of 0.002°.
+  const places: [number, number][] = [
+    [22.6, 114.1],
+    [22.6 - 65.536, 114.1],
+    [22.6, 114.1 - 131.072],
+    [22.6 - 65.536, 114.1 - 131.072],
+  ]
+  const index = new FacilityIndex()
+  places.forEach(([lat, lng], i) => {
+    index.put({ ...facilityOf(i + 1, 0), latitude: lat, longitude: lng, point: earthPointOf(lat, lng), exact: true })
+  })
+  places.forEach(([lat, lng], i) => {
+    for (const sort of ['distance', 'created'] as const) {
+      const hits = index.search({ near: { lat, lng, radius: 1000 } }, { sort, limit: 10 }, earthPointOf(lat, lng))
+      t.same(
+        hits.map((hit) => hit.id),
+        [idOf(i + 1)],
+        `around ${lat.toFixed(3)},${lng.toFixed(3)} by ${sort}: itself only`,
+      )
+    }
+  })
+})

@@ -74,7 +74,12 @@ function requiredBits(text: string): [number, number][] {
  * of a dense town centre holds tens of facilities, not thousands.
  */
 const cellDegrees = 0.002
-const cellKey = (row: number, column: number) => (row + 50_000) * 200_000 + (column + 100_000)
+/**
+ * A cell's key, a small integer (a Map hashes it faster than a larger number: a nearby search looks
+ * up hundreds of cells, 15–20% of its walk's time). Rows 32,768 cells (65°) apart, or columns 65,536
+ * (131°), share a key: what a key lists is always checked for its distance, so they only cost a look.
+ */
+const cellKey = (row: number, column: number) => ((row & 0x7fff) << 16) | (column & 0xffff)
 const cellOf = (latitude: number, longitude: number) => cellKey(Math.floor(latitude / cellDegrees), Math.floor(longitude / cellDegrees))
 
 const serviceCategory = new Set<string>(serviceCategories)
