@@ -47,22 +47,49 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       // database and the presentation work side by side.
       async function* lines() {
         let rows = first
+        let size = 1 << 21
         for (;;) {
           const last = rows.at(-1)
           if (last === undefined) return
           const next = batch(last.id)
           // A client that hangs up leaves this read behind: its failure must not go unhandled.
           next.catch(() => undefined)
-          // Bytes, not one joined string: each line is encoded once, and the socket writes them as they are.
-          yield Buffer.concat(rows.map((row) => Buffer.from(`${JSON.stringify(presentFacility(row, presentation))}\n`)))
+          const bytes = ndjson(rows, (row) => presentFacility(row, presentation), size)
+          size = Math.ceil(bytes.length * 1.25)
+          yield bytes
           rows = await next
         }
       }
       setLanguage(reply, presentation.language)
       reply.header('cache-control', 'public, max-age=300')
-      return reply.type('application/x-ndjson; charset=utf-8').send(Readable.from(lines()))
+      // Two batches ahead of the socket at most (a stream of objects would otherwise read sixteen).
+      return reply.type('application/x-ndjson; charset=utf-8').send(Readable.from(lines(), { highWaterMark: 2 }))
     },
   )
+}
+
+/**
+ * Rows as lines of JSON in one buffer, each written straight into it: no buffer a line and no
+ * copy to join them (a tenth of the export's encoding, measured in a script over 100,000 records).
+ */
+function ndjson<Row>(rows: Row[], present: (row: Row) => unknown, sizeHint: number): Buffer {
+  let buffer = Buffer.allocUnsafe(sizeHint)
+  let length = 0
+  for (const row of rows) {
+    // Presented and written one at a time, so each record dies young.
+    const line = JSON.stringify(present(row))
+    // A UTF-16 code unit is at most three bytes of UTF-8.
+    const most = length + line.length * 3 + 1
+    if (most > buffer.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(most, buffer.length * 2))
+      buffer.copy(bigger, 0, 0, length)
+      buffer = bigger
+    }
+    length += buffer.write(line, length)
+    buffer[length] = 0x0a
+    length += 1
+  }
+  return buffer.subarray(0, length)
 }
 
 export default exportRoutes
