@@ -3,8 +3,12 @@
 // another one, is seen by the next read once the read index has applied it; the clock's minute
 // moves answers on; nothing is kept without the index, nor any answer but a 200.
 import t from 'tap'
-import type { LightMyRequestResponse } from 'fastify'
+import Fastify, { type LightMyRequestResponse } from 'fastify'
+import fp from 'fastify-plugin'
+import { Registry } from 'prom-client'
 import { buildApp } from '../../src/app.js'
+import answerCache from '../../src/http/answer-cache.js'
+import caching from '../../src/http/caching.js'
 import { enforceContract } from '../contract.js'
 import { buildClocked, type App, create, databaseOf, forEachDatabase, keyFor, patch } from '../helper.js'
 
@@ -175,4 +179,71 @@ forEachDatabase(t, 'the memory is bounded; the least recently used answers go fi
   t.equal(afterLast.hit - before.hit, 1, 'the most recent answer is still kept')
   await get(app, `/v1/facilities/${ids[0]}`)
   t.equal((await lookups(app)).miss - afterLast.miss, 1, 'the oldest one is gone')
+})
+
+forEachDatabase(t, 'reads racing a write are never kept past it', async (t, engine) => {
+  const { app } = await buildClocked(t, engine)
+  const editor = await keyFor(app, 'editor')
+  const created = await create(app, editor)
+  const url = `/v1/facilities/${created.json<{ id: string }>().id}`
+  let etag = String(created.headers.etag)
+  for (let round = 1; round <= 5; round += 1) {
+    const name = `禾花阳光幼儿园第${round}次改名`
+    // Reads before, during and after the write, all in flight together.
+    const before = Array.from({ length: 10 }, () => get(app, url))
+    const written = patch(app, url.split('/').at(-1) as string, { ...editor, 'if-match': etag }, { name: { zh: name } })
+    const during = Array.from({ length: 10 }, () => get(app, url))
+    const response = await written
+    t.equal(response.statusCode, 200)
+    etag = String(response.headers.etag)
+    await Promise.all([...before, ...during])
+    const after = await get(app, url)
+    t.equal(after.json<{ name: string }>().name, name, `round ${round}: the read after the write's answer has it`)
+    t.equal(after.headers.etag, etag)
+  }
+})
+
+t.test('an answer read before the generation moved on is not kept, whenever it ends', async (t) => {
+  // The interleaving a server meets under load, made to happen: A reads, the directory changes, B
+  // reads the change and is answered, then A ends. A's older answer must not be kept for C.
+  let generation = '1'
+  let value = 'old'
+  let release = () => {}
+  const gate = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  let aRead = () => {}
+  const aHasRead = new Promise<void>((resolve) => {
+    aRead = resolve
+  })
+  const app = Fastify()
+  app.decorate('clock', () => new Date('2026-12-01T00:00:00Z'))
+  await app.register(
+    fp(
+      async (instance) => {
+        instance.decorate('metrics', new Registry())
+      },
+      { name: 'metrics' },
+    ),
+  )
+  await app.register(caching)
+  await app.register(answerCache, { maxBytes: 1 << 20, generation: () => generation })
+  app.get('/value', { config: { keepAnswers: true } }, async (request) => {
+    const read = value
+    if (request.headers['x-slow'] !== undefined) {
+      aRead()
+      await gate
+    }
+    return { value: read }
+  })
+  t.teardown(() => app.close())
+
+  const a = app.inject({ url: '/value', headers: { 'x-slow': '1' } })
+  await aHasRead
+  generation = '2'
+  value = 'new'
+  t.same((await app.inject({ url: '/value' })).json(), { value: 'new' }, 'B reads the change')
+  release()
+  t.same((await a).json(), { value: 'old' }, 'A ends with what it read')
+  t.same((await app.inject({ url: '/value' })).json(), { value: 'new' }, 'C is not sent A’s older answer')
 })
