@@ -37,6 +37,8 @@ export function facilityService(db: Database) {
    * the primary, which it follows), through the SQL on the reader otherwise.
    */
   const searcher = async () => readIndex.searcher(await db.reader())
+  /** Writes this process has made: some (a status change scheduled, or cancelled) leave the change log as it was. */
+  let writes = 0
   /**
    * Runs a write, then tells the database, so this process's next lagging reads wait for the
    * replica to have it, and brings the read index up to it before the write is answered.
@@ -48,8 +50,6 @@ export function facilityService(db: Database) {
     writes += 1
     return result
   }
-  /** Writes this process has made: some (a status change scheduled, or cancelled) leave the change log as it was. */
-  let writes = 0
   return {
     // ------------------------------------------------------------ reads that may lag (the replica's)
 
