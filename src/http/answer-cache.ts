@@ -1,7 +1,7 @@
 // Answers from memory: the bodies of recent answers to the directory's public reads (a search, a
 // facility, the residents' pages), sent again as long as nothing they were read from can have
 // changed. The directory changes a few times a day and is read all day, mostly the same popular
-// requests, so a second asker gets the first one's bytes instead of another round of database,
+// requests, so later askers get an earlier one's bytes instead of another round of database,
 // presentation and serialization.
 //
 // An answer is kept for one generation of the read index (it changes whenever the index applies a
@@ -11,6 +11,11 @@
 // no older than the index's lag behind the log (well under a second), which is far less than the
 // `Cache-Control: max-age=60` any shared cache may already add. Without the index, or with a read
 // replica (whose reads may be older than the index), nothing is kept.
+//
+// An answer is kept the second time it is asked within its validity, not the first: most requests
+// of a varied load (a nearby search from each phone's own position) are never asked again, and
+// keeping them would only push out the popular ones and churn memory (a "doorkeeper", as TinyLFU
+// and CDNs admit objects). What was asked once is remembered as a 32-bit hash of its key.
 //
 // The key is the request as far as an answer can depend on it: method, scheme, host (pages name
 // their own address), path and query as sent, Accept and Accept-Language. Hooks still run for
@@ -36,6 +41,16 @@ interface Answer {
   headers: [string, string][]
 }
 
+/** Keys asked once remembered at most (then forgotten all at once): 32 bits each, a few hundred KB of heap. */
+const askedOnceLimit = 50_000
+
+/** FNV-1a over the key's UTF-16 code units: two keys that share one only get kept a request early. */
+function hashOf(key: string): number {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < key.length; i += 1) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193)
+  return hash >>> 0
+}
+
 const headersOf = (reply: FastifyReply) =>
   new Map(Object.entries(reply.getHeaders()).map(([name, value]) => [name.toLowerCase(), String(value)]))
 
@@ -58,6 +73,8 @@ export default fp<AnswerCacheOptions>(
     // answer is dropped at once, so the memory held is only ever this minute's answers.
     let validity = ''
     const answers = new Map<string, Answer>()
+    /** Hashes of the keys asked once in this validity and not kept yet. */
+    const askedOnce = new Set<number>()
     let bytes = 0
     const lookups = new Counter({
       name: 'linli_answer_cache_lookups_total',
@@ -82,6 +99,7 @@ export default fp<AnswerCacheOptions>(
       if (next === validity) return
       validity = next
       answers.clear()
+      askedOnce.clear()
       bytes = 0
     }
 
@@ -98,7 +116,13 @@ export default fp<AnswerCacheOptions>(
       const answer = answers.get(key)
       if (answer === undefined) {
         lookups.inc({ outcome: 'miss' })
-        request.answerToKeep = { key, validity: current, headersBefore: headersOf(reply) }
+        const hash = hashOf(key)
+        if (askedOnce.delete(hash)) {
+          request.answerToKeep = { key, validity: current, headersBefore: headersOf(reply) }
+        } else {
+          if (askedOnce.size >= askedOnceLimit) askedOnce.clear()
+          askedOnce.add(hash)
+        }
         return
       }
       lookups.inc({ outcome: 'hit' })

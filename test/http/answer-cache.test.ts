@@ -1,5 +1,5 @@
-// Answers kept in memory (src/http/answer-cache.ts): a repeated read gets the first one's bytes and
-// route headers, with its own request id and rate-limit headers; a write, in this process or in
+// Answers kept in memory (src/http/answer-cache.ts): a read asked a second time is kept, and a third
+// gets its bytes and route headers, with its own request id and rate-limit headers; a write, in this process or in
 // another one, is seen by the next read once the read index has applied it; the clock's minute
 // moves answers on; nothing is kept without the index, nor any answer but a 200.
 import t from 'tap'
@@ -49,12 +49,16 @@ forEachDatabase(t, 'a repeated read is sent from memory, the same but for its re
     const before = await lookups(app)
     const first = await get(app, url, headers)
     const second = await get(app, url, headers)
+    const afterTwo = await lookups(app)
+    const third = await get(app, url, headers)
     const after = await lookups(app)
     t.equal(first.statusCode, 200, `${url} ${JSON.stringify(headers)}`)
-    t.same(comparable(second), comparable(first), `${url} ${JSON.stringify(headers)}: the same answer`)
-    t.not(second.headers['x-request-id'], first.headers['x-request-id'], 'each answer names its own request')
-    t.equal(Number(second.headers['ratelimit-remaining']), Number(first.headers['ratelimit-remaining']) - 1, 'and is counted')
-    t.same([after.miss - before.miss, after.hit - before.hit], [1, 1], 'the first was read, the second sent from memory')
+    t.same([afterTwo.miss - before.miss, afterTwo.hit - before.hit], [2, 0], 'asked once, nothing is kept: the second is read too')
+    t.same(comparable(second), comparable(first), `${url} ${JSON.stringify(headers)}: read twice, the same answer`)
+    t.same(comparable(third), comparable(first), `${url} ${JSON.stringify(headers)}: the same answer from memory`)
+    t.not(third.headers['x-request-id'], second.headers['x-request-id'], 'each answer names its own request')
+    t.equal(Number(third.headers['ratelimit-remaining']), Number(second.headers['ratelimit-remaining']) - 1, 'and is counted')
+    t.same([after.miss - afterTwo.miss, after.hit - afterTwo.hit], [0, 1], 'the third was sent from memory')
   }
 
   // Two languages, two representations: each kept apart.
@@ -80,8 +84,7 @@ forEachDatabase(t, "a write is seen by this process's next read", async (t, engi
   const search = '/v1/facilities?q=%E7%A6%BE%E8%8A%B1%E9%98%B3%E5%85%89'
   const page = '/search?q=%E7%A6%BE%E8%8A%B1%E9%98%B3%E5%85%89'
   for (const url of [`/v1/facilities/${id}`, search, page]) {
-    await get(app, url)
-    await get(app, url)
+    for (let ask = 0; ask < 3; ask += 1) await get(app, url)
   }
   const { hit } = await lookups(app)
   t.ok(hit >= 3, 'the three answers were kept')
@@ -110,6 +113,7 @@ forEachDatabase(t, "another process's write is seen once this one's read index h
   const id = await anyFacilityId(reader)
   const first = await get(reader, `/v1/facilities/${id}`)
   await get(reader, `/v1/facilities/${id}`)
+  await get(reader, `/v1/facilities/${id}`)
   const renamed = await patch(writer, id, { ...editor, 'if-match': String(first.headers.etag) }, { name: { zh: '改过名字的设施' } })
   t.equal(renamed.statusCode, 200)
 
@@ -133,6 +137,7 @@ forEachDatabase(t, 'answers are kept within the minute, since opening hours chan
   const url = `/v1/facilities/${created.json<{ id: string }>().id}`
   const openNow = async () => (await get(app, url)).json<{ hours: { openNow: boolean } }>().hours.openNow
   t.equal(await openNow(), false, 'closed at 07:29:30')
+  t.equal(await openNow(), false, 'asked again: kept')
   setNow('2026-03-04T23:29:59Z')
   const before = await lookups(app)
   t.equal(await openNow(), false, 'still closed at 07:29:59')
@@ -169,7 +174,10 @@ forEachDatabase(t, 'the memory is bounded; the least recently used answers go fi
   const { app } = await buildClocked(t, engine, undefined, { answerCacheBytes: maxBytes })
   const ids = (await get(app, '/v1/facilities?limit=50')).json<{ data: { id: string }[] }>().data.map((item) => item.id)
   let read = 0
-  for (const id of ids) read += (await get(app, `/v1/facilities/${id}`)).rawPayload.length
+  for (const id of ids) {
+    await get(app, `/v1/facilities/${id}`)
+    read += (await get(app, `/v1/facilities/${id}`)).rawPayload.length
+  }
   t.ok(read > maxBytes, `${read} bytes read: more than can be kept`)
   const kept = Number(/^linli_answer_cache_bytes (\d+)/m.exec((await get(app, '/metrics')).body)?.[1])
   t.ok(kept > 0 && kept <= maxBytes, `${kept} bytes kept, at most ${maxBytes}`)
@@ -179,6 +187,16 @@ forEachDatabase(t, 'the memory is bounded; the least recently used answers go fi
   t.equal(afterLast.hit - before.hit, 1, 'the most recent answer is still kept')
   await get(app, `/v1/facilities/${ids[0]}`)
   t.equal((await lookups(app)).miss - afterLast.miss, 1, 'the oldest one is gone')
+})
+
+forEachDatabase(t, 'an answer asked only once is not kept', async (t, engine) => {
+  const { app } = await buildClocked(t, engine)
+  const ids = (await get(app, '/v1/facilities?limit=20')).json<{ data: { id: string }[] }>().data.map((item) => item.id)
+  for (const id of ids) await get(app, `/v1/facilities/${id}`)
+  const kept = () => get(app, '/metrics').then((response) => Number(/^linli_answer_cache_bytes (\d+)/m.exec(response.body)?.[1]))
+  t.equal(await kept(), 0, 'twenty answers each asked once: none kept')
+  await get(app, `/v1/facilities/${ids[0]}`)
+  t.ok((await kept()) > 0, 'the one asked again is')
 })
 
 forEachDatabase(t, 'reads racing a write are never kept past it', async (t, engine) => {
@@ -238,6 +256,8 @@ t.test('an answer read before the generation moved on is not kept, whenever it e
   })
   t.teardown(() => app.close())
 
+  // Asked once before, so A's answer is one to keep.
+  t.same((await app.inject({ url: '/value' })).json(), { value: 'old' })
   const a = app.inject({ url: '/value', headers: { 'x-slow': '1' } })
   await aHasRead
   generation = '2'
@@ -246,4 +266,5 @@ t.test('an answer read before the generation moved on is not kept, whenever it e
   release()
   t.same((await a).json(), { value: 'old' }, 'A ends with what it read')
   t.same((await app.inject({ url: '/value' })).json(), { value: 'new' }, 'C is not sent A’s older answer')
+  t.same((await app.inject({ url: '/value' })).json(), { value: 'new' }, 'nor is D, sent what C kept')
 })
