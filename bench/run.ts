@@ -277,7 +277,9 @@ async function runExport(baseUrl: string): Promise<Row> {
       if (done) break
       firstByteMs ??= performance.now() - started
       bytes += value.length
-      for (const byte of value) if (byte === 10) lines += 1
+      // indexOf, not a loop over each byte: the client shares the two cores with the server, and
+      // looping over 130 MB cost it 0.7 s of CPU (0.25 s so).
+      for (let at = value.indexOf(10); at !== -1; at = value.indexOf(10, at + 1)) lines += 1
       last = value[value.length - 1] ?? last
     }
     if (bytes > 0 && last !== 10) lines += 1
