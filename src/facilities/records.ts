@@ -3,6 +3,7 @@
 // citations come along as JSON, so one statement reads everything without materialising relations
 // through Prisma Client.
 import { Prisma } from '../generated/prisma/client.js'
+import type { Reader } from '../db/database.js'
 import { utcMidnight } from '../domain/dates.js'
 import type { FullSource } from './presenter.js'
 
@@ -45,6 +46,15 @@ export async function readFullRecords(read: RowReader, select: Selection): Promi
         ? 'facility-full-record-by-slug'
         : undefined
   return (await read<RecordRow>(fullRecordsSql(select), { statement })).map(sourceOf)
+}
+
+/** A batch of not-deleted facilities after an id, in id order, each handed to `visit` as it is read (the export). */
+export function eachFullRecord(
+  eachRow: Reader['eachRow'],
+  select: { after: string | undefined; limit: number },
+  visit: (record: FullSource) => void,
+): Promise<void> {
+  return eachRow<RecordRow>(fullRecordsSql(select), (row) => visit(sourceOf(row)))
 }
 
 function fullRecordsSql(select: Selection): Prisma.Sql {

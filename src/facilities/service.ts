@@ -11,7 +11,8 @@ import type { Database } from '../db/database.js'
 import { Prisma } from '../generated/prisma/client.js'
 import type { FacilityDocument } from './document.js'
 import { importFacilities, type ImportOptions } from './import.js'
-import { readFullRecords } from './records.js'
+import type { FullSource } from './presenter.js'
+import { eachFullRecord, readFullRecords } from './records.js'
 import { countFacets, countMatches, findPage, searchPage, type PageOptions } from './search/page.js'
 import type { SearchQuery } from './search/params.js'
 import type { SearchFilters } from './search/query.js'
@@ -72,8 +73,9 @@ export function facilityService(db: Database) {
       const [record] = await readFullRecords(db.readRows, { slug })
       return record
     },
-    /** The next batch of every facility in full, in id order (the export). */
-    batchAfter: async (after: string | undefined, limit: number) => readFullRecords((await db.reader()).readRows, { after, limit }),
+    /** The next batch of every facility in full, in id order, each handed to `visit` as it is read (the export). */
+    eachInFullAfter: async (after: string | undefined, limit: number, visit: (record: FullSource) => void) =>
+      eachFullRecord((await db.reader()).eachRow, { after, limit }, visit),
     /**
      * The directory's last change, deletions included: the Last-Modified of any list. Read where
      * the list is read (and before its rows), so a list never carries a date newer than its rows.

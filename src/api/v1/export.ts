@@ -39,25 +39,38 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const presentation = { language: negotiateLanguage(request.headers['accept-language']), crs: request.query.crs, now: fastify.clock() }
-      const batch = (after: string | undefined) => fastify.facilities.batchAfter(after, 1000)
+      let sizeHint = 1 << 21
+      /**
+       * The lines of the next keyset batch, each record presented and written as its row arrives (so
+       * none outlives a young-generation collection), and the id to read on from, if any is left.
+       */
+      const batch = async (after: string | undefined) => {
+        const lines = new Lines(sizeHint)
+        let last: string | undefined
+        let count = 0
+        await fastify.facilities.eachInFullAfter(after, batchSize, (record) => {
+          lines.add(JSON.stringify(presentFacility(record, presentation)))
+          last = record.id
+          count += 1
+        })
+        const bytes = lines.bytes()
+        sizeHint = Math.max(sizeHint, Math.ceil(bytes.length * 1.25))
+        return { bytes, next: count === batchSize ? last : undefined }
+      }
       // The first batch is read before anything is sent, so a database that does not answer is a
       // 503 rather than a cut-off download.
       const first = await batch(undefined)
-      // Keyset batches, the next one read while this one is written: memory stays flat and the
-      // database and the presentation work side by side.
+      // The next batch read while this one is written: memory stays flat and the database and the
+      // presentation work side by side.
       async function* lines() {
-        let rows = first
-        let size = 1 << 21
+        let current = first
         for (;;) {
-          const last = rows.at(-1)
-          if (last === undefined) return
-          const next = batch(last.id)
+          const next = current.next === undefined ? undefined : batch(current.next)
           // A client that hangs up leaves this read behind: its failure must not go unhandled.
-          next.catch(() => undefined)
-          const bytes = ndjson(rows, (row) => presentFacility(row, presentation), size)
-          size = Math.ceil(bytes.length * 1.25)
-          yield bytes
-          rows = await next
+          next?.catch(() => undefined)
+          if (current.bytes.length > 0) yield current.bytes
+          if (next === undefined) return
+          current = await next
         }
       }
       setLanguage(reply, presentation.language)
@@ -68,28 +81,37 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   )
 }
 
+/** Facilities a batch of the export reads: about 1.3 MB of lines. */
+const batchSize = 1000
+
 /**
- * Rows as lines of JSON in one buffer, each written straight into it: no buffer a line and no
- * copy to join them (a tenth of the export's encoding, measured in a script over 100,000 records).
+ * Lines of JSON written straight into one buffer: no buffer a line and no copy to join them (a
+ * tenth of the export's encoding, measured in a script over 100,000 records).
  */
-function ndjson<Row>(rows: Row[], present: (row: Row) => unknown, sizeHint: number): Buffer {
-  let buffer = Buffer.allocUnsafe(sizeHint)
-  let length = 0
-  for (const row of rows) {
-    // Presented and written one at a time, so each record dies young.
-    const line = JSON.stringify(present(row))
-    // A UTF-16 code unit is at most three bytes of UTF-8.
-    const most = length + line.length * 3 + 1
-    if (most > buffer.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(most, buffer.length * 2))
-      buffer.copy(bigger, 0, 0, length)
-      buffer = bigger
-    }
-    length += buffer.write(line, length)
-    buffer[length] = 0x0a
-    length += 1
+class Lines {
+  private buffer: Buffer
+  private length = 0
+
+  constructor(sizeHint: number) {
+    this.buffer = Buffer.allocUnsafe(sizeHint)
   }
-  return buffer.subarray(0, length)
+
+  add(line: string) {
+    // A UTF-16 code unit is at most three bytes of UTF-8.
+    const most = this.length + line.length * 3 + 1
+    if (most > this.buffer.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(most, this.buffer.length * 2))
+      this.buffer.copy(bigger, 0, 0, this.length)
+      this.buffer = bigger
+    }
+    this.length += this.buffer.write(line, this.length)
+    this.buffer[this.length] = 0x0a
+    this.length += 1
+  }
+
+  bytes(): Buffer {
+    return this.buffer.subarray(0, this.length)
+  }
 }
 
 export default exportRoutes
