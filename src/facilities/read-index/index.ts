@@ -789,10 +789,17 @@ export class FacilityIndex {
     return true
   }
 
+  /** The category and status conditions alone, the cheapest to test: two array reads. */
+  private ofKind(slot: number, plan: Plan): boolean {
+    return (
+      (plan.categories === undefined || plan.categories.has(this.category[slot] as number)) &&
+      (plan.statuses === undefined || plan.statuses.has(this.status[slot] as number))
+    )
+  }
+
   /** Every condition but nearness (which the candidates were chosen by). */
   private matches(slot: number, plan: Plan): boolean {
-    if (plan.categories !== undefined && !plan.categories.has(this.category[slot] as number)) return false
-    if (plan.statuses !== undefined && !plan.statuses.has(this.status[slot] as number)) return false
+    if (!this.ofKind(slot, plan)) return false
     if (plan.hasOpeningHours && ((this.flags[slot] as number) & openingHoursFlag) === 0) return false
     const text = plan.text
     if (text === undefined) return true
@@ -866,6 +873,8 @@ export class FacilityIndex {
     const consider = (slot: number) => {
       if (this.seen[slot] === stamp) return
       this.seen[slot] = stamp
+      // Most facilities of a circle are of other kinds than the one asked for: no geometry for them.
+      if (!this.ofKind(slot, plan)) return
       const distance = this.chordWithin(slot, near)
       if (distance === undefined) return
       const key = band + distance
