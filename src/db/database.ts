@@ -375,6 +375,12 @@ const eachRowOf =
     const client = await from.connect()
     let visitFailed: { error: unknown } | undefined
     let queryError: Error | undefined
+    // A checked-out client has no listener for its own 'error' (a dropped connection), which would
+    // end the process unheard: the query fails with it anyway.
+    const onClientError = (error: Error) => {
+      queryError ??= error
+    }
+    client.on('error', onClientError)
     try {
       await new Promise<void>((resolve, reject) => {
         const submitted = new pg.Query(query.text, query.values)
@@ -394,6 +400,7 @@ const eachRowOf =
         client.query(submitted)
       })
     } finally {
+      client.removeListener('error', onClientError)
       // A connection whose query failed may be broken: the pool drops it.
       client.release(queryError)
     }

@@ -1,9 +1,11 @@
 // Reader.eachRow (src/db/database.ts): rows handed over one at a time, in the query's order, on both
 // engines; what the visitor throws, or the query, comes back as a rejection, and the connection
-// goes back to the pool either way.
+// goes back to the pool either way, a connection lost on the way included.
+import net from 'node:net'
 import t from 'tap'
+import { openPostgresDatabase } from '../../src/db/database.js'
 import { Prisma } from '../../src/generated/prisma/client.js'
-import { forEachDatabase, openTestDatabase } from '../helper.js'
+import { forEachDatabase, openTestDatabase, postgresUrlOf, testEngines } from '../helper.js'
 
 const series = (count: number) => Prisma.sql`SELECT n FROM generate_series(1, ${count}::int) AS n ORDER BY n`
 
@@ -42,3 +44,66 @@ forEachDatabase(t, 'a visitor that throws, or a failing query, rejects; the conn
   const [row] = await database.readRows<{ answer: number }>(Prisma.sql`SELECT 42 AS answer`)
   t.equal(row?.answer, 42, 'the database still answers')
 })
+
+t.test(
+  'a connection lost in the middle of the rows rejects, and the process goes on',
+  { skip: !testEngines.includes('postgresql') },
+  async (t) => {
+    const database = await openTestDatabase(t, 'postgresql')
+    let terminated: Promise<unknown> | undefined
+    let visited = 0
+    await t.rejects(
+      database.eachRow<{ pid: number }>(
+        // Wide rows, so PostgreSQL's 8 KB output buffer is sent after a few of them, and slow ones.
+        Prisma.sql`SELECT pg_backend_pid() AS pid, repeat('x', 500) AS pad, pg_sleep(0.005) FROM generate_series(1, 1000)`,
+        (row) => {
+          visited += 1
+          // From another connection of the pool, as an administrator or a failover would.
+          terminated ??= database.readRows(Prisma.sql`SELECT pg_terminate_backend(${row.pid}::int)`)
+        },
+      ),
+      'the read fails',
+    )
+    await terminated
+    t.ok(visited >= 1 && visited < 1000, `${visited} rows visited before the connection went`)
+    const [row] = await database.readRows<{ answer: number }>(Prisma.sql`SELECT 42 AS answer`)
+    t.equal(row?.answer, 42, 'the database still answers')
+  },
+)
+
+t.test(
+  'a connection cut under the rows, without a word from the server, rejects too',
+  { skip: !testEngines.includes('postgresql') },
+  async (t) => {
+    // A proxy in front of the test database, whose connections are cut as a network would cut them.
+    const target = new URL(postgresUrlOf(await openTestDatabase(t, 'postgresql')))
+    const sockets = new Set<net.Socket>()
+    const proxy = net.createServer((client) => {
+      const upstream = net.connect(Number(target.port || 5432), target.hostname)
+      for (const socket of [client, upstream]) {
+        sockets.add(socket)
+        socket.on('error', () => {})
+        socket.on('close', () => sockets.delete(socket))
+      }
+      client.pipe(upstream).pipe(client)
+    })
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+    t.teardown(() => new Promise((resolve) => proxy.close(resolve)))
+    const url = new URL(target)
+    url.host = `127.0.0.1:${(proxy.address() as net.AddressInfo).port}`
+    const database = await openPostgresDatabase(url.toString(), 2)
+    t.teardown(() => database.close())
+
+    let visited = 0
+    await t.rejects(
+      database.eachRow(Prisma.sql`SELECT repeat('x', 500) AS pad, pg_sleep(0.005) FROM generate_series(1, 1000)`, () => {
+        visited += 1
+        if (visited === 1) for (const socket of sockets) socket.destroy()
+      }),
+      { message: /terminated/ },
+      'the read fails with the connection',
+    )
+    // An 'error' event of the checked-out connection, unheard, would have ended this process.
+    t.ok(visited >= 1 && visited < 1000, `${visited} rows visited before the cut`)
+  },
+)
