@@ -30,8 +30,8 @@ export interface Reader {
   /**
    * Each row handed to `visit` as the driver parses it, none kept (PGlite parses them all first):
    * for a large read whose rows become something else at once, the export's lines. Rows kept until
-   * the last one arrives outlive two young-generation collections and are copied into the old one,
-   * which then fills every quarter second: 11 full collections an export of 100,000 facilities.
+   * the last one arrives outlive young-generation collections, each of which copies them: half of
+   * the export's collecting time, and a tenth of its CPU, at 1,000 rows a batch.
    * Resolves when the last row has been visited; rejects with what `visit` threw, after the query.
    */
   eachRow<Row>(query: Prisma.Sql, visit: (row: Row) => void): Promise<void>

@@ -22,7 +22,7 @@ export default fp(
     fastify.decorateReply('facilityVersion', null)
     // A read's body as bytes once: the ETag's hash, an answer kept (answer-cache.ts) and the socket
     // then read the same bytes, where a string is encoded again by each (and measured first for
-    // Content-Length): 5% of a search's CPU.
+    // Content-Length): for a 20 KB page 24 µs against 38–51, 2–5% of a search computed afresh.
     fastify.addHook('onSend', async (request, _reply, payload) =>
       request.method === 'GET' && typeof payload === 'string' ? Buffer.from(payload) : payload,
     )
