@@ -1,6 +1,7 @@
 // The other shapes of the directory: GeoJSON and CSV lists, the NDJSON export, and HTTP caching
 // (ETag, Last-Modified, 304). Every group runs on PGlite and on PostgreSQL.
 import t, { type Test } from 'tap'
+import { batchSize as exportBatchSize } from '../../src/api/v1/export.js'
 import { databaseOf, addFacility, buildClocked, forEachDatabase, keyFor } from '../helper.js'
 
 const seedCount = 30
@@ -322,8 +323,10 @@ forEachDatabase(t, 'GET /v1/facilities/export.ndjson', async (t, engine) => {
   })
 
   t.test('more facilities than one batch: every one exactly once', async (t) => {
+    // Two batches and part of a third, of many chunks each.
+    const added = 2 * exportBatchSize + 9 - (seedCount - 1)
     await databaseOf(app).prisma.facility.createMany({
-      data: Array.from({ length: 480 }, (_, i) => ({
+      data: Array.from({ length: added }, (_, i) => ({
         slug: `bulk-${i}`,
         category: 'market' as const,
         nameZh: `批量市场${i}`,
@@ -332,7 +335,7 @@ forEachDatabase(t, 'GET /v1/facilities/export.ndjson', async (t, engine) => {
       })),
     })
     const { records } = await exportLines(t)
-    t.equal(records.length, seedCount - 1 + 480)
+    t.equal(records.length, 2 * exportBatchSize + 9)
     t.equal(new Set(records.map((record) => record.id)).size, records.length)
     const ids = records.map((record) => record.id as string)
     t.same(ids, [...ids].sort(), 'in id order')
