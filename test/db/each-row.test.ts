@@ -2,8 +2,8 @@
 // engines; what the visitor throws, or the query, comes back as a rejection, and the connection
 // goes back to the pool either way, a connection lost on the way included.
 import net from 'node:net'
-import t from 'tap'
-import { openPostgresDatabase } from '../../src/db/database.js'
+import t, { type Test } from 'tap'
+import { type Database, openPostgresDatabase } from '../../src/db/database.js'
 import { Prisma } from '../../src/generated/prisma/client.js'
 import { forEachDatabase, openTestDatabase, postgresUrlOf, testEngines } from '../helper.js'
 
@@ -45,27 +45,32 @@ forEachDatabase(t, 'a visitor that throws, or a failing query, rejects; the conn
   t.equal(row?.answer, 42, 'the database still answers')
 })
 
+/** Wide rows, so PostgreSQL's 8 KB output buffer goes out after a few of them, and slow ones: a read still going when its connection is lost. */
+const slowRows = Prisma.sql`SELECT pg_backend_pid() AS pid, repeat('x', 500) AS pad, pg_sleep(0.005) FROM generate_series(1, 1000)`
+
+/** Reads slowRows and loses the connection at the first row: the read fails, after some rows and before the last. */
+async function readLosingConnection(t: Test, database: Database, lose: (pid: number) => unknown, message: RegExp = /./) {
+  let visited = 0
+  let lost: unknown
+  await t.rejects(
+    database.eachRow<{ pid: number }>(slowRows, (row) => {
+      visited += 1
+      if (visited === 1) lost = lose(row.pid)
+    }),
+    { message },
+    'the read fails',
+  )
+  await lost
+  t.ok(visited >= 1 && visited < 1000, `${visited} rows visited before the connection went`)
+}
+
 t.test(
   'a connection lost in the middle of the rows rejects, and the process goes on',
   { skip: !testEngines.includes('postgresql') },
   async (t) => {
     const database = await openTestDatabase(t, 'postgresql')
-    let terminated: Promise<unknown> | undefined
-    let visited = 0
-    await t.rejects(
-      database.eachRow<{ pid: number }>(
-        // Wide rows, so PostgreSQL's 8 KB output buffer is sent after a few of them, and slow ones.
-        Prisma.sql`SELECT pg_backend_pid() AS pid, repeat('x', 500) AS pad, pg_sleep(0.005) FROM generate_series(1, 1000)`,
-        (row) => {
-          visited += 1
-          // From another connection of the pool, as an administrator or a failover would.
-          terminated ??= database.readRows(Prisma.sql`SELECT pg_terminate_backend(${row.pid}::int)`)
-        },
-      ),
-      'the read fails',
-    )
-    await terminated
-    t.ok(visited >= 1 && visited < 1000, `${visited} rows visited before the connection went`)
+    // From another connection of the pool, as an administrator or a failover would.
+    await readLosingConnection(t, database, (pid) => database.readRows(Prisma.sql`SELECT pg_terminate_backend(${pid}::int)`))
     const [row] = await database.readRows<{ answer: number }>(Prisma.sql`SELECT 42 AS answer`)
     t.equal(row?.answer, 42, 'the database still answers')
   },
@@ -93,17 +98,14 @@ t.test(
     url.host = `127.0.0.1:${(proxy.address() as net.AddressInfo).port}`
     const database = await openPostgresDatabase(url.toString(), 2)
     t.teardown(() => database.close())
-
-    let visited = 0
-    await t.rejects(
-      database.eachRow(Prisma.sql`SELECT repeat('x', 500) AS pad, pg_sleep(0.005) FROM generate_series(1, 1000)`, () => {
-        visited += 1
-        if (visited === 1) for (const socket of sockets) socket.destroy()
-      }),
-      { message: /terminated/ },
-      'the read fails with the connection',
+    // An 'error' event of the checked-out connection, unheard, would end this process.
+    await readLosingConnection(
+      t,
+      database,
+      () => {
+        for (const socket of sockets) socket.destroy()
+      },
+      /terminated/,
     )
-    // An 'error' event of the checked-out connection, unheard, would have ended this process.
-    t.ok(visited >= 1 && visited < 1000, `${visited} rows visited before the cut`)
   },
 )
