@@ -1,11 +1,11 @@
 // Reader.eachRow (src/db/database.ts): rows handed over one at a time, in the query's order, on both
 // engines; what the visitor throws, or the query, comes back as a rejection, and the connection
 // goes back to the pool either way, a connection lost on the way included.
-import net from 'node:net'
 import t, { type Test } from 'tap'
 import { type Database, openPostgresDatabase } from '../../src/db/database.js'
 import { Prisma } from '../../src/generated/prisma/client.js'
 import { forEachDatabase, openTestDatabase, postgresUrlOf, testEngines } from '../helper.js'
+import { relayTo } from '../relay.js'
 
 const series = (count: number) => Prisma.sql`SELECT n FROM generate_series(1, ${count}::int) AS n ORDER BY n`
 
@@ -80,32 +80,13 @@ t.test(
   'a connection cut under the rows, without a word from the server, rejects too',
   { skip: !testEngines.includes('postgresql') },
   async (t) => {
-    // A proxy in front of the test database, whose connections are cut as a network would cut them.
     const target = new URL(postgresUrlOf(await openTestDatabase(t, 'postgresql')))
-    const sockets = new Set<net.Socket>()
-    const proxy = net.createServer((client) => {
-      const upstream = net.connect(Number(target.port || 5432), target.hostname)
-      for (const socket of [client, upstream]) {
-        sockets.add(socket)
-        socket.on('error', () => {})
-        socket.on('close', () => sockets.delete(socket))
-      }
-      client.pipe(upstream).pipe(client)
-    })
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
-    t.teardown(() => new Promise((resolve) => proxy.close(resolve)))
+    const relay = await relayTo(t, target, 5432)
     const url = new URL(target)
-    url.host = `127.0.0.1:${(proxy.address() as net.AddressInfo).port}`
+    url.host = `127.0.0.1:${relay.port}`
     const database = await openPostgresDatabase(url.toString(), 2)
     t.teardown(() => database.close())
     // An 'error' event of the checked-out connection, unheard, would end this process.
-    await readLosingConnection(
-      t,
-      database,
-      () => {
-        for (const socket of sockets) socket.destroy()
-      },
-      /terminated/,
-    )
+    await readLosingConnection(t, database, () => relay.cut(), /terminated/)
   },
 )

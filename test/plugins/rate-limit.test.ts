@@ -3,13 +3,13 @@
 // Redis store shared by two processes. The limits do not depend on the database, so every app
 // here shares one PGlite database, migrated once.
 import { randomInt } from 'node:crypto'
-import net from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis } from 'ioredis'
 import t, { type Test } from 'tap'
 import { buildApp } from '../../src/app.js'
 import type { RateLimits } from '../../src/config.js'
 import { keyFor, preparedTestDatabase, type App } from '../helper.js'
+import { relayTo } from '../relay.js'
 
 const small: RateLimits = { anonymous: 3, reader: 5, editor: 4, admin: 6 }
 const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -196,27 +196,13 @@ t.test('an unreachable Redis stops the app from starting, naming the variable', 
 
 t.test('while Redis is unreachable, requests are served uncounted rather than refused', { skip: redisSkipReason }, async (t) => {
   // A relay between the app and Redis, which the test cuts.
-  const redis = new URL(redisUrl)
-  const connections = new Set<net.Socket>()
-  const relay = net.createServer((client) => {
-    const upstream = net.connect(Number(redis.port || 6379), redis.hostname)
-    for (const socket of [client, upstream]) {
-      connections.add(socket)
-      socket.on('error', () => {})
-      socket.on('close', () => {
-        for (const end of [client, upstream]) end.destroy()
-      })
-    }
-    client.pipe(upstream).pipe(client)
-  })
-  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve))
-  const app = await appWith(t, { ...small, anonymous: 1, redisUrl: `redis://127.0.0.1:${(relay.address() as net.AddressInfo).port}` })
+  const relay = await relayTo(t, new URL(redisUrl), 6379)
+  const app = await appWith(t, { ...small, anonymous: 1, redisUrl: `redis://127.0.0.1:${relay.port}` })
 
   const address = freshAddress()
   t.equal((await read(app, address)).statusCode, 200)
   t.equal((await read(app, address)).statusCode, 429)
-  relay.close()
-  for (const socket of connections) socket.destroy()
+  relay.cut()
   const served = await read(app, address)
   t.equal(served.statusCode, 200)
   t.same(budget(served), { limit: 1, remaining: 1 }, 'nothing could be counted')
