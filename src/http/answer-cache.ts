@@ -140,18 +140,18 @@ export default fp<AnswerCacheOptions>(
     fastify.addHook('onSend', async (request, reply, payload) => {
       const keep = request.answerToKeep
       if (keep === null || reply.statusCode !== 200 || reply.hasHeader('set-cookie')) return payload
-      if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload
+      // The caching plugin has made a read's body bytes already (a stream is never kept).
+      if (!Buffer.isBuffer(payload)) return payload
       // Read while the generation moved on: it may be older than the answers kept from now on.
       if (validityNow() !== keep.validity) return payload
       moveTo(keep.validity)
-      const body = typeof payload === 'string' ? Buffer.from(payload) : payload
       // What the route set or changed: the hooks before it set the rest again for each request.
       const headers = [...headersOf(reply)].filter(
         ([name, value]) => keep.headersBefore.get(name) !== value && !neverKept.has(name) && !name.startsWith('ratelimit'),
       )
-      const size = body.length + keep.key.length
-      if (size > maxBytes / 8) return body
-      answers.set(keep.key, { body, headers })
+      const size = payload.length + keep.key.length
+      if (size > maxBytes / 8) return payload
+      answers.set(keep.key, { body: payload, headers })
       bytes += size
       // Down to nine tenths at once: each pass from the first entry walks past every one deleted
       // before it (V8 keeps them until the map is rebuilt), so one pass now and then, not one an answer.
@@ -162,7 +162,7 @@ export default fp<AnswerCacheOptions>(
           bytes -= answer.body.length + oldest.length
         }
       }
-      return body
+      return payload
     })
   },
   { name: 'answer-cache', dependencies: ['caching', 'metrics'] },
